@@ -1,0 +1,112 @@
+/**
+ * Stable error codes. Callers and docs rely on these strings; never rename one, only add.
+ */
+export type ThawErrorCode =
+  | 'THAW_CONFIG_INVALID'
+  | 'THAW_HANDLER_INVALID'
+  | 'THAW_PORT_IN_USE'
+  | 'THAW_INIT_FAILED'
+  | 'THAW_INIT_DUPLICATE'
+  | 'THAW_NOT_READY'
+  | 'THAW_SHUTTING_DOWN'
+  | 'THAW_EVENT_INVALID'
+  | 'THAW_SINK_MISSING'
+  | 'THAW_PUBLISH_FAILED'
+  | 'THAW_PEER_MISSING'
+  | 'THAW_POOL_EXISTS'
+  | 'THAW_POOL_EXHAUSTED'
+  | 'THAW_POOL_CLOSED'
+  | 'THAW_TELEMETRY_FAILED';
+
+/**
+ * The one public error class of thaw. `code` is stable; `message` is a full sentence that says
+ * what happened and what to do; `cause` keeps the underlying error when one is wrapped.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await db();
+ * } catch (error) {
+ *   if (error instanceof ThawError && error.code === 'THAW_INIT_FAILED') console.error(error.message);
+ * }
+ * ```
+ */
+export class ThawError extends Error {
+  readonly code: ThawErrorCode;
+
+  constructor(code: ThawErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ThawError';
+    this.code = code;
+  }
+}
+
+/**
+ * A configuration value that is not allowed. Names the option, the value received and what is
+ * allowed, so the message alone is enough to fix it.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError('port', 'abc', 'an integer from 0 to 65535');
+ * ```
+ */
+export class ConfigError extends ThawError {
+  readonly option: string;
+
+  constructor(option: string, received: unknown, allowed: string, options?: { cause?: unknown }) {
+    super(
+      'THAW_CONFIG_INVALID',
+      `Invalid ${option}: received ${describe(received)}; expected ${allowed}.`,
+      options,
+    );
+    this.name = 'ConfigError';
+    this.option = option;
+  }
+}
+
+/**
+ * An optional peer dependency is needed by the feature in use but is not installed.
+ *
+ * @example
+ * ```ts
+ * throw new PeerMissingError('pg', 'pools.pg()');
+ * ```
+ */
+export class PeerMissingError extends ThawError {
+  readonly packageName: string;
+
+  constructor(packageName: string, feature: string, options?: { cause?: unknown }) {
+    super(
+      'THAW_PEER_MISSING',
+      `${feature} needs the package "${packageName}", which is not installed. Install it in your function: npm install ${packageName}`,
+      options,
+    );
+    this.name = 'PeerMissingError';
+    this.packageName = packageName;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * Replaces passwords and tokens in connection strings (`postgres://user:secret@host`,
+ * `?password=…`) so error messages and logs never carry secrets.
+ *
+ * @example
+ * ```ts
+ * redactSecrets('postgres://app:hunter2@db/app'); // 'postgres://app:***@db/app'
+ * ```
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@/\s]*@/gi, '$1***@')
+    .replace(/\b(password|passwd|pwd|token|secret|api[_-]?key)=([^&\s;]+)/gi, '$1=***');
+}

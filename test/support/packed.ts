@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Repository root. */
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+const packageDirs = ['runtime', 'bench', 'slim'] as const;
+
+/**
+ * Packs every workspace package as `npm publish` would (`npm pack`, built `dist/` required)
+ * into `dir` and returns the tarball paths by package folder name.
+ */
+export function packWorkspace(dir: string): Record<(typeof packageDirs)[number], string> {
+  mkdirSync(dir, { recursive: true });
+  for (const name of packageDirs) {
+    execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+      cwd: join(repoRoot, 'packages', name),
+      stdio: 'pipe',
+    });
+  }
+  const files = readdirSync(dir);
+  const find = (name: string): string => {
+    const file = files.find((f) => f.startsWith(`thaw-${name}-`) && f.endsWith('.tgz'));
+    if (file === undefined) throw new Error(`npm pack wrote no tarball for @thaw/${name} into ${dir}`);
+    return join(dir, file);
+  };
+  return { runtime: find('runtime'), bench: find('bench'), slim: find('slim') };
+}
+
+/**
+ * A scratch "function" project with the packed tarballs installed as a user would:
+ * `npm install ./thaw-runtime-x.tgz …`. Returns its directory.
+ */
+export function scratchProjectWithTarballs(extraDependencies: readonly string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'thaw-e2e-'));
+  const tarballs = packWorkspace(join(dir, '.tarballs'));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'scratch-function', private: true, type: 'module' }, null, 2),
+  );
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      tarballs.runtime,
+      tarballs.bench,
+      tarballs.slim,
+      ...extraDependencies,
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
+  return dir;
+}
