@@ -1,0 +1,39 @@
+// One OrderCreated event in, one OrderRiskAssessed event out. Both entry points call this.
+import { assessOrder, type Assessment, type CounterStore, type Queryable } from './assess.ts';
+import { orderCreatedType, orderRiskAssessedType, parseOrder } from './order-event.ts';
+
+/** The attributes of the reply event; the entry point wraps them in a CloudEvent. */
+export interface ReplyEvent {
+  readonly type: typeof orderRiskAssessedType;
+  readonly source: string;
+  readonly subject: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: Assessment;
+}
+
+/** Thrown for an event this function does not handle; the entry point answers 400. */
+export class UnsupportedEventError extends Error {
+  constructor(type: string) {
+    super(`This function handles ${orderCreatedType} events; received type "${type}".`);
+    this.name = 'UnsupportedEventError';
+  }
+}
+
+export const replySource = '/functions/order-risk';
+
+export async function handleOrderCreated(
+  event: { readonly type: string; readonly data?: unknown },
+  db: Queryable,
+  redis: CounterStore,
+): Promise<ReplyEvent> {
+  if (event.type !== orderCreatedType) throw new UnsupportedEventError(event.type);
+  const order = parseOrder(event.data);
+  const assessment = await assessOrder(order, db, redis);
+  return {
+    type: orderRiskAssessedType,
+    source: replySource,
+    subject: order.orderId,
+    datacontenttype: 'application/json',
+    data: assessment,
+  };
+}
