@@ -90,11 +90,19 @@ export class DeferredTracing {
     );
   };
 
-  /** The after-ready step: with the application's provider, at once; otherwise once idle. */
-  onReady(): void {
+  /**
+   * The after-ready step. With a provider the application registered, nothing heavy is left to
+   * load: the tracer is taken at once (resolves when it is in use). Otherwise the SDK loads
+   * after the first response, or after `sdkIdleDelayMs` with no request running.
+   */
+  async onReady(): Promise<void> {
     if (this.#ready) return;
     this.#ready = true;
-    if (hasRegisteredTracerProvider() || this.#firstInvocationEnded) {
+    if (hasRegisteredTracerProvider()) {
+      await this.load();
+      return;
+    }
+    if (this.#firstInvocationEnded) {
       this.#loadSoon();
       return;
     }

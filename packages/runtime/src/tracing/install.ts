@@ -61,13 +61,8 @@ export function installTracing(options: InstallTracingOptions): void {
       : (info, run) => tracing.wrap(info, () => previous(info, run));
   hooks.flushers.push({ name: 'tracing', dispose: () => tracing.flush() });
   if (hooks.readyAt === undefined) {
-    hooks.afterReady.push({
-      name: 'tracing',
-      run: () => {
-        tracing.onReady();
-      },
-    });
+    hooks.afterReady.push({ name: 'tracing', run: () => tracing.onReady() });
   } else {
-    tracing.onReady();
+    void tracing.onReady();
   }
 }
