@@ -30,7 +30,11 @@ describe('flushing telemetry at shutdown', () => {
       expect(sockets.size).toBeGreaterThan(0);
     } finally {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => blackhole.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        blackhole.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 });
