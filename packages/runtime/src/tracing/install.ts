@@ -12,7 +12,8 @@ import { resolveTracingOptions, type TracingOptions } from './tracing-options.ts
 export interface InstallTracingOptions extends TracingOptions {
   /** Service name when `K_SERVICE` is not set (the package name, usually). */
   readonly serviceName: string;
-  readonly serviceVersion?: string;
+  /** Used when `K_REVISION` is not set (the package version, usually). */
+  readonly serviceVersion?: string | undefined;
   /** Environment to read `K_*`, `THAW_OTEL_*` and `OTEL_*` configuration from. */
   readonly env: NodeJS.ProcessEnv;
 }
