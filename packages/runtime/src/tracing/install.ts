@@ -50,7 +50,12 @@ export function installTracing(options: InstallTracingOptions): void {
     loadTelemetry: (userProvider) =>
       userProvider
         ? userTelemetry(options.serviceVersion)
-        : thawTelemetry({ env: options.env, resourceAttributes, serviceVersion: options.serviceVersion }),
+        : thawTelemetry({
+            env: options.env,
+            resourceAttributes,
+            serviceVersion: options.serviceVersion,
+            onError: resolved.onError,
+          }),
   });
   holder[key] = tracing;
   // Tracing counts invocations itself, so the counting-only wrapper of /metrics steps aside;

@@ -77,6 +77,8 @@ export async function thawTelemetry(options: {
   readonly env: NodeJS.ProcessEnv;
   readonly resourceAttributes: Readonly<Record<string, string | number>>;
   readonly serviceVersion: string | undefined;
+  /** Receives the errors the SDK reports (failed exports), unless OTEL_LOG_LEVEL is set. */
+  readonly onError: (error: ThawError) => void;
 }): Promise<Telemetry> {
   const { env } = options;
   const feature = 'Tracing with thaw’s own OpenTelemetry SDK';
@@ -105,6 +107,7 @@ export async function thawTelemetry(options: {
     const name = options.resourceAttributes['service.name'];
     if (typeof name === 'string') config.serviceName = name;
   }
+  if (!isSet(env['OTEL_LOG_LEVEL'])) routeDiagnostics(api, options.onError);
   const sdk = new sdkNode.NodeSDK(config);
   sdk.start();
   return {
@@ -113,6 +116,58 @@ export async function thawTelemetry(options: {
     source: 'thaw',
     flush: () => sdk.shutdown(),
   };
+}
+
+/** At most this many SDK errors are reported; a dead collector would otherwise log on every export. */
+export const maxReportedDiagnostics = 10;
+
+// The SDK reports failed exports through its diagnostic logger, which is silent unless
+// configured; with thaw's own SDK its errors go to the telemetry error handler instead.
+function routeDiagnostics(api: OtelApi, onError: (error: ThawError) => void): void {
+  let reported = 0;
+  const ignore = (): void => undefined;
+  api.diag.setLogger(
+    {
+      error: (message, ...args) => {
+        reported += 1;
+        if (reported > maxReportedDiagnostics) return;
+        const detail = args.map((arg) =>
+          arg instanceof Error ? arg.message : typeof arg === 'string' ? arg : '',
+        );
+        const text = [readableDiagnostic(message), ...detail].filter((part) => part !== '').join(' ');
+        const suffix =
+          reported === maxReportedDiagnostics ? ' Further OpenTelemetry errors are not reported.' : '';
+        try {
+          onError(
+            new ThawError('THAW_TELEMETRY_FAILED', `OpenTelemetry reported an error: ${text}.${suffix}`),
+          );
+        } catch {
+          // A failing error handler must not turn into an exception inside the SDK.
+        }
+      },
+      warn: ignore,
+      info: ignore,
+      debug: ignore,
+      verbose: ignore,
+    },
+    { logLevel: api.DiagLogLevel.ERROR, suppressOverrideMessage: true },
+  );
+}
+
+// The SDK's error handler passes exceptions as JSON (stack included); keep what a reader needs.
+function readableDiagnostic(message: string): string {
+  try {
+    const parsed = JSON.parse(message) as { name?: unknown; message?: unknown; code?: unknown } | null;
+    if (parsed !== null && typeof parsed === 'object' && typeof parsed.message === 'string') {
+      const name = typeof parsed.name === 'string' ? parsed.name : 'Error';
+      const code =
+        typeof parsed.code === 'string' || typeof parsed.code === 'number' ? ` (code ${parsed.code})` : '';
+      return `${name}: ${parsed.message}${code}`;
+    }
+  } catch {
+    // Not JSON: a plain message.
+  }
+  return message;
 }
 
 // `@opentelemetry/resources` comes with sdk-node; when the package layout hides it, the SDK's

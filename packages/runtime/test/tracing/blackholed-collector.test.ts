@@ -14,7 +14,7 @@ describe('flushing telemetry at shutdown', () => {
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = blackhole.address() as AddressInfo;
-      const run = await runFixture('blackholed-collector.ts', {
+      const run = await runFixture('collector-trouble.ts', {
         THAW_OTEL: '1',
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
         THAW_OTEL_FLUSH_TIMEOUT_MS: '800',
