@@ -2,7 +2,7 @@
 // process start, with a child per recorded phase. Everything is backdated to the times the
 // marks hold, so the trace shows where the cold start went even though the tracer only came to
 // exist after the first response.
-import type { Attributes, Tracer } from '@opentelemetry/api';
+import type { Attributes, SpanContext, Tracer } from '@opentelemetry/api';
 import type { StatsProvider } from '../lifecycle.ts';
 import { nodeBootstrapMarks, readMarks, type StartupMark } from '../startup/marks.ts';
 import {
@@ -77,7 +77,8 @@ export function coldStartPhases(
 
 /**
  * Replays the startup timeline as a `cold start` trace. The root starts at process start and
- * ends with the last phase; pool and resource gauges are set on it as `thaw.resource.<name>.<gauge>`.
+ * ends with the last phase; pool and resource gauges are set on it as `thaw.resource.<name>.<gauge>`;
+ * it links to the span of the cold-start invocation, which usually lives in the caller's trace.
  * Returns the root's trace id.
  */
 export function replayColdStart(
@@ -87,6 +88,7 @@ export function replayColdStart(
     readonly stats: ReadonlyMap<string, StatsProvider>;
     readonly extraPhases?: readonly PhaseSpan[];
     readonly attributes?: Attributes;
+    readonly coldInvocation?: SpanContext;
   },
 ): string {
   const { marks, dropped } = readMarks();
@@ -109,7 +111,13 @@ export function replayColdStart(
   }
   const root = tracer.startSpan(
     'cold start',
-    { root: true, kind: api.SpanKind.INTERNAL, attributes, startTime: hrTimeSinceStart(0) },
+    {
+      root: true,
+      kind: api.SpanKind.INTERNAL,
+      attributes,
+      startTime: hrTimeSinceStart(0),
+      links: options.coldInvocation === undefined ? [] : [{ context: options.coldInvocation }],
+    },
     api.ROOT_CONTEXT,
   );
   const parent = api.trace.setSpan(api.ROOT_CONTEXT, root);

@@ -3,7 +3,7 @@
 // after an idle moment), never on the way to it; then the startup marks and the buffered
 // invocations are replayed with their real times, and later invocations get live spans. At
 // shutdown whatever is pending is flushed, within a bound.
-import type { Span } from '@opentelemetry/api';
+import type { Span, SpanContext } from '@opentelemetry/api';
 import { ThawError } from '../errors.ts';
 import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvider } from '../lifecycle.ts';
 import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
@@ -44,6 +44,8 @@ export class DeferredTracing {
   #coldStartReplayed = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #sdkLoad: PhaseSpan | undefined;
+  /** The span of the cold-start invocation, which the `cold start` trace links to. */
+  #coldInvocation: SpanContext | undefined;
 
   constructor(deps: DeferredTracingDeps) {
     this.#deps = deps;
@@ -65,6 +67,7 @@ export class DeferredTracing {
     if (telemetry !== undefined) {
       try {
         live = startInvocationSpan(telemetry.api, telemetry.tracer, info);
+        if (info.coldStart) this.#coldInvocation = live.span.spanContext();
       } catch (error) {
         this.#report(error, 'Starting the span of an invocation failed');
       }
@@ -218,6 +221,7 @@ export class DeferredTracing {
     record: { info: InvocationInfo; startMs: number; endMs: number; outcome: InvocationOutcome },
   ): void {
     const { span } = startInvocationSpan(telemetry.api, telemetry.tracer, record.info, record.startMs);
+    if (record.info.coldStart) this.#coldInvocation = span.spanContext();
     span.setAttribute(ATTR_THAW_REPLAYED, true);
     endInvocationSpan(telemetry.api, span, record.outcome, record.endMs);
   }
@@ -230,6 +234,7 @@ export class DeferredTracing {
         stats: this.#deps.stats,
         extraPhases: this.#sdkLoad === undefined ? [] : [this.#sdkLoad],
         attributes: { [ATTR_THAW_INVOCATIONS_DROPPED]: this.#buffer.dropped },
+        ...(this.#coldInvocation === undefined ? {} : { coldInvocation: this.#coldInvocation }),
       });
     } catch (error) {
       this.#report(error, 'Replaying the cold start as spans failed');

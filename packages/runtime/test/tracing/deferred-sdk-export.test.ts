@@ -85,7 +85,7 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
     expect(root.endNs).toBeGreaterThanOrEqual(sdkLoad.endNs);
   });
 
-  it('replays the first invocation as a SERVER span under the incoming traceparent, as the cold start', () => {
+  it('replays the first invocation as a SERVER span under the incoming traceparent, linked from the cold start', () => {
     const first = spans.find((span) => span.attributes['faas.invocation_id'] === 'req-1')!;
     expect(first).toBeDefined();
     expect(first.kind).toBe(2);
@@ -102,6 +102,8 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
       'http.response.status_code': 200,
       'thaw.replayed': true,
     });
+    const root = spans.find((span) => span.name === 'cold start')!;
+    expect(root.links).toEqual([{ traceId: first.traceId, spanId: first.spanId }]);
     const timeOrigin = run.result['timeOrigin'] as number;
     expect(first.endNs).toBeLessThan(ns(timeOrigin + (run.result['sdkNodeResolvedMs'] as number)));
     expect(Number(first.endNs - first.startNs)).toBeGreaterThanOrEqual(9e6);

@@ -25,6 +25,7 @@ export interface ReceivedSpan {
   readonly endNs: bigint;
   readonly attributes: Attributes;
   readonly statusCode: number;
+  readonly links: ReadonlyArray<{ traceId: string; spanId: string }>;
   readonly scope: string;
   readonly resource: Attributes;
 }
@@ -84,6 +85,7 @@ interface ExportRequest {
         endTimeUnixNano: string | number;
         attributes?: KeyValue[];
         status?: { code?: number };
+        links?: Array<{ traceId: string; spanId: string }>;
       }>;
     }>;
   }>;
@@ -106,6 +108,7 @@ function decode(request: ExportRequest): ReceivedSpan[] {
           endNs: BigInt(span.endTimeUnixNano),
           attributes: attributesOf(span.attributes),
           statusCode: span.status?.code ?? 0,
+          links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
           scope: scopeSpans.scope?.name ?? '',
           resource,
         });

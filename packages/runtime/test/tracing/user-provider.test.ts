@@ -10,6 +10,7 @@ interface FixtureSpan {
   parentSpanId?: string;
   scope: string;
   attributes: Record<string, unknown>;
+  links: string[];
   startMs: number;
 }
 
@@ -40,6 +41,7 @@ describe('tracing with a tracer provider the application registered', () => {
 
     const root = spans.find((span) => span.name === 'cold start')!;
     expect(root.parentSpanId).toBeUndefined();
+    expect(root.links).toEqual([server.spanId]);
     expect(Math.abs(root.startMs - (run.result['timeOrigin'] as number))).toBeLessThan(1);
     const children = spans.filter((span) => span.parentSpanId === root.spanId).map((span) => span.name);
     expect(children).toEqual(
