@@ -14,7 +14,10 @@ export interface InstallTracingOptions extends TracingOptions {
   readonly serviceName: string;
   /** Used when `K_REVISION` is not set (the package version, usually). */
   readonly serviceVersion?: string | undefined;
-  /** Environment to read `K_*`, `THAW_OTEL_*` and `OTEL_*` configuration from. */
+  /**
+   * Environment to read `K_*`, `THAW_OTEL_*` and `OTEL_*` configuration from; pass
+   * `process.env`, which is also where `@opentelemetry/sdk-node` reads its own `OTEL_*` settings.
+   */
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -25,7 +28,8 @@ const key: unique symbol = Symbol.for('thaw.runtime.tracing');
  * tracer exists), an after-ready step that obtains the tracer once the first response is done
  * (the application's registered provider, or `@opentelemetry/sdk-node` with the OTLP/HTTP
  * exporter) and replays the startup as a backdated `cold start` trace, and a bounded flusher
- * for shutdown. Synchronous and cheap; a second call in the same process does nothing.
+ * for shutdown. Synchronous and cheap; a second call in the same process does nothing. Throws a
+ * `ConfigError` when a `THAW_OTEL_*` variable or an option is malformed.
  *
  * @example
  * ```ts
