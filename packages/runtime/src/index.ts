@@ -5,3 +5,5 @@ export type { ThawErrorCode } from './errors.ts';
 export { startupReportVersion } from './startup/report-types.ts';
 export type { StartupReport, ReadyMessage, StartupReportMessage } from './startup/report-types.ts';
 export type { StartupMark } from './startup/marks.ts';
+export { installMetrics, defaultMetricsOptions } from './tracing/metrics.ts';
+export type { MetricsOptions } from './tracing/metrics.ts';

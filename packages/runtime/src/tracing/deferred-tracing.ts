@@ -1,0 +1,263 @@
+// The state of tracing in one process. Until a tracer exists, invocations are only timed into a
+// bounded buffer; after ready, the tracer is obtained once the first response is finished (or
+// after an idle moment), never on the way to it; then the startup marks and the buffered
+// invocations are replayed with their real times, and later invocations get live spans. At
+// shutdown whatever is pending is flushed, within a bound.
+import type { Span, SpanContext } from '@opentelemetry/api';
+import { ThawError } from '../errors.ts';
+import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvider } from '../lifecycle.ts';
+import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
+import { endInvocationSpan, startInvocationSpan } from './invocation-span.ts';
+import { countInvocation, InvocationBuffer } from './invocations.ts';
+import { hasRegisteredTracerProvider, type Telemetry } from './otel.ts';
+import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED } from './semconv.ts';
+import type { ResolvedTracingOptions } from './tracing-options.ts';
+
+/** What deferred tracing needs from its surroundings; injectable for tests. */
+export interface DeferredTracingDeps {
+  readonly options: ResolvedTracingOptions;
+  /** ms since process start. */
+  readonly now: () => number;
+  /** Obtains the tracer: the application's provider, or thaw's own SDK. */
+  readonly loadTelemetry: (userProvider: boolean) => Promise<Telemetry>;
+  readonly stats: ReadonlyMap<string, StatsProvider>;
+}
+
+/**
+ * Tracing whose tracer arrives late. Exposes the invocation wrapper, the after-ready step and
+ * the shutdown flush that `installTracing()` registers in the lifecycle hooks.
+ *
+ * @example
+ * ```ts
+ * const tracing = new DeferredTracing({ options, now: sinceStart, loadTelemetry, stats: lifecycle().stats });
+ * lifecycle().invocationWrapper = tracing.wrap;
+ * ```
+ */
+export class DeferredTracing {
+  readonly #deps: DeferredTracingDeps;
+  readonly #buffer: InvocationBuffer;
+  #telemetry: Telemetry | undefined;
+  #loading: Promise<Telemetry | undefined> | undefined;
+  #ready = false;
+  #inFlight = 0;
+  #firstInvocationEnded = false;
+  #coldStartReplayed = false;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #sdkLoad: PhaseSpan | undefined;
+  /** The span of the cold-start invocation, which the `cold start` trace links to. */
+  #coldInvocation: SpanContext | undefined;
+
+  constructor(deps: DeferredTracingDeps) {
+    this.#deps = deps;
+    this.#buffer = new InvocationBuffer(deps.options.invocationBufferSize);
+  }
+
+  /** The tracer in use, once there is one. */
+  get telemetry(): Telemetry | undefined {
+    return this.#telemetry;
+  }
+
+  /** Runs one invocation: inside a live SERVER span when a tracer exists, timed into the buffer otherwise. */
+  readonly wrap: InvocationWrapper = (info, run) => {
+    countInvocation();
+    this.#inFlight += 1;
+    const startMs = this.#deps.now();
+    const telemetry = this.#telemetry;
+    let live: ReturnType<typeof startInvocationSpan> | undefined;
+    if (telemetry !== undefined) {
+      try {
+        live = startInvocationSpan(telemetry.api, telemetry.tracer, info);
+        if (info.coldStart) this.#coldInvocation = live.span.spanContext();
+      } catch (error) {
+        this.#report(error, 'Starting the span of an invocation failed');
+      }
+    }
+    let running: Promise<InvocationOutcome>;
+    try {
+      running =
+        live === undefined || telemetry === undefined ? run() : telemetry.api.context.with(live.context, run);
+    } catch (error) {
+      // The user's own thrown value goes back to the core unchanged, whatever it is.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      running = Promise.reject(error);
+    }
+    return running.then(
+      (outcome) => {
+        this.#finish(info, startMs, outcome, live?.span);
+        return outcome;
+      },
+      (error: unknown) => {
+        this.#finish(info, startMs, { status: 500, error }, live?.span);
+        throw error;
+      },
+    );
+  };
+
+  /**
+   * The after-ready step. With a provider the application registered, nothing heavy is left to
+   * load: the tracer is taken at once (resolves when it is in use). Otherwise the SDK loads
+   * after the first response, or after `sdkIdleDelayMs` with no request running.
+   */
+  async onReady(): Promise<void> {
+    if (this.#ready) return;
+    this.#ready = true;
+    if (hasRegisteredTracerProvider()) {
+      await this.load();
+      return;
+    }
+    if (this.#firstInvocationEnded) {
+      this.#loadSoon();
+      return;
+    }
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      // A request still running will start the load when it ends.
+      if (this.#inFlight === 0) void this.load();
+    }, this.#deps.options.sdkIdleDelayMs);
+    this.#idleTimer.unref();
+  }
+
+  /** Obtains the tracer (once) and replays what was recorded before it existed. Never rejects. */
+  load(): Promise<Telemetry | undefined> {
+    if (this.#loading !== undefined) return this.#loading;
+    this.#clearIdleTimer();
+    const startMs = this.#deps.now();
+    const userProvider = hasRegisteredTracerProvider();
+    this.#loading = this.#deps.loadTelemetry(userProvider).then(
+      (telemetry) => {
+        if (telemetry.source === 'thaw') {
+          this.#sdkLoad = { name: 'tracing sdk load', startMs, endMs: this.#deps.now(), kind: 'phase' };
+        }
+        this.#telemetry = telemetry;
+        this.#replayBuffered(telemetry);
+        if (this.#firstInvocationEnded) this.#replayColdStart(telemetry);
+        return telemetry;
+      },
+      (error: unknown) => {
+        this.#report(error, 'Loading OpenTelemetry failed; tracing stays off for this process');
+        return undefined;
+      },
+    );
+    return this.#loading;
+  }
+
+  /**
+   * Exports everything recorded so far, loading the tracer first if it never was. Bounded by
+   * `flushTimeoutMs`; never rejects.
+   */
+  async flush(): Promise<void> {
+    this.#clearIdleTimer();
+    const work = async (): Promise<void> => {
+      const telemetry = await this.load();
+      if (telemetry === undefined) return;
+      this.#replayColdStart(telemetry);
+      await telemetry.flush();
+    };
+    const timeoutMs = this.#deps.options.flushTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, timeoutMs);
+      timer.unref();
+    });
+    try {
+      const result = await Promise.race([work().then(() => 'done' as const), timeout]);
+      if (result === 'timeout') {
+        this.#report(
+          undefined,
+          `Flushing telemetry took longer than ${timeoutMs} ms (flushTimeoutMs); spans not exported by then were dropped so that shutdown could go on. Check that the collector at OTEL_EXPORTER_OTLP_ENDPOINT is reachable`,
+        );
+      }
+    } catch (error) {
+      this.#report(error, 'Flushing telemetry failed');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #finish(info: InvocationInfo, startMs: number, outcome: InvocationOutcome, span: Span | undefined): void {
+    this.#inFlight -= 1;
+    const endMs = this.#deps.now();
+    const telemetry = this.#telemetry;
+    try {
+      if (span !== undefined && telemetry !== undefined) endInvocationSpan(telemetry.api, span, outcome);
+      else if (telemetry !== undefined) this.#replayInvocation(telemetry, { info, startMs, endMs, outcome });
+      else this.#buffer.add({ info, startMs, endMs, outcome });
+    } catch (error) {
+      this.#report(error, 'Recording the span of an invocation failed');
+    }
+    if (this.#firstInvocationEnded) return;
+    this.#firstInvocationEnded = true;
+    // The core marks the first response when the response is done; let that happen first.
+    if (telemetry !== undefined) {
+      setImmediate(() => {
+        this.#replayColdStart(telemetry);
+      }).unref();
+    } else if (this.#ready) {
+      this.#loadSoon();
+    }
+  }
+
+  #loadSoon(): void {
+    this.#clearIdleTimer();
+    setImmediate(() => {
+      void this.load();
+    }).unref();
+  }
+
+  #replayBuffered(telemetry: Telemetry): void {
+    for (const record of this.#buffer.drain()) {
+      try {
+        this.#replayInvocation(telemetry, record);
+      } catch (error) {
+        this.#report(error, 'Replaying an invocation as a span failed');
+      }
+    }
+  }
+
+  #replayInvocation(
+    telemetry: Telemetry,
+    record: { info: InvocationInfo; startMs: number; endMs: number; outcome: InvocationOutcome },
+  ): void {
+    const { span } = startInvocationSpan(telemetry.api, telemetry.tracer, record.info, record.startMs);
+    if (record.info.coldStart) this.#coldInvocation = span.spanContext();
+    span.setAttribute(ATTR_THAW_REPLAYED, true);
+    endInvocationSpan(telemetry.api, span, record.outcome, record.endMs);
+  }
+
+  #replayColdStart(telemetry: Telemetry): void {
+    if (this.#coldStartReplayed) return;
+    this.#coldStartReplayed = true;
+    try {
+      replayColdStart(telemetry.api, telemetry.tracer, {
+        stats: this.#deps.stats,
+        extraPhases: this.#sdkLoad === undefined ? [] : [this.#sdkLoad],
+        attributes: { [ATTR_THAW_INVOCATIONS_DROPPED]: this.#buffer.dropped },
+        ...(this.#coldInvocation === undefined ? {} : { coldInvocation: this.#coldInvocation }),
+      });
+    } catch (error) {
+      this.#report(error, 'Replaying the cold start as spans failed');
+    }
+  }
+
+  #clearIdleTimer(): void {
+    if (this.#idleTimer === undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  #report(error: unknown, what: string): void {
+    const wrapped =
+      error instanceof ThawError
+        ? error
+        : new ThawError('THAW_TELEMETRY_FAILED', `${what}. The application is not affected.`, {
+            ...(error === undefined ? {} : { cause: error }),
+          });
+    try {
+      this.#deps.options.onError(wrapped);
+    } catch {
+      // The error handler itself failed; telemetry must still not throw into user code.
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { defaultTracingOptions, resolveTracingOptions } from './tracing-options.ts';
+
+/** The `@default` of each documented field of an interface, as written in the source. */
+function documentedDefaults(file: string, interfaceName: string): Record<string, string> {
+  const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+  const body = source.slice(source.indexOf(`export interface ${interfaceName}`));
+  const block = body.slice(0, body.indexOf('\n}\n'));
+  const defaults: Record<string, string> = {};
+  for (const match of block.matchAll(/@default ([^\n]+)\n[^]*?readonly (\w+)\?:/g)) {
+    defaults[match[2]!] = match[1]!.trim();
+  }
+  return defaults;
+}
+
+describe('tracing options', () => {
+  it('has defaults that match what the JSDoc documents', () => {
+    const documented = documentedDefaults('./tracing-options.ts', 'TracingOptions');
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(defaultTracingOptions).sort());
+    expect(documented['sdkIdleDelayMs']).toBe(String(defaultTracingOptions.sdkIdleDelayMs));
+    expect(documented['flushTimeoutMs']).toBe(String(defaultTracingOptions.flushTimeoutMs));
+    expect(documented['invocationBufferSize']).toBe(String(defaultTracingOptions.invocationBufferSize));
+    expect(documented['onError']).toContain('stderr');
+  });
+
+  it('resolves to the defaults when nothing is given', () => {
+    expect(resolveTracingOptions({}, {})).toEqual(defaultTracingOptions);
+  });
+
+  it('reads THAW_OTEL_IDLE_DELAY_MS and THAW_OTEL_FLUSH_TIMEOUT_MS, and code wins over them', () => {
+    const env = { THAW_OTEL_IDLE_DELAY_MS: '250', THAW_OTEL_FLUSH_TIMEOUT_MS: '900' };
+    expect(resolveTracingOptions({}, env)).toMatchObject({ sdkIdleDelayMs: 250, flushTimeoutMs: 900 });
+    expect(resolveTracingOptions({ sdkIdleDelayMs: 0 }, env).sdkIdleDelayMs).toBe(0);
+  });
+
+  it('rejects a malformed environment variable, naming it and the value', () => {
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_FLUSH_TIMEOUT_MS: '2s' })).toThrow(ConfigError);
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_FLUSH_TIMEOUT_MS: '2s' })).toThrow(
+      'Invalid THAW_OTEL_FLUSH_TIMEOUT_MS: received "2s"; expected a whole number of milliseconds.',
+    );
+  });
+
+  it('rejects out-of-range options, naming the option', () => {
+    expect(() => resolveTracingOptions({ flushTimeoutMs: 0 }, {})).toThrow(
+      'Invalid flushTimeoutMs: received 0',
+    );
+    expect(() => resolveTracingOptions({ invocationBufferSize: 1.5 }, {})).toThrow('invocationBufferSize');
+    expect(() => resolveTracingOptions({ sdkIdleDelayMs: -1 }, {})).toThrow('sdkIdleDelayMs');
+  });
+});

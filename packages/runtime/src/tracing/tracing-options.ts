@@ -1,0 +1,114 @@
+// Options of startup tracing, their defaults in one place, and their resolution from code and
+// environment. Environment variables are configuration too: they are validated the same way.
+import { ConfigError, redactSecrets, type ThawError } from '../errors.ts';
+
+/** How startup tracing behaves. Every field is optional. */
+export interface TracingOptions {
+  /**
+   * How long after ready, with no request arriving, thaw waits before loading the OpenTelemetry
+   * SDK. A first request that arrives sooner postpones the load until its response is finished,
+   * so the SDK is never on the path to the first response. Env: `THAW_OTEL_IDLE_DELAY_MS`.
+   * @default 1000
+   */
+  readonly sdkIdleDelayMs?: number;
+  /**
+   * Upper bound of the flush at shutdown; spans not exported by then are dropped so that an
+   * unreachable collector never holds the process. Env: `THAW_OTEL_FLUSH_TIMEOUT_MS`.
+   * @default 3000
+   */
+  readonly flushTimeoutMs?: number;
+  /**
+   * Invocations remembered while no tracer exists yet (replayed as spans once it does); later
+   * ones are counted in `thaw.invocations.dropped`.
+   * @default 64
+   */
+  readonly invocationBufferSize?: number;
+  /**
+   * Where telemetry problems go. Telemetry never throws into user code.
+   * @default a one-line JSON `thaw.telemetry.error` on stderr
+   */
+  readonly onError?: (error: ThawError) => void;
+}
+
+/** Resolved tracing options: every field present. */
+export type ResolvedTracingOptions = Required<TracingOptions>;
+
+/**
+ * The defaults of {@link TracingOptions}.
+ *
+ * @example
+ * ```ts
+ * const delay = options.sdkIdleDelayMs ?? defaultTracingOptions.sdkIdleDelayMs;
+ * ```
+ */
+export const defaultTracingOptions: ResolvedTracingOptions = {
+  sdkIdleDelayMs: 1000,
+  flushTimeoutMs: 3000,
+  invocationBufferSize: 64,
+  onError: logTelemetryError,
+};
+
+/**
+ * Resolves options: code first, then the environment, then the defaults. Throws a
+ * `ConfigError` naming the option (or variable) and the value when one is not allowed.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolveTracingOptions({ flushTimeoutMs: 500 }, process.env);
+ * ```
+ */
+export function resolveTracingOptions(
+  options: TracingOptions,
+  env: NodeJS.ProcessEnv,
+): ResolvedTracingOptions {
+  const sdkIdleDelayMs =
+    options.sdkIdleDelayMs ??
+    envInteger(env, 'THAW_OTEL_IDLE_DELAY_MS') ??
+    defaultTracingOptions.sdkIdleDelayMs;
+  const flushTimeoutMs =
+    options.flushTimeoutMs ??
+    envInteger(env, 'THAW_OTEL_FLUSH_TIMEOUT_MS') ??
+    defaultTracingOptions.flushTimeoutMs;
+  const invocationBufferSize = options.invocationBufferSize ?? defaultTracingOptions.invocationBufferSize;
+  checkInteger('sdkIdleDelayMs', sdkIdleDelayMs, 0);
+  checkInteger('flushTimeoutMs', flushTimeoutMs, 1);
+  checkInteger('invocationBufferSize', invocationBufferSize, 0);
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new ConfigError('onError', options.onError, 'a function');
+  }
+  return {
+    sdkIdleDelayMs,
+    flushTimeoutMs,
+    invocationBufferSize,
+    onError: options.onError ?? defaultTracingOptions.onError,
+  };
+}
+
+function envInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, raw, 'a whole number of milliseconds');
+  return Number(raw.trim());
+}
+
+function checkInteger(option: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(option, value, `an integer of at least ${min}`);
+  }
+}
+
+/** The default error handler: one JSON line on stderr, never a throw. */
+export function logTelemetryError(error: ThawError): void {
+  const cause = error.cause instanceof Error ? redactSecrets(error.cause.message) : undefined;
+  const line = JSON.stringify({
+    event: 'thaw.telemetry.error',
+    code: error.code,
+    message: redactSecrets(error.message),
+    ...(cause === undefined ? {} : { cause }),
+  });
+  try {
+    process.stderr.write(`${line}\n`);
+  } catch {
+    // stderr closed: nowhere left to report, and telemetry must not throw.
+  }
+}
