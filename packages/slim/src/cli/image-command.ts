@@ -60,19 +60,29 @@ function optionsFrom(args: readonly string[]): BuildImageOptions | 'help' {
   if (values.help === true) return 'help';
   const outputs = [values.push === true, values['oci-layout'] !== undefined, values.tarball !== undefined];
   if (outputs.filter(Boolean).length > 1) {
-    throw new ImageError('THAW_IMAGE_INVALID_OPTION', 'Pass only one of --push, --oci-layout <dir> and --tarball <file>.');
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_OPTION',
+      'Pass only one of --push, --oci-layout <dir> and --tarball <file>.',
+    );
   }
   if (positionals.length > 1) {
-    throw new ImageError('THAW_IMAGE_INVALID_OPTION', `Expected one deploy folder, got ${positionals.length}: ${positionals.join(' ')}.`);
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_OPTION',
+      `Expected one deploy folder, got ${positionals.length}: ${positionals.join(' ')}.`,
+    );
   }
   if (values['no-pin'] === true && values['pin-manifest'] !== undefined) {
-    throw new ImageError('THAW_IMAGE_INVALID_OPTION', 'Pass either --pin-manifest <file> or --no-pin, not both.');
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_OPTION',
+      'Pass either --pin-manifest <file> or --no-pin, not both.',
+    );
   }
   const pin = values['no-pin'] === true ? false : values['pin-manifest'];
   return {
     ...(positionals[0] === undefined ? {} : { deployDir: positionals[0] }),
     ...(values.tag === undefined ? {} : { tag: values.tag }),
-    output: values['oci-layout'] !== undefined ? 'oci-layout' : values.tarball !== undefined ? 'tarball' : 'push',
+    output:
+      values['oci-layout'] !== undefined ? 'oci-layout' : values.tarball !== undefined ? 'tarball' : 'push',
     ...(values['oci-layout'] === undefined ? {} : { ociLayoutDir: values['oci-layout'] }),
     ...(values.tarball === undefined ? {} : { tarballFile: values.tarball }),
     ...(values.base === undefined ? {} : { base: values.base }),
@@ -100,7 +110,9 @@ export async function runImageCommand(args: readonly string[]): Promise<number> 
   try {
     options = optionsFrom(args);
   } catch (error) {
-    process.stderr.write(`thaw image: ${error instanceof Error ? error.message : String(error)} See thaw image --help.\n`);
+    process.stderr.write(
+      `thaw image: ${error instanceof Error ? error.message : String(error)} See thaw image --help.\n`,
+    );
     return 2;
   }
   if (options === 'help') {
@@ -109,7 +121,10 @@ export async function runImageCommand(args: readonly string[]): Promise<number> 
   }
   const json = args.includes('--json');
   try {
-    const result = await buildImage({ ...options, log: (line) => process.stderr.write(`thaw image: ${line}\n`) });
+    const result = await buildImage({
+      ...options,
+      log: (line) => process.stderr.write(`thaw image: ${line}\n`),
+    });
     if (json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {

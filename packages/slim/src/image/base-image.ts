@@ -35,11 +35,15 @@ interface Source {
   readonly top: string;
 }
 
-function parse<T>(bytes: Buffer, about: string, what: string): T {
+function parse(bytes: Buffer, about: string, what: string): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8')) as T;
+    return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new ImageError('THAW_IMAGE_INVALID_BASE', `The ${what} of base image ${about} is not valid JSON; pass another --base.`, { cause: error, reference: about });
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_BASE',
+      `The ${what} of base image ${about} is not valid JSON; pass another --base.`,
+      { cause: error, reference: about },
+    );
   }
 }
 
@@ -47,7 +51,8 @@ async function layoutSource(dir: string, refName: string | undefined): Promise<S
   const top = await findLayoutImage(dir, refName);
   const manifest = async (digest: string): Promise<{ mediaType: string; digest: string; bytes: Buffer }> => {
     const bytes = await readLayoutBlob(dir, digest);
-    const mediaType = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? top.mediaType;
+    const mediaType =
+      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? top.mediaType;
     return { mediaType, digest, bytes };
   };
   return { manifest, blob: (digest) => readLayoutBlob(dir, digest), top: top.digest };
@@ -77,27 +82,56 @@ export async function resolveBaseImage(
   clientFor: (registry: string) => Promise<RegistryClient>,
 ): Promise<BaseImage> {
   const about = formatReference(ref);
-  const source = ref.kind === 'oci-layout' ? await layoutSource(ref.dir, ref.refName) : registrySource(await clientFor(ref.registry), ref, about);
+  const source =
+    ref.kind === 'oci-layout'
+      ? await layoutSource(ref.dir, ref.refName)
+      : registrySource(await clientFor(ref.registry), ref, about);
   let fetched = await source.manifest(source.top);
   // An index may point at another index (rare, but allowed); two levels is plenty.
   for (let depth = 0; depth < 2 && isIndexMediaType(fetched.mediaType); depth++) {
-    const index = parse<ImageIndex>(fetched.bytes, about, 'index');
-    const choices = index.manifests.filter((d): d is Descriptor & { platform: Platform } => d.platform !== undefined);
-    const chosen = choices.find((d) => platformMatches(platform, d.platform)) ?? (choices.length === 0 ? index.manifests[0] : undefined);
+    const index = parse(fetched.bytes, about, 'index') as ImageIndex;
+    const choices = index.manifests.filter(
+      (d): d is Descriptor & { platform: Platform } => d.platform !== undefined,
+    );
+    const chosen =
+      choices.find((d) => platformMatches(platform, d.platform)) ??
+      (choices.length === 0 ? index.manifests[0] : undefined);
     if (chosen === undefined) {
-      const available = choices.map((d) => formatPlatform(d.platform)).filter((p) => !p.startsWith('unknown')).join(', ');
-      throw new ImageError('THAW_IMAGE_PLATFORM_MISSING', `Base image ${about} has no ${formatPlatform(platform)} image; it has: ${available || 'none'}. Pass one of those with --platform, or a base built for ${formatPlatform(platform)} with --base.`, { reference: about });
+      const available = choices
+        .map((d) => formatPlatform(d.platform))
+        .filter((p) => !p.startsWith('unknown'))
+        .join(', ');
+      throw new ImageError(
+        'THAW_IMAGE_PLATFORM_MISSING',
+        `Base image ${about} has no ${formatPlatform(platform)} image; it has: ${available || 'none'}. Pass one of those with --platform, or a base built for ${formatPlatform(platform)} with --base.`,
+        { reference: about },
+      );
     }
     fetched = await source.manifest(chosen.digest);
   }
-  const manifest = parse<ImageManifest>(fetched.bytes, about, 'manifest');
-  if (!Array.isArray(manifest.layers) || typeof manifest.config?.digest !== 'string') {
-    throw new ImageError('THAW_IMAGE_INVALID_BASE', `Base image ${about} has a manifest of type ${fetched.mediaType} that thaw cannot read (it needs an OCI or Docker v2 image manifest); pass another --base.`, { reference: about });
+  const manifest = parse(fetched.bytes, about, 'manifest') as ImageManifest;
+  if (
+    !Array.isArray(manifest.layers) ||
+    typeof (manifest as Partial<ImageManifest>).config?.digest !== 'string'
+  ) {
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_BASE',
+      `Base image ${about} has a manifest of type ${fetched.mediaType} that thaw cannot read (it needs an OCI or Docker v2 image manifest); pass another --base.`,
+      { reference: about },
+    );
   }
-  const config = parse<ImageConfig>(await source.blob(manifest.config.digest), about, 'config');
-  const configPlatform: Platform = { os: config.os, architecture: config.architecture, ...(config.variant === undefined ? {} : { variant: config.variant }) };
+  const config = parse(await source.blob(manifest.config.digest), about, 'config') as ImageConfig;
+  const configPlatform: Platform = {
+    os: config.os,
+    architecture: config.architecture,
+    ...(config.variant === undefined ? {} : { variant: config.variant }),
+  };
   if (!platformMatches(platform, configPlatform)) {
-    throw new ImageError('THAW_IMAGE_PLATFORM_MISSING', `Base image ${about} is built for ${formatPlatform(configPlatform)}, not ${formatPlatform(platform)}. Pass --platform ${formatPlatform(configPlatform)}, or a base built for ${formatPlatform(platform)} with --base.`, { reference: about });
+    throw new ImageError(
+      'THAW_IMAGE_PLATFORM_MISSING',
+      `Base image ${about} is built for ${formatPlatform(configPlatform)}, not ${formatPlatform(platform)}. Pass --platform ${formatPlatform(configPlatform)}, or a base built for ${formatPlatform(platform)} with --base.`,
+      { reference: about },
+    );
   }
   return {
     reference: about,

@@ -19,7 +19,12 @@ import {
 import { pinKnativeService } from './pin-manifest.ts';
 import { parsePlatform } from './platform.ts';
 import { type PushResult, pushImage } from './push-image.ts';
-import { type RegistryReference, isLoopbackRegistry, parseImageReference, pinnedReference } from './reference.ts';
+import {
+  type RegistryReference,
+  isLoopbackRegistry,
+  parseImageReference,
+  pinnedReference,
+} from './reference.ts';
 import { RegistryClient } from './registry-client.ts';
 import { findCredentials } from './registry-credentials.ts';
 import { type ImageSizeReport, imageSizeReport } from './size-report.ts';
@@ -41,7 +46,10 @@ export interface BuildImageResult {
 function registryTarget(tag: string): RegistryReference {
   const ref = parseImageReference(tag);
   if (ref.kind !== 'registry') {
-    throw new ImageError('THAW_IMAGE_INVALID_OPTION', `Option tag is "${tag}", a local layout; pass a registry reference such as registry.example.com/checkout:1, and use --oci-layout <dir> to write a layout.`);
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_OPTION',
+      `Option tag is "${tag}", a local layout; pass a registry reference such as registry.example.com/checkout:1, and use --oci-layout <dir> to write a layout.`,
+    );
   }
   return ref;
 }
@@ -67,17 +75,23 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
   const user = options.user ?? defaultBuildImageOptions.user;
   const platform = parsePlatform(options.platform ?? defaultBuildImageOptions.platform);
   const mtimeSec = resolveSourceDateEpoch(options.sourceDateEpochSec, env);
-  const target = output === 'push' || options.tag !== undefined ? registryTarget(options.tag ?? '') : undefined;
+  const target =
+    output === 'push' || options.tag !== undefined ? registryTarget(options.tag ?? '') : undefined;
   const insecure = new Set(options.insecureRegistries ?? defaultBuildImageOptions.insecureRegistries);
 
   const folder = await readDeployFolder(deployDir);
-  const baseName = options.base ?? defaultBaseImage(folder.nodeMajor ?? Number(process.versions.node.split('.')[0]));
+  const baseName =
+    options.base ?? defaultBaseImage(folder.nodeMajor ?? Number(process.versions.node.split('.')[0]));
 
   const clients = new Map<string, Promise<RegistryClient>>();
   const clientFor = (registry: string): Promise<RegistryClient> => {
     let client = clients.get(registry);
     if (client === undefined) {
-      client = findCredentials(registry, { env, envRegistry: target?.registry, dockerConfigPath: options.dockerConfigPath }).then(
+      client = findCredentials(registry, {
+        env,
+        envRegistry: target?.registry,
+        dockerConfigPath: options.dockerConfigPath,
+      }).then(
         (credentials) =>
           new RegistryClient({
             registry,
@@ -95,7 +109,13 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
   log(`base ${baseName} (${platform.os}/${platform.architecture})`);
   const base: BaseImage = await resolveBaseImage(parseImageReference(baseName), platform, clientFor);
   const { uid, gid } = parseUser(user);
-  const settings = { workDir, uid, gid, mtimeSec, compressionLevel: options.compressionLevel ?? defaultBuildImageOptions.compressionLevel };
+  const settings = {
+    workDir,
+    uid,
+    gid,
+    mtimeSec,
+    compressionLevel: options.compressionLevel ?? defaultBuildImageOptions.compressionLevel,
+  };
   const layers = [
     await buildLayer(deployDir, folder.files, 'dependencies', settings),
     await buildLayer(deployDir, folder.files, 'app', settings),
@@ -138,7 +158,16 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
       log(`wrote OCI layout ${options.ociLayoutDir ?? ''}`);
       break;
     case 'tarball':
-      await writeImageTarball(options.tarballFile ?? '', base, layers, image, target?.tag ?? 'latest', target === undefined ? undefined : `${target.registry}/${target.repository}:${target.tag ?? 'latest'}`);
+      await writeImageTarball(
+        options.tarballFile ?? '',
+        base,
+        layers,
+        image,
+        target?.tag ?? 'latest',
+        target === undefined
+          ? undefined
+          : `${target.registry}/${target.repository}:${target.tag ?? 'latest'}`,
+      );
       log(`wrote ${options.tarballFile ?? ''}`);
       break;
   }

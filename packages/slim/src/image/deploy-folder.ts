@@ -38,7 +38,10 @@ function folderError(dir: string, message: string, cause?: unknown): ImageError 
 function checkRelative(dir: string, path: string): string {
   const normalized = normalize(path).split(sep).join('/');
   if (isAbsolute(path) || normalized.startsWith('../') || normalized === '..' || normalized === '.') {
-    throw folderError(dir, `${manifestName} lists "${path}", which is outside the folder; list paths relative to it.`);
+    throw folderError(
+      dir,
+      `${manifestName} lists "${path}", which is outside the folder; list paths relative to it.`,
+    );
   }
   return normalized;
 }
@@ -65,7 +68,7 @@ function byPath(a: DeployFile, b: DeployFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-async function fromManifest(dir: string, text: string): Promise<DeployFolder> {
+function fromManifest(dir: string, text: string): DeployFolder {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -80,16 +83,25 @@ async function fromManifest(dir: string, text: string): Promise<DeployFolder> {
     files?: unknown;
   };
   if (m.version !== 1) {
-    throw folderError(dir, `${manifestName} has version ${JSON.stringify(m.version)}; this thaw reads version 1.`);
+    throw folderError(
+      dir,
+      `${manifestName} has version ${JSON.stringify(m.version)}; this thaw reads version 1.`,
+    );
   }
   if (typeof m.entry !== 'string' || !Array.isArray(m.files)) {
-    throw folderError(dir, `${manifestName} needs a string "entry" and a "files" array; run thaw slim again.`);
+    throw folderError(
+      dir,
+      `${manifestName} needs a string "entry" and a "files" array; run thaw slim again.`,
+    );
   }
   const files: DeployFile[] = [];
   for (const item of m.files as unknown[]) {
     const f = item as { path?: unknown; layer?: unknown };
     if (typeof f.path !== 'string' || (f.layer !== 'dependencies' && f.layer !== 'app')) {
-      throw folderError(dir, `${manifestName} has a file entry ${JSON.stringify(item)}; each needs "path" and "layer" ("dependencies" or "app").`);
+      throw folderError(
+        dir,
+        `${manifestName} has a file entry ${JSON.stringify(item)}; each needs "path" and "layer" ("dependencies" or "app").`,
+      );
     }
     files.push({ path: checkRelative(dir, f.path), layer: f.layer });
   }
@@ -137,11 +149,12 @@ export async function readDeployFolder(dir: string): Promise<DeployFolder> {
   try {
     text = await readFile(join(dir, manifestName), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw folderError(dir, `cannot read ${manifestName}.`, error);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw folderError(dir, `cannot read ${manifestName}.`, error);
   }
   let folder: DeployFolder;
   try {
-    folder = text === undefined ? await fromListing(dir) : await fromManifest(dir, text);
+    folder = text === undefined ? await fromListing(dir) : fromManifest(dir, text);
   } catch (error) {
     if (error instanceof ImageError) throw error;
     throw folderError(dir, 'cannot be read; pass the folder thaw slim --out wrote.', error);

@@ -11,7 +11,11 @@ import { tagLayoutImage, writeLayoutBlob } from './oci-layout.ts';
 import { mediaTypes } from './oci-types.ts';
 import { type TarEntry, tarChunks } from './tar-writer.ts';
 
-async function collectBlobs(base: BaseImage, layers: readonly BuiltLayer[], image: AssembledImage): Promise<Map<string, Uint8Array>> {
+async function collectBlobs(
+  base: BaseImage,
+  layers: readonly BuiltLayer[],
+  image: AssembledImage,
+): Promise<Map<string, Uint8Array>> {
   const blobs = new Map<string, Uint8Array>();
   for (const layer of base.manifest.layers) blobs.set(layer.digest, await base.readBlob(layer.digest));
   for (const layer of layers) blobs.set(layer.digest, layer.blob);
@@ -35,8 +39,13 @@ export async function writeImageLayout(
   image: AssembledImage,
   refName: string,
 ): Promise<void> {
-  for (const [digest, bytes] of await collectBlobs(base, layers, image)) await writeLayoutBlob(dir, digest, bytes);
-  await tagLayoutImage(dir, { mediaType: mediaTypes.ociManifest, digest: image.manifestDigest, size: image.manifestBytes.byteLength }, refName);
+  for (const [digest, bytes] of await collectBlobs(base, layers, image))
+    await writeLayoutBlob(dir, digest, bytes);
+  await tagLayoutImage(
+    dir,
+    { mediaType: mediaTypes.ociManifest, digest: image.manifestDigest, size: image.manifestBytes.byteLength },
+    refName,
+  );
 }
 
 /**
@@ -82,10 +91,17 @@ export async function writeImageTarball(
   const entries: TarEntry[] = [
     { type: 'directory', path: 'blobs', mode: 0o755 },
     { type: 'directory', path: 'blobs/sha256', mode: 0o755 },
-    ...[...blobs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([digest, data]): TarEntry => ({ type: 'file', path: blobPath(digest), mode: 0o644, data })),
+    ...[...blobs.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([digest, data]): TarEntry => ({ type: 'file', path: blobPath(digest), mode: 0o644, data })),
     { type: 'file', path: 'index.json', mode: 0o644, data: Buffer.from(JSON.stringify(index)) },
     { type: 'file', path: 'manifest.json', mode: 0o644, data: Buffer.from(JSON.stringify(dockerManifest)) },
-    { type: 'file', path: 'oci-layout', mode: 0o644, data: Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })) },
+    {
+      type: 'file',
+      path: 'oci-layout',
+      mode: 0o644,
+      data: Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })),
+    },
   ];
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, Buffer.concat([...tarChunks(entries, { uid: 0, gid: 0, mtimeSec: 0 })]));

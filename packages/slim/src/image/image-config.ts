@@ -44,7 +44,9 @@ export interface AssembledImage {
 
 function mergeEnv(base: readonly string[] | undefined, extra: Readonly<Record<string, string>>): string[] {
   const keys = new Set(Object.keys(extra));
-  const kept = (base ?? []).filter((line) => !keys.has(line.slice(0, line.indexOf('=') === -1 ? line.length : line.indexOf('='))));
+  const kept = (base ?? []).filter(
+    (line) => !keys.has(line.slice(0, line.indexOf('=') === -1 ? line.length : line.indexOf('='))),
+  );
   return [...kept, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)];
 }
 
@@ -64,9 +66,14 @@ function joinPath(dir: string, relative: string): string {
  * image.manifestDigest;
  * ```
  */
-export function assembleImage(base: BaseImage, layers: readonly BuiltLayer[], settings: ImageSettings): AssembledImage {
+export function assembleImage(
+  base: BaseImage,
+  layers: readonly BuiltLayer[],
+  settings: ImageSettings,
+): AssembledImage {
   const env: Record<string, string> = { NODE_ENV: 'production' };
-  if (settings.compileCache !== null) env['NODE_COMPILE_CACHE'] = joinPath(settings.workDir, settings.compileCache);
+  if (settings.compileCache !== null)
+    env['NODE_COMPILE_CACHE'] = joinPath(settings.workDir, settings.compileCache);
   const baseEntrypoint = base.config.config?.Entrypoint ?? [];
   const entrypoint = settings.entrypoint ?? (baseEntrypoint.length > 0 ? baseEntrypoint : ['node']);
   const annotations: Record<string, string> = { 'org.opencontainers.image.created': settings.created };
@@ -86,7 +93,10 @@ export function assembleImage(base: BaseImage, layers: readonly BuiltLayer[], se
     ...layers.map((layer) => ({
       created: settings.created,
       created_by: `thaw image: ${layer.role} layer (${layer.fileCount} files)`,
-      comment: layer.role === 'dependencies' ? 'package.json and traced node_modules' : 'bundle, source maps and compile cache',
+      comment:
+        layer.role === 'dependencies'
+          ? 'package.json and traced node_modules'
+          : 'bundle, source maps and compile cache',
     })),
   ];
   const config: ImageConfig = {
@@ -100,12 +110,19 @@ export function assembleImage(base: BaseImage, layers: readonly BuiltLayer[], se
   };
   const configBytes = Buffer.from(JSON.stringify(config));
   const configDigest = sha256Digest(configBytes);
-  const baseLayers: Descriptor[] = base.manifest.layers.map((l) => ({ mediaType: toOciMediaType(l.mediaType), digest: l.digest, size: l.size }));
+  const baseLayers: Descriptor[] = base.manifest.layers.map((l) => ({
+    mediaType: toOciMediaType(l.mediaType),
+    digest: l.digest,
+    size: l.size,
+  }));
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: mediaTypes.ociManifest,
     config: { mediaType: mediaTypes.ociConfig, digest: configDigest, size: configBytes.byteLength },
-    layers: [...baseLayers, ...layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.compressedBytes }))],
+    layers: [
+      ...baseLayers,
+      ...layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.compressedBytes })),
+    ],
     annotations: {
       ...annotations,
       'org.opencontainers.image.base.name': base.reference,
@@ -113,5 +130,12 @@ export function assembleImage(base: BaseImage, layers: readonly BuiltLayer[], se
     },
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
-  return { config, configBytes, configDigest, manifest, manifestBytes, manifestDigest: sha256Digest(manifestBytes) };
+  return {
+    config,
+    configBytes,
+    configDigest,
+    manifest,
+    manifestBytes,
+    manifestDigest: sha256Digest(manifestBytes),
+  };
 }

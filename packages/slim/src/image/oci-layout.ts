@@ -11,7 +11,12 @@ const refNameKey = 'org.opencontainers.image.ref.name';
 /** The path of a blob inside a layout. */
 export function layoutBlobPath(dir: string, digest: string): string {
   const [algorithm, hex] = digest.split(':');
-  if (algorithm === undefined || hex === undefined || !/^[a-z0-9]+$/u.test(algorithm) || !/^[a-f0-9]+$/u.test(hex)) {
+  if (
+    algorithm === undefined ||
+    hex === undefined ||
+    !/^[a-z0-9]+$/u.test(algorithm) ||
+    !/^[a-f0-9]+$/u.test(hex)
+  ) {
     throw new ImageError('THAW_IMAGE_INVALID_BASE', `"${digest}" is not a digest a layout can hold.`);
   }
   return join(dir, 'blobs', algorithm, hex);
@@ -23,10 +28,18 @@ export async function readLayoutBlob(dir: string, digest: string): Promise<Buffe
   try {
     bytes = await readFile(layoutBlobPath(dir, digest));
   } catch (error) {
-    throw new ImageError('THAW_IMAGE_INVALID_BASE', `OCI layout ${dir} lacks blob ${digest}; copy the image into it again (for example with skopeo copy).`, { cause: error, reference: `oci:${dir}` });
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_BASE',
+      `OCI layout ${dir} lacks blob ${digest}; copy the image into it again (for example with skopeo copy).`,
+      { cause: error, reference: `oci:${dir}` },
+    );
   }
   if (sha256Digest(bytes) !== digest) {
-    throw new ImageError('THAW_IMAGE_INVALID_BASE', `Blob ${digest} in OCI layout ${dir} does not match its digest; the layout is damaged, copy the image into it again.`, { reference: `oci:${dir}` });
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_BASE',
+      `Blob ${digest} in OCI layout ${dir} does not match its digest; the layout is damaged, copy the image into it again.`,
+      { reference: `oci:${dir}` },
+    );
   }
   return bytes;
 }
@@ -46,16 +59,25 @@ export async function findLayoutImage(dir: string, refName: string | undefined):
   try {
     index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as ImageIndex;
   } catch (error) {
-    throw new ImageError('THAW_IMAGE_NOT_FOUND', `Base image ${about} has no readable index.json; pass the directory of an OCI image layout.`, { cause: error, reference: about });
+    throw new ImageError(
+      'THAW_IMAGE_NOT_FOUND',
+      `Base image ${about} has no readable index.json; pass the directory of an OCI image layout.`,
+      { cause: error, reference: about },
+    );
   }
   const entries = index.manifests;
-  const named = refName === undefined ? entries : entries.filter((d) => d.annotations?.[refNameKey] === refName);
+  const named =
+    refName === undefined ? entries : entries.filter((d) => d.annotations?.[refNameKey] === refName);
   const found = named[0];
   if (found === undefined || (refName === undefined && named.length > 1)) {
     const names = entries.map((d) => d.annotations?.[refNameKey] ?? d.digest).join(', ');
-    throw new ImageError('THAW_IMAGE_NOT_FOUND', refName === undefined
-      ? `Base image ${about} holds ${entries.length} images (${names}); name one with oci:${dir}:<name>.`
-      : `Base image ${about} does not exist; the layout holds: ${names || 'nothing'}.`, { reference: about });
+    throw new ImageError(
+      'THAW_IMAGE_NOT_FOUND',
+      refName === undefined
+        ? `Base image ${about} holds ${entries.length} images (${names}); name one with oci:${dir}:<name>.`
+        : `Base image ${about} does not exist; the layout holds: ${names || 'nothing'}.`,
+      { reference: about },
+    );
   }
   return found;
 }
@@ -92,7 +114,12 @@ export async function tagLayoutImage(dir: string, manifest: Descriptor, refName:
   } catch {
     // a new layout
   }
-  const entry: Descriptor = { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, annotations: { [refNameKey]: refName } };
+  const entry: Descriptor = {
+    mediaType: manifest.mediaType,
+    digest: manifest.digest,
+    size: manifest.size,
+    annotations: { [refNameKey]: refName },
+  };
   const index = { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: [...manifests, entry] };
   await writeFile(join(dir, 'index.json'), Buffer.from(`${JSON.stringify(index)}\n`));
 }

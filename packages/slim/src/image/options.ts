@@ -79,11 +79,15 @@ export function defaultBaseImage(nodeMajor: number): string {
 }
 
 function invalid(option: string, value: unknown, allowed: string): ImageError {
-  return new ImageError('THAW_IMAGE_INVALID_OPTION', `Option ${option} is ${JSON.stringify(value)}; expected ${allowed}.`);
+  return new ImageError(
+    'THAW_IMAGE_INVALID_OPTION',
+    `Option ${option} is ${JSON.stringify(value)}; expected ${allowed}.`,
+  );
 }
 
 function integerIn(option: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw invalid(option, value, `an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw invalid(option, value, `an integer from ${min} to ${max}`);
   return value;
 }
 
@@ -91,36 +95,74 @@ function integerIn(option: string, value: number, min: number, max: number): num
 export function parseUser(value: string): { uid: number; gid: number } {
   const match = /^(\d+):(\d+)$/u.exec(value);
   if (match === null) throw invalid('user', value, 'a numeric uid:gid such as 65532:65532');
-  return { uid: integerIn('user', Number(match[1]), 0, 0o7777777), gid: integerIn('user', Number(match[2]), 0, 0o7777777) };
+  return {
+    uid: integerIn('user', Number(match[1]), 0, 0o7777777),
+    gid: integerIn('user', Number(match[2]), 0, 0o7777777),
+  };
 }
 
 /** The image timestamp: the option, else SOURCE_DATE_EPOCH, else 0. */
-export function resolveSourceDateEpoch(option: number | undefined, env: Readonly<Record<string, string | undefined>>): number {
+export function resolveSourceDateEpoch(
+  option: number | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): number {
   if (option !== undefined) return integerIn('sourceDateEpochSec', option, 0, 0o77777777777);
   const raw = env['SOURCE_DATE_EPOCH'];
   if (raw === undefined || raw === '') return 0;
   if (!/^\d+$/u.test(raw)) {
-    throw new ImageError('THAW_IMAGE_INVALID_OPTION', `Environment variable SOURCE_DATE_EPOCH is ${JSON.stringify(raw)}; expected whole seconds since 1970 (for example $(git log -1 --format=%ct)).`);
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_OPTION',
+      `Environment variable SOURCE_DATE_EPOCH is ${JSON.stringify(raw)}; expected whole seconds since 1970 (for example $(git log -1 --format=%ct)).`,
+    );
   }
   return integerIn('SOURCE_DATE_EPOCH', Number(raw), 0, 0o77777777777);
 }
 
 /** Checks the options whose validity does not depend on the deploy folder. */
 export function validateBuildImageOptions(options: BuildImageOptions): void {
-  const output = options.output ?? defaultBuildImageOptions.output;
-  if (output !== 'push' && output !== 'oci-layout' && output !== 'tarball') throw invalid('output', output, '"push", "oci-layout" or "tarball"');
-  if (output === 'push' && options.tag === undefined) throw invalid('tag', options.tag, 'the registry/repository:tag to push to (--tag)');
-  if (output === 'oci-layout' && options.ociLayoutDir === undefined) throw invalid('ociLayoutDir', options.ociLayoutDir, 'a directory for the OCI layout (--oci-layout <dir>)');
-  if (output === 'tarball' && options.tarballFile === undefined) throw invalid('tarballFile', options.tarballFile, 'a file for the image tar (--tarball <file>)');
+  // Typed callers cannot pass anything else, but JSON config and JavaScript callers can.
+  const output: string = options.output ?? defaultBuildImageOptions.output;
+  if (output !== 'push' && output !== 'oci-layout' && output !== 'tarball')
+    throw invalid('output', output, '"push", "oci-layout" or "tarball"');
+  if (output === 'push' && options.tag === undefined)
+    throw invalid('tag', options.tag, 'the registry/repository:tag to push to (--tag)');
+  if (output === 'oci-layout' && options.ociLayoutDir === undefined)
+    throw invalid(
+      'ociLayoutDir',
+      options.ociLayoutDir,
+      'a directory for the OCI layout (--oci-layout <dir>)',
+    );
+  if (output === 'tarball' && options.tarballFile === undefined)
+    throw invalid('tarballFile', options.tarballFile, 'a file for the image tar (--tarball <file>)');
   const workDir = options.workDir ?? defaultBuildImageOptions.workDir;
-  if (!workDir.startsWith('/') || workDir.split('/').includes('..')) throw invalid('workDir', workDir, 'an absolute path inside the image, such as /app');
+  if (!workDir.startsWith('/') || workDir.split('/').includes('..'))
+    throw invalid('workDir', workDir, 'an absolute path inside the image, such as /app');
   parseUser(options.user ?? defaultBuildImageOptions.user);
-  integerIn('uploadChunkBytes', options.uploadChunkBytes ?? defaultBuildImageOptions.uploadChunkBytes, 1024, 2 ** 31);
-  integerIn('uploadConcurrency', options.uploadConcurrency ?? defaultBuildImageOptions.uploadConcurrency, 1, 64);
+  integerIn(
+    'uploadChunkBytes',
+    options.uploadChunkBytes ?? defaultBuildImageOptions.uploadChunkBytes,
+    1024,
+    2 ** 31,
+  );
+  integerIn(
+    'uploadConcurrency',
+    options.uploadConcurrency ?? defaultBuildImageOptions.uploadConcurrency,
+    1,
+    64,
+  );
   integerIn('compressionLevel', options.compressionLevel ?? defaultBuildImageOptions.compressionLevel, 1, 9);
-  integerIn('requestTimeoutMs', options.requestTimeoutMs ?? defaultBuildImageOptions.requestTimeoutMs, 1, 3_600_000);
-  if (options.entrypoint !== undefined && options.entrypoint.length === 0) throw invalid('entrypoint', options.entrypoint, 'a non-empty command array');
+  integerIn(
+    'requestTimeoutMs',
+    options.requestTimeoutMs ?? defaultBuildImageOptions.requestTimeoutMs,
+    1,
+    3_600_000,
+  );
+  if (options.entrypoint !== undefined && options.entrypoint.length === 0)
+    throw invalid('entrypoint', options.entrypoint, 'a non-empty command array');
   if (options.source !== undefined && /\/\/[^/@]*@/u.test(options.source)) {
-    throw new ImageError('THAW_IMAGE_INVALID_OPTION', 'Option source holds credentials (user:password@ in the URL); pass the URL without them, since it is written into the image.');
+    throw new ImageError(
+      'THAW_IMAGE_INVALID_OPTION',
+      'Option source holds credentials (user:password@ in the URL); pass the URL without them, since it is written into the image.',
+    );
   }
 }

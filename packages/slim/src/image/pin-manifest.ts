@@ -19,28 +19,49 @@ export async function pinKnativeService(file: string, image: string): Promise<nu
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ImageError('THAW_IMAGE_PIN_FAILED', `Cannot read ${file} to pin the image: pass an existing Knative service.yaml with --pin-manifest, or --no-pin.`, { cause: error });
+    throw new ImageError(
+      'THAW_IMAGE_PIN_FAILED',
+      `Cannot read ${file} to pin the image: pass an existing Knative service.yaml with --pin-manifest, or --no-pin.`,
+      { cause: error },
+    );
   }
   const documents = parseAllDocuments(text);
   if (!Array.isArray(documents)) {
-    throw new ImageError('THAW_IMAGE_PIN_FAILED', `${file} is empty; pass a Knative service.yaml with --pin-manifest, or --no-pin.`);
+    throw new ImageError(
+      'THAW_IMAGE_PIN_FAILED',
+      `${file} is empty; pass a Knative service.yaml with --pin-manifest, or --no-pin.`,
+    );
   }
   let pinned = 0;
   for (const doc of documents) {
     if (doc.errors.length > 0) {
-      throw new ImageError('THAW_IMAGE_PIN_FAILED', `${file} is not valid YAML (${doc.errors[0]?.message ?? 'parse error'}); fix it or pass --no-pin.`);
+      throw new ImageError(
+        'THAW_IMAGE_PIN_FAILED',
+        `${file} is not valid YAML (${doc.errors[0]?.message ?? 'parse error'}); fix it or pass --no-pin.`,
+      );
     }
     const apiVersion = doc.get('apiVersion');
-    if (doc.get('kind') !== 'Service' || typeof apiVersion !== 'string' || !apiVersion.startsWith('serving.knative.dev/')) continue;
+    if (
+      doc.get('kind') !== 'Service' ||
+      typeof apiVersion !== 'string' ||
+      !apiVersion.startsWith('serving.knative.dev/')
+    )
+      continue;
     const containers = doc.getIn(['spec', 'template', 'spec', 'containers']);
     if (!isSeq(containers) || !isMap(containers.items[0])) {
-      throw new ImageError('THAW_IMAGE_PIN_FAILED', `The Knative Service in ${file} has no spec.template.spec.containers[0]; regenerate it with thaw slim or pass --no-pin.`);
+      throw new ImageError(
+        'THAW_IMAGE_PIN_FAILED',
+        `The Knative Service in ${file} has no spec.template.spec.containers[0]; regenerate it with thaw slim or pass --no-pin.`,
+      );
     }
     containers.items[0].set('image', image);
     pinned++;
   }
   if (pinned === 0) {
-    throw new ImageError('THAW_IMAGE_PIN_FAILED', `${file} holds no Knative Service (apiVersion serving.knative.dev/v1, kind Service); pass the service.yaml thaw slim wrote, or --no-pin.`);
+    throw new ImageError(
+      'THAW_IMAGE_PIN_FAILED',
+      `${file} holds no Knative Service (apiVersion serving.knative.dev/v1, kind Service); pass the service.yaml thaw slim wrote, or --no-pin.`,
+    );
   }
   await writeFile(file, documents.map((doc) => doc.toString()).join(''));
   return pinned;

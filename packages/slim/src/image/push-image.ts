@@ -66,22 +66,52 @@ export async function pushImage(
   const started = settings.now();
   const about = formatReference(target);
   const repo = target.repository;
-  const mountFrom = base.registry !== undefined && base.registry.registry === target.registry ? base.registry.repository : undefined;
+  const mountFrom =
+    base.registry !== undefined && base.registry.registry === target.registry
+      ? base.registry.repository
+      : undefined;
   type Job = { digest: string; bytes: number; data: () => Promise<Uint8Array>; fromBase: boolean };
   const jobs: Job[] = [
-    ...base.manifest.layers.map((l) => ({ digest: l.digest, bytes: l.size, data: () => base.readBlob(l.digest), fromBase: true })),
-    ...layers.map((l) => ({ digest: l.digest, bytes: l.compressedBytes, data: () => Promise.resolve(l.blob), fromBase: false })),
-    { digest: image.configDigest, bytes: image.configBytes.byteLength, data: () => Promise.resolve(image.configBytes), fromBase: false },
+    ...base.manifest.layers.map((l) => ({
+      digest: l.digest,
+      bytes: l.size,
+      data: () => base.readBlob(l.digest),
+      fromBase: true,
+    })),
+    ...layers.map((l) => ({
+      digest: l.digest,
+      bytes: l.compressedBytes,
+      data: () => Promise.resolve(l.blob),
+      fromBase: false,
+    })),
+    {
+      digest: image.configDigest,
+      bytes: image.configBytes.byteLength,
+      data: () => Promise.resolve(image.configBytes),
+      fromBase: false,
+    },
   ];
   const blobs = await inPool(jobs, settings.concurrency, async (job): Promise<PushedBlob> => {
-    if (await client.hasBlob(repo, job.digest, about)) return { digest: job.digest, bytes: job.bytes, action: 'existing' };
-    if (job.fromBase && mountFrom !== undefined && mountFrom !== repo && (await client.mountBlob(repo, job.digest, mountFrom, about))) {
+    if (await client.hasBlob(repo, job.digest, about))
+      return { digest: job.digest, bytes: job.bytes, action: 'existing' };
+    if (
+      job.fromBase &&
+      mountFrom !== undefined &&
+      mountFrom !== repo &&
+      (await client.mountBlob(repo, job.digest, mountFrom, about))
+    ) {
       return { digest: job.digest, bytes: job.bytes, action: 'mounted' };
     }
     await client.uploadBlob(repo, job.digest, await job.data(), settings.uploadChunkBytes, about);
     return { digest: job.digest, bytes: job.bytes, action: 'uploaded' };
   });
-  const manifestDigest = await client.putManifest(repo, target.tag ?? image.manifestDigest, image.manifestBytes, image.manifest.mediaType ?? '', about);
+  const manifestDigest = await client.putManifest(
+    repo,
+    target.tag ?? image.manifestDigest,
+    image.manifestBytes,
+    image.manifest.mediaType ?? '',
+    about,
+  );
   return {
     manifestDigest,
     blobs,

@@ -27,7 +27,8 @@ export type ImageReference = RegistryReference | LayoutReference;
 
 const digestPattern = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/u;
 const tagPattern = /^[\w][\w.-]{0,127}$/u;
-const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/u;
+const repositoryPattern =
+  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/u;
 
 function invalid(value: string, why: string): ImageError {
   return new ImageError(
@@ -103,6 +104,8 @@ export function apiHost(registry: string): string {
 
 /** True for registries on this machine, which usually speak plain HTTP. */
 export function isLoopbackRegistry(registry: string): boolean {
-  const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.split(':')[0];
+  const host = registry.startsWith('[')
+    ? registry.slice(0, registry.indexOf(']') + 1)
+    : registry.split(':')[0];
   return host === 'localhost' || host === '[::1]' || (host ?? '').startsWith('127.');
 }

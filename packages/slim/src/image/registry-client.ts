@@ -80,26 +80,47 @@ export class RegistryClient {
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256Digest(bytes);
     if (reference.includes(':') && reference !== digest) {
-      throw new ImageError('THAW_IMAGE_REGISTRY_ERROR', `Registry ${this.registry} served ${about} with digest ${digest} instead of ${reference}; the registry or a proxy altered it.`, { reference: about });
+      throw new ImageError(
+        'THAW_IMAGE_REGISTRY_ERROR',
+        `Registry ${this.registry} served ${about} with digest ${digest} instead of ${reference}; the registry or a proxy altered it.`,
+        { reference: about },
+      );
     }
-    const mediaType = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? res.headers.get('content-type') ?? mediaTypes.ociManifest;
+    const mediaType =
+      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ??
+      res.headers.get('content-type') ??
+      mediaTypes.ociManifest;
     return { mediaType, digest, bytes };
   }
 
   /** Downloads a blob and checks its digest. */
   async getBlob(repository: string, digest: string, about: string): Promise<Buffer> {
-    const res = await this.#send({ method: 'GET', url: `${this.#base}/v2/${repository}/blobs/${digest}`, scopes: [`repository:${repository}:pull`], about });
+    const res = await this.#send({
+      method: 'GET',
+      url: `${this.#base}/v2/${repository}/blobs/${digest}`,
+      scopes: [`repository:${repository}:pull`],
+      about,
+    });
     if (res.status !== 200) throw await this.#failure(res, about, `download blob ${digest} of`);
     const bytes = Buffer.from(await res.arrayBuffer());
     if (sha256Digest(bytes) !== digest) {
-      throw new ImageError('THAW_IMAGE_REGISTRY_ERROR', `Blob ${digest} of ${about} arrived with different content; retry, and check any proxy between you and ${this.registry}.`, { reference: about });
+      throw new ImageError(
+        'THAW_IMAGE_REGISTRY_ERROR',
+        `Blob ${digest} of ${about} arrived with different content; retry, and check any proxy between you and ${this.registry}.`,
+        { reference: about },
+      );
     }
     return bytes;
   }
 
   /** True when the repository already holds the blob. */
   async hasBlob(repository: string, digest: string, about: string): Promise<boolean> {
-    const res = await this.#send({ method: 'HEAD', url: `${this.#base}/v2/${repository}/blobs/${digest}`, scopes: [`repository:${repository}:pull,push`], about });
+    const res = await this.#send({
+      method: 'HEAD',
+      url: `${this.#base}/v2/${repository}/blobs/${digest}`,
+      scopes: [`repository:${repository}:pull,push`],
+      about,
+    });
     if (res.status === 200) return true;
     if (res.status === 404) return false;
     throw await this.#failure(res, about, `check blob ${digest} of`);
@@ -111,13 +132,23 @@ export class RegistryClient {
    */
   async mountBlob(repository: string, digest: string, from: string, about: string): Promise<boolean> {
     const url = `${this.#base}/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-    const res = await this.#send({ method: 'POST', url, scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`], about });
+    const res = await this.#send({
+      method: 'POST',
+      url,
+      scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`],
+      about,
+    });
     if (res.status === 201) return true;
     if (res.status === 202) {
       // The registry opened an upload session instead; close it so it does not linger.
       const location = res.headers.get('location');
       if (location !== null) {
-        const cancel = await this.#send({ method: 'DELETE', url: new URL(location, this.#base).href, scopes: [`repository:${repository}:pull,push`], about });
+        const cancel = await this.#send({
+          method: 'DELETE',
+          url: new URL(location, this.#base).href,
+          scopes: [`repository:${repository}:pull,push`],
+          about,
+        });
         await cancel.body?.cancel();
       }
       return false;
@@ -126,9 +157,20 @@ export class RegistryClient {
   }
 
   /** Uploads a blob: in one PUT when it fits `chunkBytes`, else as PATCH chunks. */
-  async uploadBlob(repository: string, digest: string, data: Uint8Array, chunkBytes: number, about: string): Promise<void> {
+  async uploadBlob(
+    repository: string,
+    digest: string,
+    data: Uint8Array,
+    chunkBytes: number,
+    about: string,
+  ): Promise<void> {
     const scopes = [`repository:${repository}:pull,push`];
-    const start = await this.#send({ method: 'POST', url: `${this.#base}/v2/${repository}/blobs/uploads/`, scopes, about });
+    const start = await this.#send({
+      method: 'POST',
+      url: `${this.#base}/v2/${repository}/blobs/uploads/`,
+      scopes,
+      about,
+    });
     if (start.status !== 202) throw await this.#failure(start, about, 'start a blob upload to');
     let location = this.#location(start, about);
     let body: Uint8Array | undefined = data;
@@ -136,8 +178,15 @@ export class RegistryClient {
       for (let offset = 0; offset < data.byteLength; offset += chunkBytes) {
         const chunk = data.subarray(offset, Math.min(offset + chunkBytes, data.byteLength));
         const res = await this.#send({
-          method: 'PATCH', url: location, scopes, about, body: chunk,
-          headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.byteLength - 1}` },
+          method: 'PATCH',
+          url: location,
+          scopes,
+          about,
+          body: chunk,
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-range': `${offset}-${offset + chunk.byteLength - 1}`,
+          },
         });
         if (res.status !== 202) throw await this.#failure(res, about, `upload a chunk of blob ${digest} to`);
         location = this.#location(res, about);
@@ -146,13 +195,33 @@ export class RegistryClient {
     }
     const url = new URL(location);
     url.searchParams.set('digest', digest);
-    const put = await this.#send({ method: 'PUT', url: url.href, scopes, about, headers: { 'content-type': 'application/octet-stream' }, ...(body === undefined ? {} : { body }) });
+    const put = await this.#send({
+      method: 'PUT',
+      url: url.href,
+      scopes,
+      about,
+      headers: { 'content-type': 'application/octet-stream' },
+      ...(body === undefined ? {} : { body }),
+    });
     if (put.status !== 201) throw await this.#failure(put, about, `finish the upload of blob ${digest} to`);
   }
 
   /** Stores a manifest under a tag (or digest) and resolves with the digest the registry reports. */
-  async putManifest(repository: string, reference: string, bytes: Uint8Array, mediaType: string, about: string): Promise<string> {
-    const res = await this.#send({ method: 'PUT', url: `${this.#base}/v2/${repository}/manifests/${reference}`, scopes: [`repository:${repository}:pull,push`], headers: { 'content-type': mediaType }, body: bytes, about });
+  async putManifest(
+    repository: string,
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+    about: string,
+  ): Promise<string> {
+    const res = await this.#send({
+      method: 'PUT',
+      url: `${this.#base}/v2/${repository}/manifests/${reference}`,
+      scopes: [`repository:${repository}:pull,push`],
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      about,
+    });
     if (res.status !== 201) throw await this.#failure(res, about, 'store the manifest of');
     return res.headers.get('docker-content-digest') ?? sha256Digest(bytes);
   }
@@ -160,7 +229,11 @@ export class RegistryClient {
   #location(res: Response, about: string): string {
     const location = res.headers.get('location');
     if (location === null) {
-      throw new ImageError('THAW_IMAGE_REGISTRY_ERROR', `Registry ${this.registry} started an upload for ${about} without a Location header; it does not follow the OCI Distribution API.`, { reference: about });
+      throw new ImageError(
+        'THAW_IMAGE_REGISTRY_ERROR',
+        `Registry ${this.registry} started an upload for ${about} without a Location header; it does not follow the OCI Distribution API.`,
+        { reference: about },
+      );
     }
     return new URL(location, this.#base).href;
   }
@@ -170,7 +243,8 @@ export class RegistryClient {
     if (res.status !== 401) return res;
     const challenge = parseChallenge(res.headers.get('www-authenticate'));
     await res.body?.cancel();
-    if (challenge === undefined || this.#settings.credentials === undefined && challenge.scheme === 'basic') return res;
+    if (challenge === undefined || (this.#settings.credentials === undefined && challenge.scheme === 'basic'))
+      return res;
     if (challenge.scheme === 'basic') this.#basic = true;
     else if (challenge.scheme === 'bearer') await this.#fetchToken(challenge.params, call);
     else return res;
@@ -200,11 +274,18 @@ export class RegistryClient {
         signal: AbortSignal.timeout(this.#settings.requestTimeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      const reason =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
       const hint = this.#settings.plainHttp
         ? 'Check that the registry runs and the address is right.'
         : 'Check that the registry runs and the address is right; for a registry that speaks plain HTTP, list it with --insecure-registry.';
-      throw new ImageError('THAW_IMAGE_REGISTRY_UNREACHABLE', `Could not reach registry ${this.registry} for ${call.about} (${call.method} ${new URL(call.url).pathname}: ${reason}). ${hint}`, { cause: error, reference: call.about });
+      throw new ImageError(
+        'THAW_IMAGE_REGISTRY_UNREACHABLE',
+        `Could not reach registry ${this.registry} for ${call.about} (${call.method} ${new URL(call.url).pathname}: ${reason}). ${hint}`,
+        { cause: error, reference: call.about },
+      );
     }
   }
 
@@ -213,16 +294,26 @@ export class RegistryClient {
     if (realm === undefined) return;
     const url = new URL(realm);
     if (params['service'] !== undefined) url.searchParams.set('service', params['service']);
-    const scopes = call.scopes.length > 0 ? call.scopes : params['scope'] === undefined ? [] : [params['scope']];
+    const scopes =
+      call.scopes.length > 0 ? call.scopes : params['scope'] === undefined ? [] : [params['scope']];
     for (const scope of scopes) url.searchParams.append('scope', scope);
     const creds = this.#settings.credentials;
     const headers: Record<string, string> = {};
-    if (creds !== undefined) headers['authorization'] = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    if (creds !== undefined)
+      headers['authorization'] =
+        `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     let res: Response;
     try {
-      res = await this.#settings.fetch(url.href, { headers, signal: AbortSignal.timeout(this.#settings.requestTimeoutMs) });
+      res = await this.#settings.fetch(url.href, {
+        headers,
+        signal: AbortSignal.timeout(this.#settings.requestTimeoutMs),
+      });
     } catch (error) {
-      throw new ImageError('THAW_IMAGE_REGISTRY_UNREACHABLE', `Could not reach the token service ${url.origin} that registry ${this.registry} sent us to for ${call.about}. Check the network path to it.`, { cause: error, reference: call.about });
+      throw new ImageError(
+        'THAW_IMAGE_REGISTRY_UNREACHABLE',
+        `Could not reach the token service ${url.origin} that registry ${this.registry} sent us to for ${call.about}. Check the network path to it.`,
+        { cause: error, reference: call.about },
+      );
     }
     if (res.status !== 200) {
       await res.body?.cancel();
@@ -244,14 +335,25 @@ export class RegistryClient {
     }
     const status = `registry ${this.registry} answered ${res.status}${detail}`;
     if (res.status === 401 || res.status === 403) {
-      const how = this.#settings.credentials === undefined
-        ? 'No credentials were found for it: set THAW_REGISTRY_USERNAME and THAW_REGISTRY_PASSWORD, or log in with docker login (Docker config "auths").'
-        : 'The credentials found for it were refused or lack access: check the username, password or token and its permissions for this repository.';
-      return new ImageError('THAW_IMAGE_UNAUTHORIZED', `Could not ${action} ${about}: ${status}. ${how}`, { reference: about });
+      const how =
+        this.#settings.credentials === undefined
+          ? 'No credentials were found for it: set THAW_REGISTRY_USERNAME and THAW_REGISTRY_PASSWORD, or log in with docker login (Docker config "auths").'
+          : 'The credentials found for it were refused or lack access: check the username, password or token and its permissions for this repository.';
+      return new ImageError('THAW_IMAGE_UNAUTHORIZED', `Could not ${action} ${about}: ${status}. ${how}`, {
+        reference: about,
+      });
     }
     if (res.status === 404) {
-      return new ImageError('THAW_IMAGE_NOT_FOUND', `Could not ${action} ${about}: ${status}. Check the repository name and tag (for a base image, pass an existing one with --base).`, { reference: about });
+      return new ImageError(
+        'THAW_IMAGE_NOT_FOUND',
+        `Could not ${action} ${about}: ${status}. Check the repository name and tag (for a base image, pass an existing one with --base).`,
+        { reference: about },
+      );
     }
-    return new ImageError('THAW_IMAGE_REGISTRY_ERROR', `Could not ${action} ${about}: ${status}. Retry; if it persists, check the registry's logs.`, { reference: about });
+    return new ImageError(
+      'THAW_IMAGE_REGISTRY_ERROR',
+      `Could not ${action} ${about}: ${status}. Retry; if it persists, check the registry's logs.`,
+      { reference: about },
+    );
   }
 }

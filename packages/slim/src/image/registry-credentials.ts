@@ -25,14 +25,19 @@ const dockerHubAliases = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 
 /** The host of a Docker config `auths` key (`https://index.docker.io/v1/` → `docker.io`). */
 function normalizeHost(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//iu, '').replace(/\/.*$/u, '').toLowerCase();
+  const host = key
+    .replace(/^[a-z]+:\/\//iu, '')
+    .replace(/\/.*$/u, '')
+    .toLowerCase();
   return dockerHubAliases.has(host) ? 'docker.io' : host;
 }
 
 /** The path of Docker's client config for an environment. */
 export function dockerConfigPath(env: Readonly<Record<string, string | undefined>>): string {
   const dir = env['DOCKER_CONFIG'];
-  return dir !== undefined && dir !== '' ? join(dir, 'config.json') : join(homedir(), '.docker', 'config.json');
+  return dir !== undefined && dir !== ''
+    ? join(dir, 'config.json')
+    : join(homedir(), '.docker', 'config.json');
 }
 
 /**

@@ -35,8 +35,18 @@ export interface ImageSizeReport {
  * ```
  */
 export function imageSizeReport(base: BaseImage, layers: readonly BuiltLayer[]): ImageSizeReport {
-  const baseLayers: LayerSize[] = base.manifest.layers.map((l) => ({ role: 'base', digest: l.digest, compressedBytes: l.size, uncompressedBytes: null }));
-  const own: LayerSize[] = layers.map((l) => ({ role: l.role, digest: l.digest, compressedBytes: l.compressedBytes, uncompressedBytes: l.uncompressedBytes }));
+  const baseLayers: LayerSize[] = base.manifest.layers.map((l) => ({
+    role: 'base',
+    digest: l.digest,
+    compressedBytes: l.size,
+    uncompressedBytes: null,
+  }));
+  const own: LayerSize[] = layers.map((l) => ({
+    role: l.role,
+    digest: l.digest,
+    compressedBytes: l.compressedBytes,
+    uncompressedBytes: l.uncompressedBytes,
+  }));
   const baseCompressedBytes = baseLayers.reduce((sum, l) => sum + l.compressedBytes, 0);
   const functionCompressedBytes = own.reduce((sum, l) => sum + l.compressedBytes, 0);
   const total = baseCompressedBytes + functionCompressedBytes;
@@ -63,6 +73,12 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit] ?? 'GB'}`;
 }
 
+/** A share as a percentage that stays readable when tiny (`0.0016 %`, not `0.0 %`). */
+export function formatPercent(share: number): string {
+  const percent = share * 100;
+  return `${percent >= 1 || percent === 0 ? percent.toFixed(1) : percent.toPrecision(2)} %`;
+}
+
 /**
  * The report as terminal lines.
  *
@@ -75,10 +91,12 @@ export function formatSizeReport(report: ImageSizeReport, push: PushResult | und
   const lines = ['layer          digest                compressed  uncompressed'];
   for (const layer of report.layers) {
     const unpacked = layer.uncompressedBytes === null ? '-' : formatBytes(layer.uncompressedBytes);
-    lines.push(`${layer.role.padEnd(14)} ${layer.digest.slice(7, 19).padEnd(21)} ${formatBytes(layer.compressedBytes).padStart(10)}  ${unpacked.padStart(12)}`);
+    lines.push(
+      `${layer.role.padEnd(14)} ${layer.digest.slice(7, 19).padEnd(21)} ${formatBytes(layer.compressedBytes).padStart(10)}  ${unpacked.padStart(12)}`,
+    );
   }
   lines.push(
-    `base ${formatBytes(report.baseCompressedBytes)} + function ${formatBytes(report.functionCompressedBytes)} = ${formatBytes(report.totalCompressedBytes)} compressed; the function adds ${(report.functionShare * 100).toFixed(1)} % (${formatBytes(report.functionUncompressedBytes)} unpacked).`,
+    `base ${formatBytes(report.baseCompressedBytes)} + function ${formatBytes(report.functionCompressedBytes)} = ${formatBytes(report.totalCompressedBytes)} compressed; the function adds ${formatPercent(report.functionShare)} (${formatBytes(report.functionUncompressedBytes)} unpacked).`,
   );
   if (push !== undefined) {
     const count = (action: string): number => push.blobs.filter((b) => b.action === action).length;

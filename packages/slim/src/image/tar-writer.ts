@@ -106,7 +106,13 @@ export function* tarChunks(entries: Iterable<TarEntry>, fields: TarHeaderFields)
     const pax: string[] = [];
     if (name === undefined) {
       pax.push(paxRecord('path', path));
-      name = { prefix: '', name: Buffer.from(path).subarray(0, 100).toString('utf8').replace(/\uFFFD+$/u, '') };
+      name = {
+        prefix: '',
+        name: Buffer.from(path)
+          .subarray(0, 100)
+          .toString('utf8')
+          .replace(/\uFFFD+$/u, ''),
+      };
     }
     let link = linkname;
     if (Buffer.byteLength(linkname) > 100) {

@@ -22,7 +22,10 @@ describe('a registry that requires Basic auth (htpasswd)', () => {
     registry = await startRegistry({ basicAuth: { username, password } });
     await makeTinyBase(join(dir, 'base'));
     base = `${registry.host}/base/tiny:1`;
-    await skopeoCopy(`oci:${join(dir, 'base')}:tiny`, `docker://${base}`, ['--dest-creds', `${username}:${password}`]);
+    await skopeoCopy(`oci:${join(dir, 'base')}:tiny`, `docker://${base}`, [
+      '--dest-creds',
+      `${username}:${password}`,
+    ]);
     writeDeployFolder(join(dir, 'deploy'));
   });
 
@@ -42,7 +45,15 @@ describe('a registry that requires Basic auth (htpasswd)', () => {
       dockerConfigPath: join(dir, 'no-such-config.json'),
       log: (line) => logged.push(line),
     });
-    const inspected = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', '--creds', `${username}:${password}`, `docker://${tag}`])) as { Digest: string };
+    const inspected = JSON.parse(
+      await run('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        '--creds',
+        `${username}:${password}`,
+        `docker://${tag}`,
+      ]),
+    ) as { Digest: string };
     expect(inspected.Digest).toBe(result.manifestDigest);
     expect(JSON.stringify(result)).not.toContain(password);
     expect(logged.join('\n')).not.toContain(password);
@@ -52,16 +63,30 @@ describe('a registry that requires Basic auth (htpasswd)', () => {
     const config = join(dir, 'docker-config.json');
     const auth = Buffer.from(`${username}:${password}`).toString('base64');
     writeFileSync(config, JSON.stringify({ auths: { [`http://${registry.host}`]: { auth } } }));
-    const result = await buildImage({ deployDir: join(dir, 'deploy'), base, tag: `${registry.host}/functions/docker-config:1`, env: {}, dockerConfigPath: config });
+    const result = await buildImage({
+      deployDir: join(dir, 'deploy'),
+      base,
+      tag: `${registry.host}/functions/docker-config:1`,
+      env: {},
+      dockerConfigPath: config,
+    });
     expect(result.push?.blobs.length).toBe(4);
   });
 
   it('fails without credentials with a 401 error that names the image and how to log in', async () => {
     const tag = `${registry.host}/functions/anonymous:1`;
-    const attempt = buildImage({ deployDir: join(dir, 'deploy'), base, tag, env: {}, dockerConfigPath: join(dir, 'no-such-config.json') });
+    const attempt = buildImage({
+      deployDir: join(dir, 'deploy'),
+      base,
+      tag,
+      env: {},
+      dockerConfigPath: join(dir, 'no-such-config.json'),
+    });
     await expect(attempt).rejects.toBeInstanceOf(ImageError);
     await expect(attempt).rejects.toMatchObject({ code: 'THAW_IMAGE_UNAUTHORIZED' });
-    await expect(attempt).rejects.toThrow(/base\/tiny:1.*answered 401.*THAW_REGISTRY_USERNAME and THAW_REGISTRY_PASSWORD/su);
+    await expect(attempt).rejects.toThrow(
+      /base\/tiny:1.*answered 401.*THAW_REGISTRY_USERNAME and THAW_REGISTRY_PASSWORD/su,
+    );
   });
 
   it('fails with wrong credentials with an error that says they were refused, without echoing them', async () => {

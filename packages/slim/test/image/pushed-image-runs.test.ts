@@ -31,7 +31,9 @@ describe('an image pushed by thaw image', () => {
   });
 
   it('is what skopeo inspect reads back from the registry: digest, layers and config', async () => {
-    const inspected = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${tag}`])) as {
+    const inspected = JSON.parse(
+      await run('skopeo', ['inspect', '--tls-verify=false', `docker://${tag}`]),
+    ) as {
       Digest: string;
       Layers: string[];
     };
@@ -39,12 +41,19 @@ describe('an image pushed by thaw image', () => {
     expect(result.pinnedReference).toBe(`${registry.host}/functions/hello@${result.manifestDigest}`);
     expect(inspected.Layers).toEqual(result.size.layers.map((l) => l.digest));
     expect(inspected.Layers).toHaveLength(3);
-    const config = JSON.parse(await run('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${tag}`])) as {
+    const config = JSON.parse(
+      await run('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${tag}`]),
+    ) as {
       config: { User: string; WorkingDir: string; Env: string[]; Entrypoint: string[]; Cmd: string[] };
       rootfs: { diff_ids: string[] };
       history: { created_by?: string }[];
     };
-    expect(config.config).toMatchObject({ User: '65532:65532', WorkingDir: '/app', Entrypoint: ['/usr/local/bin/node'], Cmd: ['/app/index.js'] });
+    expect(config.config).toMatchObject({
+      User: '65532:65532',
+      WorkingDir: '/app',
+      Entrypoint: ['/usr/local/bin/node'],
+      Cmd: ['/app/index.js'],
+    });
     expect(config.config.Env).toContain('NODE_ENV=production');
     expect(config.rootfs.diff_ids.slice(1)).toEqual(result.layers.map((l) => l.diffId));
     expect(config.history.at(-1)?.created_by).toMatch(/^thaw image: app layer/u);
@@ -56,13 +65,19 @@ describe('an image pushed by thaw image', () => {
     await skopeoCopy(`docker://${tag}`, `oci:${layout}:hello`);
     const bundle = join(dir, 'bundle');
     await run('umoci', ['unpack', '--image', `${layout}:hello`, bundle]);
-    expect(bundleProcess(bundle)).toMatchObject({ user: { uid: 65532, gid: 65532 }, cwd: '/app', args: ['/usr/local/bin/node', '/app/index.js'] });
+    expect(bundleProcess(bundle)).toMatchObject({
+      user: { uid: 65532, gid: 65532 },
+      cwd: '/app',
+      args: ['/usr/local/bin/node', '/app/index.js'],
+    });
     const port = await freePort();
     const fn = runBundle(bundle, port);
     try {
-      const body = await waitFor200(`http://127.0.0.1:${port}/readyz`, fn.child, 20_000).catch((error: unknown) => {
-        throw new Error(`${String(error)}\n${fn.output()}`);
-      });
+      const body = await waitFor200(`http://127.0.0.1:${port}/readyz`, fn.child, 20_000).catch(
+        (error: unknown) => {
+          throw new Error(`${String(error)}\n${fn.output()}`);
+        },
+      );
       expect(body).toBe('ready as 65532 in /app production');
       const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
       expect(await res.text()).toBe('HELLO!');

@@ -37,7 +37,9 @@ describe('rebuilding an image', () => {
     expect(second.layers.map((l) => l.digest)).toEqual(first.layers.map((l) => l.digest));
     expect(second.push?.uploadedBytes).toBe(0);
     expect(second.push?.blobs.every((b) => b.action === 'existing')).toBe(true);
-    const inspected = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${tag}`])) as { Digest: string };
+    const inspected = JSON.parse(
+      await run('skopeo', ['inspect', '--tls-verify=false', `docker://${tag}`]),
+    ) as { Digest: string };
     expect(inspected.Digest).toBe(first.manifestDigest);
   });
 
@@ -58,13 +60,24 @@ describe('rebuilding an image', () => {
 
   it('with SOURCE_DATE_EPOCH set stamps files and the image with it, and still reproduces', async () => {
     writeDeployFolder(join(dir, 'epoch'));
-    const options = { deployDir: join(dir, 'epoch'), base, output: 'oci-layout', env: { SOURCE_DATE_EPOCH: '1700000000' } } as const;
+    const options = {
+      deployDir: join(dir, 'epoch'),
+      base,
+      output: 'oci-layout',
+      env: { SOURCE_DATE_EPOCH: '1700000000' },
+    } as const;
     const a = await buildImage({ ...options, ociLayoutDir: join(dir, 'epoch-a') });
     const b = await buildImage({ ...options, ociLayoutDir: join(dir, 'epoch-b') });
     expect(b.manifestDigest).toBe(a.manifestDigest);
-    const config = JSON.parse(await run('skopeo', ['inspect', '--config', `oci:${join(dir, 'epoch-a')}:latest`])) as { created: string };
+    const config = JSON.parse(
+      await run('skopeo', ['inspect', '--config', `oci:${join(dir, 'epoch-a')}:latest`]),
+    ) as { created: string };
     expect(config.created).toBe('2023-11-14T22:13:20Z');
-    const listing = await run('tar', ['-tvzf', join(dir, 'epoch-a', 'blobs', 'sha256', a.layers[1]!.digest.slice(7)), '--numeric-owner'], { ...process.env, TZ: 'UTC' });
+    const listing = await run(
+      'tar',
+      ['-tvzf', join(dir, 'epoch-a', 'blobs', 'sha256', a.layers[1]!.digest.slice(7)), '--numeric-owner'],
+      { ...process.env, TZ: 'UTC' },
+    );
     expect(listing).toContain('65532/65532');
     expect(listing).toContain('2023-11-14');
   });

@@ -15,7 +15,7 @@ export function functionSource(greeting: string): string {
     'const server = http.createServer((req, res) => {',
     "  if (req.url === '/readyz') {",
     "    res.writeHead(200, { 'content-type': 'text/plain' });",
-    "    res.end(`ready as ${process.getuid()} in ${process.cwd()} ${process.env.NODE_ENV}`);",
+    '    res.end(`ready as ${process.getuid()} in ${process.cwd()} ${process.env.NODE_ENV}`);',
     '    return;',
     '  }',
     '  res.end(shout(greeting));',
@@ -30,7 +30,10 @@ export function functionSource(greeting: string): string {
  * Writes a deploy folder into `dir`: index.js, package.json and node_modules/tiny-shout, and,
  * unless `manifest` is false, the thaw-slim.json that lists them.
  */
-export function writeDeployFolder(dir: string, options: { greeting?: string; manifest?: boolean; serviceYaml?: string } = {}): void {
+export function writeDeployFolder(
+  dir: string,
+  options: { greeting?: string; manifest?: boolean; serviceYaml?: string } = {},
+): void {
   mkdirSync(join(dir, 'node_modules', 'tiny-shout'), { recursive: true });
   const files: Record<string, string> = {
     'index.js': functionSource(options.greeting ?? 'hello'),
@@ -45,19 +48,36 @@ export function writeDeployFolder(dir: string, options: { greeting?: string; man
     writeFileSync(join(dir, 'knative', 'service.yaml'), options.serviceYaml);
   }
   if (options.manifest === false) return;
-  const listed = Object.keys(files).sort().map((path) => ({
-    path,
-    size: Buffer.byteLength(files[path] ?? ''),
-    reason: 'fixture',
-    layer: path === 'package.json' || path.startsWith('node_modules/') ? 'dependencies' : 'app',
-  }));
+  const listed = Object.keys(files)
+    .sort()
+    .map((path) => ({
+      path,
+      size: Buffer.byteLength(files[path] ?? ''),
+      reason: 'fixture',
+      layer: path === 'package.json' || path.startsWith('node_modules/') ? 'dependencies' : 'app',
+    }));
   writeFileSync(
     join(dir, 'thaw-slim.json'),
-    JSON.stringify({ version: 1, entry: 'index.js', node: { major: Number(process.versions.node.split('.')[0]) }, compileCache: null, files: listed }, null, 2),
+    JSON.stringify(
+      {
+        version: 1,
+        entry: 'index.js',
+        node: { major: Number(process.versions.node.split('.')[0]) },
+        compileCache: null,
+        files: listed,
+      },
+      null,
+      2,
+    ),
   );
 }
 
-async function umociImage(layout: string, name: string, fill: (rootfs: string) => void, config: readonly string[]): Promise<void> {
+async function umociImage(
+  layout: string,
+  name: string,
+  fill: (rootfs: string) => void,
+  config: readonly string[],
+): Promise<void> {
   const image = `${layout}:${name}`;
   const bundle = `${layout}-bundle-${name}`;
   await run('umoci', ['init', '--layout', layout]).catch(() => ''); // already initialised
@@ -71,10 +91,15 @@ async function umociImage(layout: string, name: string, fill: (rootfs: string) =
 
 /** A small base: one layer with a single file and no Node; enough to push onto. */
 export async function makeTinyBase(layout: string, name = 'tiny'): Promise<void> {
-  await umociImage(layout, name, (rootfs) => {
-    mkdirSync(join(rootfs, 'etc'), { recursive: true });
-    writeFileSync(join(rootfs, 'etc', 'base-release'), 'thaw test base\n');
-  }, ['--config.entrypoint', '/usr/local/bin/node', '--config.env', 'PATH=/usr/local/bin:/usr/bin:/bin']);
+  await umociImage(
+    layout,
+    name,
+    (rootfs) => {
+      mkdirSync(join(rootfs, 'etc'), { recursive: true });
+      writeFileSync(join(rootfs, 'etc', 'base-release'), 'thaw test base\n');
+    },
+    ['--config.entrypoint', '/usr/local/bin/node', '--config.env', 'PATH=/usr/local/bin:/usr/bin:/bin'],
+  );
 }
 
 /**
@@ -87,17 +112,27 @@ export async function makeNodeBase(layout: string, name = 'node'): Promise<void>
     .split('\n')
     .map((line) => /(\/\S+)\s+\(0x/u.exec(line)?.[1])
     .filter((path): path is string => path !== undefined);
-  await umociImage(layout, name, (rootfs) => {
-    for (const [from, to] of [[node, '/usr/local/bin/node'], ...libraries.map((lib) => [lib, lib])] as const) {
-      mkdirSync(join(rootfs, dirname(to)), { recursive: true });
-      copyFileSync(realpathSync(from), join(rootfs, to));
-    }
-  }, ['--config.entrypoint', '/usr/local/bin/node', '--config.env', 'PATH=/usr/local/bin:/usr/bin:/bin']);
+  await umociImage(
+    layout,
+    name,
+    (rootfs) => {
+      for (const [from, to] of [
+        [node, '/usr/local/bin/node'],
+        ...libraries.map((lib) => [lib, lib]),
+      ] as const) {
+        mkdirSync(join(rootfs, dirname(to)), { recursive: true });
+        copyFileSync(realpathSync(from), join(rootfs, to));
+      }
+    },
+    ['--config.entrypoint', '/usr/local/bin/node', '--config.env', 'PATH=/usr/local/bin:/usr/bin:/bin'],
+  );
 }
 
 /** The manifest digest a layout's index.json lists for `name`. */
 export function layoutDigest(layout: string, name: string): string {
-  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as {
+    manifests: { digest: string; annotations?: Record<string, string> }[];
+  };
   const found = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === name);
   if (found === undefined) throw new Error(`layout ${layout} has no image ${name}`);
   return found.digest;

@@ -20,7 +20,12 @@ export interface TestRegistryOptions {
   /** Require Basic auth with this user. */
   readonly basicAuth?: { readonly username: string; readonly password: string };
   /** Require Bearer tokens (the `auth.token` section). */
-  readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
+  readonly token?: {
+    readonly realm: string;
+    readonly service: string;
+    readonly issuer: string;
+    readonly rootCertBundle: string;
+  };
 }
 
 /** A port that was free a moment ago. */
@@ -70,7 +75,7 @@ export async function startRegistry(options: TestRegistryOptions = {}): Promise<
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
   const stop = async (): Promise<void> => {

@@ -37,12 +37,20 @@ export function runBundle(bundle: string, port: number): RunningBundle {
   }
   const child = spawn(
     'unshare',
-    [`--root=${join(bundle, 'rootfs')}`, `--wd=${proc.cwd}`, '--setuid', String(proc.user.uid), '--setgid', String(proc.user.gid), ...proc.args],
+    [
+      `--root=${join(bundle, 'rootfs')}`,
+      `--wd=${proc.cwd}`,
+      '--setuid',
+      String(proc.user.uid),
+      '--setgid',
+      String(proc.user.gid),
+      ...proc.args,
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
   const stop = (): Promise<void> =>
     child.exitCode !== null || child.signalCode !== null
       ? Promise.resolve()

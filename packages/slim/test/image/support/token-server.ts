@@ -23,10 +23,27 @@ function base64url(data: string | Buffer): string {
 }
 
 /** Starts the token service on a free loopback port; keys and certificate go into `dir`. */
-export async function startTokenServer(dir: string, credentials: { username: string; password: string }): Promise<TokenServer> {
+export async function startTokenServer(
+  dir: string,
+  credentials: { username: string; password: string },
+): Promise<TokenServer> {
   const keyFile = join(dir, 'token-key.pem');
   const certFile = join(dir, 'token-cert.pem');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=thaw-test-token']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=thaw-test-token',
+  ]);
   const key = readFileSync(keyFile, 'utf8');
   const certDer = new X509Certificate(readFileSync(certFile)).raw.toString('base64');
   const service = 'thaw-test-registry';
@@ -47,7 +64,18 @@ export async function startTokenServer(dir: string, credentials: { username: str
       : [];
     const now = Math.floor(Date.now() / 1000);
     const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5c: [certDer] }));
-    const claims = base64url(JSON.stringify({ iss: issuer, sub: authenticated ? credentials.username : '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access }));
+    const claims = base64url(
+      JSON.stringify({
+        iss: issuer,
+        sub: authenticated ? credentials.username : '',
+        aud: service,
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access,
+      }),
+    );
     const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(key).toString('base64url');
     res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
     res.end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 300 }));

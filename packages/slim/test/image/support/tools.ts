@@ -13,7 +13,9 @@ const aptPackages: Readonly<Record<string, string>> = {
 
 /** Throws, naming the apt-get command to run, when any of `tools` is not on PATH. */
 export function requireTools(tools: readonly string[]): void {
-  const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0);
+  const missing = tools.filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
+  );
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((tool) => aptPackages[tool] ?? tool))].join(' ');
   throw new Error(
@@ -24,9 +26,16 @@ export function requireTools(tools: readonly string[]): void {
 const execFileAsync = promisify(execFile);
 
 /** Runs a tool and resolves with its stdout; rejects with its stderr in the message. */
-export async function run(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
+export async function run(
+  command: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(command, [...args], { maxBuffer: 64 * 1024 * 1024, ...(env === undefined ? {} : { env }) });
+    const { stdout } = await execFileAsync(command, [...args], {
+      maxBuffer: 64 * 1024 * 1024,
+      ...(env === undefined ? {} : { env }),
+    });
     return stdout;
   } catch (error) {
     const e = error as { stderr?: string; message: string };
