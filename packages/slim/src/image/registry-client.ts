@@ -2,10 +2,11 @@
 // cross-repository mount, monolithic or chunked upload) and the three ways registries let
 // you in (anonymous, Basic, and the Bearer token challenge).
 import { Buffer } from 'node:buffer';
-import { parseChallenge } from './auth-challenge.ts';
 import { ImageError } from './errors.ts';
 import { mediaTypes, sha256Digest } from './oci-types.ts';
+import { RegistryAuth } from './registry-auth.ts';
 import { type RegistryCredentials } from './registry-credentials.ts';
+import { registryFailure } from './registry-failure.ts';
 import { apiHost } from './reference.ts';
 
 /** How to reach one registry. */
@@ -31,6 +32,17 @@ const manifestAccept = [
   mediaTypes.dockerList,
   mediaTypes.dockerManifest,
 ].join(', ');
+
+/** The manifest's own mediaType field, else the Content-Type it was served with. */
+function manifestMediaType(bytes: Buffer, contentType: string | null): string {
+  try {
+    const field = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    if (typeof field === 'string') return field;
+  } catch {
+    // not JSON: the caller's parse reports it with the image's name
+  }
+  return contentType?.split(';')[0]?.trim() ?? mediaTypes.ociManifest;
+}
 
 interface Call {
   readonly method: string;
@@ -58,12 +70,12 @@ export class RegistryClient {
   readonly registry: string;
   readonly #settings: RegistryClientSettings;
   readonly #base: string;
-  readonly #tokens = new Map<string, string>();
-  #basic = false;
+  readonly #auth: RegistryAuth;
 
   constructor(settings: RegistryClientSettings) {
     this.#settings = settings;
     this.registry = settings.registry;
+    this.#auth = new RegistryAuth(settings);
     this.#base = `${settings.plainHttp ? 'http' : 'https'}://${apiHost(settings.registry)}`;
   }
 
@@ -86,11 +98,7 @@ export class RegistryClient {
         { reference: about },
       );
     }
-    const mediaType =
-      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ??
-      res.headers.get('content-type') ??
-      mediaTypes.ociManifest;
-    return { mediaType, digest, bytes };
+    return { mediaType: manifestMediaType(bytes, res.headers.get('content-type')), digest, bytes };
   }
 
   /** Downloads a blob and checks its digest. */
@@ -239,32 +247,18 @@ export class RegistryClient {
   }
 
   async #send(call: Call): Promise<Response> {
-    let res = await this.#fetch(call);
-    if (res.status !== 401) return res;
-    const challenge = parseChallenge(res.headers.get('www-authenticate'));
-    await res.body?.cancel();
-    if (challenge === undefined || (this.#settings.credentials === undefined && challenge.scheme === 'basic'))
-      return res;
-    if (challenge.scheme === 'basic') this.#basic = true;
-    else if (challenge.scheme === 'bearer') await this.#fetchToken(challenge.params, call);
-    else return res;
-    res = await this.#fetch(call);
-    return res;
+    const res = await this.#fetch(call);
+    if (res.status !== 401 || !(await this.#auth.answer(res, call.scopes, call.about))) return res;
+    return this.#fetch(call);
   }
 
-  #authorization(scopes: readonly string[]): string | undefined {
-    const token = this.#tokens.get(scopes.join(' '));
-    if (token !== undefined) return `Bearer ${token}`;
-    const creds = this.#settings.credentials;
-    if (this.#basic && creds !== undefined) {
-      return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    }
-    return undefined;
+  #failure(res: Response, about: string, action: string): Promise<ImageError> {
+    return registryFailure(res, this.registry, this.#settings.credentials !== undefined, about, action);
   }
 
   async #fetch(call: Call): Promise<Response> {
     const headers: Record<string, string> = { ...call.headers };
-    const authorization = this.#authorization(call.scopes);
+    const authorization = this.#auth.header(call.scopes);
     if (authorization !== undefined) headers['authorization'] = authorization;
     try {
       return await this.#settings.fetch(call.url, {
@@ -287,73 +281,5 @@ export class RegistryClient {
         { cause: error, reference: call.about },
       );
     }
-  }
-
-  async #fetchToken(params: Readonly<Record<string, string>>, call: Call): Promise<void> {
-    const realm = params['realm'];
-    if (realm === undefined) return;
-    const url = new URL(realm);
-    if (params['service'] !== undefined) url.searchParams.set('service', params['service']);
-    const scopes =
-      call.scopes.length > 0 ? call.scopes : params['scope'] === undefined ? [] : [params['scope']];
-    for (const scope of scopes) url.searchParams.append('scope', scope);
-    const creds = this.#settings.credentials;
-    const headers: Record<string, string> = {};
-    if (creds !== undefined)
-      headers['authorization'] =
-        `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    let res: Response;
-    try {
-      res = await this.#settings.fetch(url.href, {
-        headers,
-        signal: AbortSignal.timeout(this.#settings.requestTimeoutMs),
-      });
-    } catch (error) {
-      throw new ImageError(
-        'THAW_IMAGE_REGISTRY_UNREACHABLE',
-        `Could not reach the token service ${url.origin} that registry ${this.registry} sent us to for ${call.about}. Check the network path to it.`,
-        { cause: error, reference: call.about },
-      );
-    }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      return; // the retried call fails with the registry's own 401, which says what to do
-    }
-    const body = (await res.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (token !== undefined) this.#tokens.set(call.scopes.join(' '), token);
-  }
-
-  async #failure(res: Response, about: string, action: string): Promise<ImageError> {
-    let detail = '';
-    try {
-      const body = (await res.json()) as { errors?: { code?: string; message?: string }[] };
-      const first = body.errors?.[0];
-      if (first !== undefined) detail = `: ${first.code ?? ''} ${first.message ?? ''}`.trimEnd();
-    } catch {
-      // Not every error has a JSON body (HEAD never does).
-    }
-    const status = `registry ${this.registry} answered ${res.status}${detail}`;
-    if (res.status === 401 || res.status === 403) {
-      const how =
-        this.#settings.credentials === undefined
-          ? 'No credentials were found for it: set THAW_REGISTRY_USERNAME and THAW_REGISTRY_PASSWORD, or log in with docker login (Docker config "auths").'
-          : 'The credentials found for it were refused or lack access: check the username, password or token and its permissions for this repository.';
-      return new ImageError('THAW_IMAGE_UNAUTHORIZED', `Could not ${action} ${about}: ${status}. ${how}`, {
-        reference: about,
-      });
-    }
-    if (res.status === 404) {
-      return new ImageError(
-        'THAW_IMAGE_NOT_FOUND',
-        `Could not ${action} ${about}: ${status}. Check the repository name and tag (for a base image, pass an existing one with --base).`,
-        { reference: about },
-      );
-    }
-    return new ImageError(
-      'THAW_IMAGE_REGISTRY_ERROR',
-      `Could not ${action} ${about}: ${status}. Retry; if it persists, check the registry's logs.`,
-      { reference: about },
-    );
   }
 }
