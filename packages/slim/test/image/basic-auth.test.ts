@@ -56,6 +56,16 @@ describe('a registry that requires Basic auth (htpasswd)', () => {
     ) as { Digest: string };
     expect(inspected.Digest).toBe(result.manifestDigest);
     expect(JSON.stringify(result)).not.toContain(password);
+    const config = await run('skopeo', [
+      'inspect',
+      '--config',
+      '--tls-verify=false',
+      '--creds',
+      `${username}:${password}`,
+      `docker://${tag}`,
+    ]);
+    expect(config).not.toContain(password);
+    expect(config).not.toContain(Buffer.from(`${username}:${password}`).toString('base64'));
     expect(logged.join('\n')).not.toContain(password);
   });
 

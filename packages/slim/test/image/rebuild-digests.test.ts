@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,15 @@ describe('rebuilding an image', () => {
     // Two separate folders with the same content: file times and inode order must not matter.
     writeDeployFolder(join(dir, 'same-a'));
     writeDeployFolder(join(dir, 'same-b'));
+    // Different file times and a group-writable mode (another umask) must not change a byte.
+    for (const file of ['index.js', 'package.json', 'node_modules/tiny-shout/index.js']) {
+      utimesSync(
+        join(dir, 'same-b', file),
+        new Date('2001-02-03T04:05:06Z'),
+        new Date('2001-02-03T04:05:06Z'),
+      );
+      chmodSync(join(dir, 'same-b', file), 0o664);
+    }
     const tag = `${registry.host}/functions/same:1`;
     const first = await buildImage({ deployDir: join(dir, 'same-a'), base, tag });
     const second = await buildImage({ deployDir: join(dir, 'same-b'), base, tag });
