@@ -63,6 +63,7 @@ describe('assembleImage', () => {
       'PATH=/usr/bin',
       'NODE_ENV=production',
       'NODE_COMPILE_CACHE=/app/compile-cache',
+      'NODE_COMPILE_CACHE_PORTABLE=1',
     ]);
   });
 

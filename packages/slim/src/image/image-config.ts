@@ -72,8 +72,12 @@ export function assembleImage(
   settings: ImageSettings,
 ): AssembledImage {
   const env: Record<string, string> = { NODE_ENV: 'production' };
-  if (settings.compileCache !== null)
+  if (settings.compileCache !== null) {
     env['NODE_COMPILE_CACHE'] = joinPath(settings.workDir, settings.compileCache);
+    // thaw slim writes the cache portable (paths relative to the cache folder), so it still
+    // matches once the folder sits under workDir instead of where it was built.
+    env['NODE_COMPILE_CACHE_PORTABLE'] = '1';
+  }
   const baseEntrypoint = base.config.config?.Entrypoint ?? [];
   const entrypoint = settings.entrypoint ?? (baseEntrypoint.length > 0 ? baseEntrypoint : ['node']);
   const annotations: Record<string, string> = { 'org.opencontainers.image.created': settings.created };
