@@ -52,13 +52,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/**
- * Starts docker-registry on a free loopback port; resolves once `/v2/` answers.
- */
-export async function startRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
-  requireTools(options.basicAuth === undefined ? ['docker-registry'] : ['docker-registry', 'htpasswd']);
-  const dir = mkdtempSync(join(tmpdir(), 'thaw-registry-'));
-  const port = await freePort();
+async function writeConfig(dir: string, port: number, options: TestRegistryOptions): Promise<string> {
   let auth = '';
   if (options.basicAuth !== undefined) {
     const htpasswd = join(dir, 'htpasswd');
@@ -73,6 +67,13 @@ export async function startRegistry(options: TestRegistryOptions = {}): Promise<
     config,
     `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
   );
+  return config;
+}
+
+/** Starts one registry; resolves undefined when it exits at once (its port was taken meanwhile). */
+async function startOnce(dir: string, options: TestRegistryOptions): Promise<TestRegistry | undefined> {
+  const port = await freePort();
+  const config = await writeConfig(dir, port, options);
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -82,17 +83,37 @@ export async function startRegistry(options: TestRegistryOptions = {}): Promise<
     await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) break;
+  const alive = (): boolean => child.exitCode === null;
+  for (let i = 0; i < 100 && alive(); i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
-      if (res.status === 200 || res.status === 401) return { host: `127.0.0.1:${port}`, stop };
+      // Something else may have taken the port; a registry that lost it exits at once.
+      await sleep(200);
+      if ((res.status === 200 || res.status === 401) && alive()) {
+        return { host: `127.0.0.1:${port}`, stop };
+      }
     } catch {
       // not listening yet
     }
     await sleep(100);
   }
-  await stop();
+  await stopChild(child);
+  if (/address already in use/u.test(stderr)) return undefined;
+  rmSync(dir, { recursive: true, force: true });
   throw new Error(`docker-registry did not start on 127.0.0.1:${port}: ${stderr}`);
+}
+
+/**
+ * Starts docker-registry on a free loopback port with its own storage directory and config;
+ * resolves once `/v2/` answers. Stop it with `stop()`, which kills it by PID and removes its
+ * storage.
+ */
+export async function startRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
+  requireTools(options.basicAuth === undefined ? ['docker-registry'] : ['docker-registry', 'htpasswd']);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const registry = await startOnce(mkdtempSync(join(tmpdir(), 'thaw-registry-')), options);
+    if (registry !== undefined) return registry;
+  }
+  throw new Error('docker-registry lost its port to another process three times in a row; retry the tests.');
 }
