@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type BaseImage, resolveBaseImage } from './base-image.ts';
+import { compileCachePathMapper } from './compile-cache-owner.ts';
 import { readDeployFolder } from './deploy-folder.ts';
 import { ImageError } from './errors.ts';
 import { writeImageLayout, writeImageTarball } from './image-archive.ts';
@@ -115,6 +116,11 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
     gid,
     mtimeSec,
     compressionLevel: options.compressionLevel ?? defaultBuildImageOptions.compressionLevel,
+    mapPath: compileCachePathMapper(
+      folder.compileCache,
+      folder.files.map((f) => f.path),
+      uid,
+    ),
   };
   const layers = [
     await buildLayer(deployDir, folder.files, 'dependencies', settings),

@@ -30,6 +30,8 @@ export interface LayerSettings {
   readonly gid: number;
   readonly mtimeSec: number;
   readonly compressionLevel: number;
+  /** Where a deploy-folder path goes, relative to workDir. @default the same path */
+  readonly mapPath?: (path: string) => string;
 }
 
 function compare(a: TarEntry, b: TarEntry): number {
@@ -64,7 +66,8 @@ export async function buildLayer(
   for (const file of files) {
     if (file.layer !== role) continue;
     const source = join(dir, file.path);
-    const target = root === '' ? file.path : `${root}/${file.path}`;
+    const inImage = settings.mapPath?.(file.path) ?? file.path;
+    const target = root === '' ? inImage : `${root}/${inImage}`;
     const stat = await lstat(source);
     addDirs(target);
     fileCount++;

@@ -1,8 +1,9 @@
 // Test inputs made on the spot: a deploy folder (a plain node:http function that needs a small
 // package from node_modules) and base images built by umoci as OCI layouts.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from './tools.ts';
 
 /** The function's source; `greeting` is the line a rebuild test changes. */
@@ -70,6 +71,37 @@ export function writeDeployFolder(
       2,
     ),
   );
+}
+
+/**
+ * Fills `<dir>/compile-cache` the way a build does: runs the function once with Node's
+ * portable compile cache on, as the current user, stops it with SIGTERM (Node writes the cache
+ * at exit), and lists the cache files in thaw-slim.json's app layer.
+ */
+export async function fillCompileCache(dir: string): Promise<void> {
+  const cache = join(dir, 'compile-cache');
+  const child = spawn(process.execPath, ['index.js'], {
+    cwd: dir,
+    env: { ...process.env, NODE_COMPILE_CACHE: cache, NODE_COMPILE_CACHE_PORTABLE: '1', PORT: '0' },
+    stdio: 'ignore',
+  });
+  await sleep(1000);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+  await exited;
+  const manifestPath = join(dir, 'thaw-slim.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    compileCache: string | null;
+    files: { path: string; layer: string }[];
+  };
+  const added = readdirSync(cache, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  if (added.length === 0) throw new Error(`Node wrote no compile cache into ${cache}`);
+  manifest.compileCache = 'compile-cache';
+  manifest.files.push(...added.map((path) => ({ path, size: 0, reason: 'compile cache', layer: 'app' })));
+  manifest.files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 }
 
 async function umociImage(

@@ -27,14 +27,19 @@ export interface RunningBundle {
   readonly stop: () => Promise<void>;
 }
 
-/** Starts the bundle's process in its rootfs with `PORT` set. */
-export function runBundle(bundle: string, port: number): RunningBundle {
+/** Starts the bundle's process in its rootfs with `PORT` (and `extraEnv`) set. */
+export function runBundle(
+  bundle: string,
+  port: number,
+  extraEnv: Readonly<Record<string, string>> = {},
+): RunningBundle {
   const proc = bundleProcess(bundle);
   const env: Record<string, string> = { PORT: String(port) };
   for (const line of proc.env) {
     const eq = line.indexOf('=');
     env[line.slice(0, eq)] = line.slice(eq + 1);
   }
+  Object.assign(env, extraEnv);
   const child = spawn(
     'unshare',
     [
