@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildImage } from '../image/build-image.ts';
 import { ImageError } from '../image/errors.ts';
 import { type BuildImageOptions, defaultBuildImageOptions } from '../image/options.ts';
-import { formatSizeReport } from '../image/size-report.ts';
+import { formatImageSizeReport } from '../image/size-report.ts';
 
 const help = `thaw image: build the function's OCI image from a deploy folder, without Docker
 
@@ -128,7 +128,7 @@ export async function runImageCommand(args: readonly string[]): Promise<number> 
     if (json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      for (const line of formatSizeReport(result.size, result.push)) process.stdout.write(`${line}\n`);
+      for (const line of formatImageSizeReport(result.size, result.push)) process.stdout.write(`${line}\n`);
       process.stdout.write(`${result.pinnedReference ?? result.manifestDigest}\n`);
     }
     return 0;

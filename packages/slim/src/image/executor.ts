@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { buildImage } from './build-image.ts';
 import { ImageError } from './errors.ts';
 import { type BuildImageOptions } from './options.ts';
-import { formatSizeReport } from './size-report.ts';
+import { formatImageSizeReport } from './size-report.ts';
 // Imported (not only referenced from executors.json) so the build ships it beside executor.js.
 import schema from './executor-schema.json' with { type: 'json' };
 
@@ -61,7 +61,7 @@ export default async function imageExecutor(
         console.error(`thaw image: ${line}`);
       },
     });
-    for (const line of formatSizeReport(result.size, result.push)) console.log(line);
+    for (const line of formatImageSizeReport(result.size, result.push)) console.log(line);
     console.log(result.pinnedReference ?? result.manifestDigest);
     return { success: true };
   } catch (error) {

@@ -84,10 +84,10 @@ export function formatPercent(share: number): string {
  *
  * @example
  * ```ts
- * for (const line of formatSizeReport(report, push)) console.log(line);
+ * for (const line of formatImageSizeReport(report, push)) console.log(line);
  * ```
  */
-export function formatSizeReport(report: ImageSizeReport, push: PushResult | undefined): string[] {
+export function formatImageSizeReport(report: ImageSizeReport, push: PushResult | undefined): string[] {
   const lines = ['layer          digest                compressed  uncompressed'];
   for (const layer of report.layers) {
     const unpacked = layer.uncompressedBytes === null ? '-' : formatBytes(layer.uncompressedBytes);
