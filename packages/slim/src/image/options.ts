@@ -59,7 +59,14 @@ export interface BuildImageOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The defaults of {@link BuildImageOptions} that do not depend on the deploy folder. */
+/**
+ * The defaults of {@link BuildImageOptions} that do not depend on the deploy folder.
+ *
+ * @example
+ * ```ts
+ * await buildImage({ tag: 'registry.example.com/checkout:1', uploadChunkBytes: defaultBuildImageOptions.uploadChunkBytes * 4 });
+ * ```
+ */
 export const defaultBuildImageOptions = {
   deployDir: 'deploy',
   output: 'push',
