@@ -1,0 +1,108 @@
+// Sizes of the image, layer by layer: what the base weighs, what the function adds on top,
+// and how long the push took. Base layers are counted compressed (what a node pulls); their
+// uncompressed size is not known without downloading them.
+import { type BaseImage } from './base-image.ts';
+import { type BuiltLayer } from './layer.ts';
+import { type PushResult } from './push-image.ts';
+
+/** One layer of the report. */
+export interface LayerSize {
+  readonly role: 'base' | 'dependencies' | 'app';
+  readonly digest: string;
+  readonly compressedBytes: number;
+  /** Null for base layers. */
+  readonly uncompressedBytes: number | null;
+}
+
+/** Sizes of a built image. */
+export interface ImageSizeReport {
+  readonly layers: readonly LayerSize[];
+  readonly baseCompressedBytes: number;
+  readonly functionCompressedBytes: number;
+  readonly functionUncompressedBytes: number;
+  readonly totalCompressedBytes: number;
+  /** The function's layers as a share of the compressed total, 0 to 1. */
+  readonly functionShare: number;
+}
+
+/**
+ * Computes the size report of an image.
+ *
+ * @example
+ * ```ts
+ * const report = imageSizeReport(base, [dependencies, app]);
+ * console.log(`${(report.functionShare * 100).toFixed(1)} % of the image is the function`);
+ * ```
+ */
+export function imageSizeReport(base: BaseImage, layers: readonly BuiltLayer[]): ImageSizeReport {
+  const baseLayers: LayerSize[] = base.manifest.layers.map((l) => ({
+    role: 'base',
+    digest: l.digest,
+    compressedBytes: l.size,
+    uncompressedBytes: null,
+  }));
+  const own: LayerSize[] = layers.map((l) => ({
+    role: l.role,
+    digest: l.digest,
+    compressedBytes: l.compressedBytes,
+    uncompressedBytes: l.uncompressedBytes,
+  }));
+  const baseCompressedBytes = baseLayers.reduce((sum, l) => sum + l.compressedBytes, 0);
+  const functionCompressedBytes = own.reduce((sum, l) => sum + l.compressedBytes, 0);
+  const total = baseCompressedBytes + functionCompressedBytes;
+  return {
+    layers: [...baseLayers, ...own],
+    baseCompressedBytes,
+    functionCompressedBytes,
+    functionUncompressedBytes: own.reduce((sum, l) => sum + (l.uncompressedBytes ?? 0), 0),
+    totalCompressedBytes: total,
+    functionShare: total === 0 ? 0 : functionCompressedBytes / total,
+  };
+}
+
+/** Bytes as a short human string (`12.3 MB`, powers of 1000 as registries report). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit] ?? 'GB'}`;
+}
+
+/** A share as a percentage that stays readable when tiny (`0.0016 %`, not `0.0 %`). */
+export function formatPercent(share: number): string {
+  const percent = share * 100;
+  return `${percent >= 1 || percent === 0 ? percent.toFixed(1) : percent.toPrecision(2)} %`;
+}
+
+/**
+ * The report as terminal lines.
+ *
+ * @example
+ * ```ts
+ * for (const line of formatImageSizeReport(report, push)) console.log(line);
+ * ```
+ */
+export function formatImageSizeReport(report: ImageSizeReport, push: PushResult | undefined): string[] {
+  const lines = ['layer          digest                compressed  uncompressed'];
+  for (const layer of report.layers) {
+    const unpacked = layer.uncompressedBytes === null ? '-' : formatBytes(layer.uncompressedBytes);
+    lines.push(
+      `${layer.role.padEnd(14)} ${layer.digest.slice(7, 19).padEnd(21)} ${formatBytes(layer.compressedBytes).padStart(10)}  ${unpacked.padStart(12)}`,
+    );
+  }
+  lines.push(
+    `base ${formatBytes(report.baseCompressedBytes)} + function ${formatBytes(report.functionCompressedBytes)} = ${formatBytes(report.totalCompressedBytes)} compressed; the function adds ${formatPercent(report.functionShare)} (${formatBytes(report.functionUncompressedBytes)} unpacked).`,
+  );
+  if (push !== undefined) {
+    const count = (action: string): number => push.blobs.filter((b) => b.action === action).length;
+    lines.push(
+      `pushed in ${(push.durationMs / 1000).toFixed(2)} s: ${count('uploaded')} blobs uploaded (${formatBytes(push.uploadedBytes)}), ${count('mounted')} mounted, ${count('existing')} already there.`,
+    );
+  }
+  return lines;
+}
