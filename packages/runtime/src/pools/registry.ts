@@ -1,0 +1,152 @@
+import { lifecycle } from '../lifecycle.ts';
+import { ManagedPool, type ManagedPoolSpec, type PoolCloseReport } from './managed-pool.ts';
+import { PoolClosedError, PoolExistsError, PoolLeakError, PoolNotFoundError, type PoolKind } from './pool-errors.ts';
+
+// One registry per process, on globalThis under a Symbol.for key: a bundled and an unbundled
+// copy of @thaw/runtime in the same process see the same pools, as they see the same lifecycle.
+
+interface PoolRegistry {
+  readonly version: 1;
+  /** In creation order; closing removes the entry so the name can be used again. */
+  readonly pools: Map<string, ManagedPool<unknown>>;
+}
+
+const key: unique symbol = Symbol.for('thaw.runtime.pools');
+
+function registry(): PoolRegistry {
+  const holder = globalThis as { [key]?: PoolRegistry | undefined };
+  let found = holder[key];
+  if (found === undefined) {
+    found = { version: 1, pools: new Map() };
+    holder[key] = found;
+  }
+  return found;
+}
+
+/** The key of a pool's gauges in `lifecycle().stats` (and so in the startup report and `/metrics`). */
+export function statsKeyOf(poolName: string): string {
+  return `pool:${poolName}`;
+}
+
+/**
+ * The pool of that name: the existing one when the configuration matches, a new one (registered
+ * with the lifecycle: disposer, gauges, warm-up after ready) when the name is free.
+ */
+export function poolFor<T>(spec: ManagedPoolSpec<T>): ManagedPool<T> {
+  const { pools } = registry();
+  const existing = pools.get(spec.name);
+  if (existing !== undefined) {
+    if (!existing.isOpen) throw new PoolClosedError(spec.name, existing.kind);
+    if (existing.kind !== spec.kind || existing.fingerprint !== spec.fingerprint) {
+      throw new PoolExistsError(
+        spec.name,
+        { kind: existing.kind, shown: existing.shownConfig },
+        { kind: spec.kind, shown: spec.shownConfig },
+        existing.kind === spec.kind && existing.shownConfig === spec.shownConfig,
+      );
+    }
+    return existing as ManagedPool<T>;
+  }
+  const pool = new ManagedPool(spec);
+  pools.set(spec.name, pool as ManagedPool<unknown>);
+  register(pool as ManagedPool<unknown>);
+  return pool;
+}
+
+/** An existing pool by name, for calls that give no configuration. */
+export function existingPool<T>(kind: PoolKind, name: string): ManagedPool<T> {
+  const existing = registry().pools.get(name);
+  if (existing === undefined) throw new PoolNotFoundError(name, kind);
+  if (!existing.isOpen) throw new PoolClosedError(name, existing.kind);
+  if (existing.kind !== kind) throw new PoolNotFoundError(name, kind);
+  return existing as ManagedPool<T>;
+}
+
+function register(pool: ManagedPool<unknown>): void {
+  const hooks = lifecycle();
+  let closedHere = false;
+  hooks.disposers.push({
+    name: `pool ${pool.name} (${pool.kind})`,
+    dispose: async () => {
+      const first = !closedHere && pool.isOpen;
+      const report = await closeOne(pool);
+      closedHere = true;
+      // Reported once, by whoever closed it, so a leak is never hidden and never repeated.
+      if (first && report.leaked > 0) throw leakError(report);
+    },
+  });
+  hooks.stats.set(statsKeyOf(pool.name), () => pool.stats());
+  if (!pool.options.warm) return;
+  if (hooks.readyAt !== undefined) {
+    void pool.warm();
+  } else {
+    hooks.afterReady.push({ name: `pool ${pool.name} warm-up`, run: () => pool.warm() });
+  }
+}
+
+async function closeOne(pool: ManagedPool<unknown>): Promise<PoolCloseReport> {
+  const report = await pool.close();
+  const { pools } = registry();
+  if (pools.get(pool.name) === pool) pools.delete(pool.name);
+  const hooks = lifecycle();
+  hooks.stats.delete(statsKeyOf(pool.name));
+  return report;
+}
+
+function leakError(report: PoolCloseReport): PoolLeakError {
+  return new PoolLeakError(report.poolName, report.kind, report.leaked, report.leakedWhat, report.drainTimeoutMs);
+}
+
+/**
+ * Drains every pool, newest first, each within its own `drainTimeoutMs`, and says what each
+ * one found. For processes that do not use `serve()` (which drains pools on shutdown itself):
+ * scripts, tests, other servers. Leaks are reported through each pool's logger too.
+ *
+ * @example
+ * ```ts
+ * process.once('SIGTERM', () => {
+ *   void drainPools().then(() => process.exit(0));
+ * });
+ * ```
+ */
+export async function drainPools(): Promise<PoolCloseReport[]> {
+  const newestFirst = [...registry().pools.values()].reverse();
+  const reports: PoolCloseReport[] = [];
+  for (const pool of newestFirst) {
+    const wasOpen = pool.isOpen;
+    const report = await closeOne(pool);
+    if (wasOpen && report.leaked > 0) pool.options.logger.warn(leakError(report).message);
+    reports.push(report);
+  }
+  return reports;
+}
+
+/**
+ * Drains one pool by name (bounded by its `drainTimeoutMs`); the name is free again afterwards.
+ * Resolves `undefined` when no pool has that name.
+ *
+ * @example
+ * ```ts
+ * await closePool('reports-db');
+ * ```
+ */
+export async function closePool(name: string): Promise<PoolCloseReport | undefined> {
+  const pool = registry().pools.get(name);
+  if (pool === undefined) return undefined;
+  const wasOpen = pool.isOpen;
+  const report = await closeOne(pool);
+  if (wasOpen && report.leaked > 0) pool.options.logger.warn(leakError(report).message);
+  return report;
+}
+
+/**
+ * Names of the pools that exist now, in creation order.
+ *
+ * @example
+ * ```ts
+ * poolNames(); // ['main', 'cache']
+ * ```
+ */
+export function poolNames(): string[] {
+  return [...registry().pools.keys()];
+}
