@@ -108,6 +108,9 @@ export class ManagedPool<T> {
     if (this.#state !== 'open' || !this.options.warm) return;
     const started = performance.now();
     try {
+      // The check comes first (shared with the callers waiting for it): warming alongside it would
+      // open one connection too many, and warming a pool whose server is down is pointless.
+      await this.get();
       const adapter = await this.#open();
       await adapter.warm();
       if (this.#state === 'open') this.#warmMs = Math.round(performance.now() - started);

@@ -215,9 +215,9 @@ async function openPg(name: string, config: PoolConfig, options: ResolvedPgOptio
       await pool.query('SELECT 1');
     },
     warm: async () => {
-      const missing = options.min - pool.totalCount;
-      if (missing <= 0) return;
-      const clients = await Promise.allSettled(Array.from({ length: missing }, () => pool.connect()));
+      if (pool.totalCount >= options.min) return;
+      // Holding `min` clients at once is what makes the pool open new ones instead of reusing idle ones.
+      const clients = await Promise.allSettled(Array.from({ length: options.min }, () => pool.connect()));
       for (const result of clients) if (result.status === 'fulfilled') result.value.release();
       const failed = clients.find((result) => result.status === 'rejected');
       if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;

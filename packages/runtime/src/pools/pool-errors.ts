@@ -155,7 +155,7 @@ export class PoolLeakError extends ThawError {
   constructor(poolName: string, kind: PoolKind, leaked: number, what: string, drainTimeoutMs: number) {
     super(
       'THAW_POOL_LEAKED',
-      `Pool "${poolName}" (${kind}) still had ${leaked} ${what} ${drainTimeoutMs} ms after draining began; ` +
+      `Pool "${poolName}" (${kind}) had ${leaked} ${what} ${drainTimeoutMs} ms after draining began; ` +
         'they were destroyed. Something borrowed them and never gave them back: release every borrowed resource in a finally block.',
     );
     this.name = 'PoolLeakError';

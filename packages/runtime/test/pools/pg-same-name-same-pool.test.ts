@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { services } from '../../../../test/support/services.ts';
+import { drainPools, pools, PoolExistsError } from '../../src/pools/index.ts';
+
+const quiet = { warn: () => undefined };
+
+describe('pools.pg with the same name', () => {
+  afterEach(async () => {
+    await drainPools();
+  });
+
+  it('returns the one pool for the same name and an equal configuration', async () => {
+    const first = await pools.pg('same-name', { connectionString: services.postgresUrl, max: 2, logger: quiet });
+    const second = await pools.pg('same-name', { connectionString: services.postgresUrl, max: 2, logger: quiet });
+    const byName = await pools.pg('same-name');
+    expect(second).toBe(first);
+    expect(byName).toBe(first);
+    const { rows } = await first.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows[0]?.one).toBe(1);
+  });
+
+  it('rejects another configuration for the same name, showing both with the password redacted', async () => {
+    await pools.pg('taken', { connectionString: services.postgresUrl, max: 2, password: 'hunter2', logger: quiet });
+    const error = await pools
+      .pg('taken', { connectionString: 'postgres://app:s3cret@127.0.0.1:1/other', max: 3, logger: quiet })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PoolExistsError);
+    const { code, message } = error as PoolExistsError;
+    expect(code).toBe('THAW_POOL_EXISTS');
+    expect(message).toContain('"max":2');
+    expect(message).toContain('"max":3');
+    expect(message).toContain('postgres://app:***@127.0.0.1:1/other');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('says so when two configurations differ only in a secret', async () => {
+    await pools.pg('secret-only', { connectionString: services.postgresUrl, password: 'first-pw-x1', logger: quiet });
+    const error = await pools
+      .pg('secret-only', { connectionString: services.postgresUrl, password: 'second-pw-y2', logger: quiet })
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain('differ only in a secret value');
+    expect((error as Error).message).not.toMatch(/first-pw-x1|second-pw-y2/);
+  });
+
+  it('shares the registry with a second copy of the module in the same process', async () => {
+    const first = await pools.pg('copies', { connectionString: services.postgresUrl, logger: quiet });
+    vi.resetModules();
+    const copy = (await import('../../src/pools/index.ts?second-copy')) as typeof import('../../src/pools/index.ts');
+    expect(copy.pools).not.toBe(pools);
+    expect(await copy.pools.pg('copies')).toBe(first);
+  });
+});
