@@ -56,8 +56,10 @@ export function openStandalone(
   const { logger } = options;
   let closing = false;
   let outage = false;
+  let lastError: unknown;
   // Unhandled, ioredis prints every reconnection failure; one line per outage is enough.
   client.on('error', (error: unknown) => {
+    lastError = error;
     if (closing || outage) return;
     outage = true;
     logger.warn(
@@ -66,6 +68,7 @@ export function openStandalone(
   });
   client.on('ready', () => {
     outage = false;
+    lastError = undefined;
   });
   if (!options.autoResendUnfulfilledCommands) {
     // ioredis would otherwise keep the in-flight commands of a dropped connection unanswered until
@@ -108,8 +111,14 @@ export function openStandalone(
     resource: client,
     checkName: 'PING',
     verify: async () => {
-      if (client.status === 'wait' || client.status === 'end') await client.connect();
-      await client.ping();
+      try {
+        if (client.status === 'wait' || client.status === 'end') await client.connect();
+        await client.ping();
+      } catch (error) {
+        // ioredis rejects with "Connection is closed."; the reason is in its last 'error' event.
+        if (lastError === undefined) throw error;
+        throw new Error(`${reason(error)} (last connection error: ${reason(lastError)})`, { cause: lastError });
+      }
     },
     warm: async () => {
       if (client.status === 'wait') await client.connect();
