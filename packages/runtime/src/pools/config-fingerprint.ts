@@ -4,7 +4,8 @@ import { redactSecrets } from '../errors.ts';
 // a handler that builds `{ connectionString }` on every request must get the one pool back.
 // Functions compare by source text, so a factory re-created per call still matches itself.
 
-const secretKey = /^(password|passwd|pwd|passphrase|secret|token|key|api[-_]?key|private[-_]?key|credentials?)$/i;
+const secretKey =
+  /^(password|passwd|pwd|passphrase|secret|token|key|api[-_]?key|private[-_]?key|credentials?)$/i;
 const maxDepth = 8;
 
 /** The exact configuration, secrets included, as a stable string: only ever compared, never shown. */

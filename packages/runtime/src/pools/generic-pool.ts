@@ -6,7 +6,15 @@ import { loadPeer, member } from './load-peer.ts';
 import { reason, type PoolAdapter } from './managed-pool.ts';
 import { poolName } from './pool-arguments.ts';
 import { PoolClosedError, PoolExhaustedError, PoolUnavailableError } from './pool-errors.ts';
-import { count, defaultPoolOptions, durationMs, flag, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.ts';
+import {
+  count,
+  defaultPoolOptions,
+  durationMs,
+  flag,
+  resolvePoolOptions,
+  type PoolOptions,
+  type ResolvedPoolOptions,
+} from './pool-options.ts';
 import { existingPool, poolFor } from './registry.ts';
 
 /**
@@ -79,13 +87,25 @@ interface ResolvedGenericOptions extends ResolvedPoolOptions {
  * const result = await sftp.use((connection) => connection.list('/inbox'));
  * ```
  */
-export function genericPool<T>(name: string, factory?: Factory<T>, given: GenericPoolOptions = {}): Promise<Pool<T>> {
+export function genericPool<T>(
+  name: string,
+  factory?: Factory<T>,
+  given: GenericPoolOptions = {},
+): Promise<Pool<T>> {
   try {
     const validName = poolName('pools.generic()', name);
     const call = `pools.generic("${validName}")`;
     if (factory === undefined) return existingPool<Pool<T>>('generic', validName).get();
-    if (typeof factory !== 'object' || typeof factory.create !== 'function' || typeof factory.destroy !== 'function') {
-      throw new ConfigError(`${call} factory`, factory, 'an object with create() and destroy(resource) functions');
+    if (
+      typeof factory !== 'object' ||
+      typeof factory.create !== 'function' ||
+      typeof factory.destroy !== 'function'
+    ) {
+      throw new ConfigError(
+        `${call} factory`,
+        factory,
+        'an object with create() and destroy(resource) functions',
+      );
     }
     const options = resolveGenericOptions(given, call);
     const { logger: _logger, ...compared } = given;
@@ -100,7 +120,7 @@ export function genericPool<T>(name: string, factory?: Factory<T>, given: Generi
       open: () => openGeneric(validName, factory, options),
     }).get();
   } catch (error) {
-    return Promise.reject(error as Error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
@@ -115,14 +135,23 @@ function resolveGenericOptions(given: GenericPoolOptions, call: string): Resolve
     maxWaiting: count(`${call} maxWaiting`, given.maxWaiting ?? d.maxWaiting, 0, 1_000_000),
     testOnBorrow: flag(`${call} testOnBorrow`, given.testOnBorrow ?? d.testOnBorrow),
     idleTimeoutMs: durationMs(`${call} idleTimeoutMs`, given.idleTimeoutMs ?? d.idleTimeoutMs),
-    createRetryDelayMaxMs: durationMs(`${call} createRetryDelayMaxMs`, given.createRetryDelayMaxMs ?? d.createRetryDelayMaxMs),
+    createRetryDelayMaxMs: durationMs(
+      `${call} createRetryDelayMaxMs`,
+      given.createRetryDelayMaxMs ?? d.createRetryDelayMaxMs,
+    ),
   };
 }
 
-async function openGeneric<T>(name: string, factory: Factory<T>, options: ResolvedGenericOptions): Promise<PoolAdapter<Pool<T>>> {
+async function openGeneric<T>(
+  name: string,
+  factory: Factory<T>,
+  options: ResolvedGenericOptions,
+): Promise<PoolAdapter<Pool<T>>> {
   const genericPoolModule = await loadPeer('generic-pool', 'pools.generic()');
-  const createPool = member<(factory: Factory<T>, options: object) => Pool<T>>(genericPoolModule, 'createPool');
-  if (createPool === undefined) throw new Error('The installed "generic-pool" package has no createPool export.');
+  const createPool = member(genericPoolModule, 'createPool') as
+    ((factory: Factory<T>, options: object) => Pool<T>) | undefined;
+  if (createPool === undefined)
+    throw new Error('The installed "generic-pool" package has no createPool export.');
   const { logger } = options;
   let failures = 0;
   let lastError: unknown;
@@ -130,20 +159,26 @@ async function openGeneric<T>(name: string, factory: Factory<T>, options: Resolv
     // generic-pool retries a failed create at once, for ever; the backoff keeps a dead backend
     // from turning into a busy loop.
     create: async () => {
-      if (failures > 0) await delay(Math.min(50 * 2 ** Math.min(failures - 1, 16), options.createRetryDelayMaxMs));
+      if (failures > 0)
+        await delay(Math.min(50 * 2 ** Math.min(failures - 1, 16), options.createRetryDelayMaxMs));
       try {
         const resource = await factory.create();
         failures = 0;
         return resource;
       } catch (error) {
-        if (failures === 0) logger.warn(`Pool "${name}" (generic) could not create a resource; retrying with backoff: ${reason(error)}`);
+        if (failures === 0)
+          logger.warn(
+            `Pool "${name}" (generic) could not create a resource; retrying with backoff: ${reason(error)}`,
+          );
         failures += 1;
         lastError = error;
         throw error;
       }
     },
     destroy: (resource) => factory.destroy(resource),
-    ...(factory.validate === undefined ? {} : { validate: (resource: T) => (factory.validate as (r: T) => Promise<boolean>)(resource) }),
+    ...(factory.validate === undefined
+      ? {}
+      : { validate: (resource: T) => (factory.validate as (r: T) => Promise<boolean>)(resource) }),
   };
   const pool = createPool(guarded, {
     max: options.max,
@@ -180,7 +215,12 @@ async function openGeneric<T>(name: string, factory: Factory<T>, options: Resolv
     return new PoolExhaustedError(
       name,
       'generic',
-      { size: options.max, borrowed: pool.borrowed, waiting: pool.pending + 1, acquireTimeoutMs: options.acquireTimeoutMs },
+      {
+        size: options.max,
+        borrowed: pool.borrowed,
+        waiting: pool.pending + 1,
+        acquireTimeoutMs: options.acquireTimeoutMs,
+      },
       { cause: error },
     );
   };
@@ -214,7 +254,16 @@ async function openGeneric<T>(name: string, factory: Factory<T>, options: Resolv
     },
     warm: async () => {
       pool.start();
-      await pool.ready();
+      // generic-pool's own ready() polls for ever with a timer that holds the process open.
+      const deadline = Date.now() + options.acquireTimeoutMs;
+      while (pool.available + pool.borrowed < options.min) {
+        if (Date.now() >= deadline) {
+          throw new Error(
+            `only ${pool.available + pool.borrowed} of min ${options.min} resources exist after ${options.acquireTimeoutMs} ms`,
+          );
+        }
+        await delay(20);
+      }
     },
     gauges: () => ({
       size: pool.size,

@@ -36,7 +36,7 @@ const loading = new Map<PeerName, Promise<unknown>>();
 export function loadPeer<N extends PeerName>(name: N, feature: string): Promise<PeerModules[N]> {
   let pending = loading.get(name) as Promise<PeerModules[N]> | undefined;
   if (pending === undefined) {
-    pending = (importers[name] as () => Promise<PeerModules[N]>)().catch((error: unknown) => {
+    pending = importers[name]().catch((error: unknown) => {
       loading.delete(name);
       if (isMissing(error, name)) throw new PeerMissingError(name, feature, { cause: error });
       throw error;
@@ -59,9 +59,9 @@ function isMissing(error: unknown, name: string): boolean {
  * A CommonJS module imported from ESM exposes its exports on `default`, and sometimes also as
  * named exports; this picks the member either way.
  */
-export function member<T>(module: unknown, key: string): T | undefined {
+export function member(module: unknown, key: string): unknown {
   const named = (module as Record<string, unknown>)[key];
-  if (named !== undefined) return named as T;
+  if (named !== undefined) return named;
   const fallback = (module as { default?: Record<string, unknown> }).default;
-  return fallback?.[key] as T | undefined;
+  return fallback?.[key];
 }

@@ -113,9 +113,9 @@ export class ManagedPool<T> {
       await this.get();
       const adapter = await this.#open();
       await adapter.warm();
-      if (this.#state === 'open') this.#warmMs = Math.round(performance.now() - started);
+      if (this.isOpen) this.#warmMs = Math.round(performance.now() - started);
     } catch (error) {
-      if (this.#state === 'open') {
+      if (this.isOpen) {
         this.options.logger.warn(
           `Pool "${this.name}" (${this.kind}) could not warm up to its minimum; it will connect on demand. ${reason(error)}`,
         );
@@ -126,7 +126,11 @@ export class ManagedPool<T> {
   /** Gauges for `lifecycle().stats`, the startup report and `/metrics`. */
   stats(): Record<string, number> {
     const gauges = this.#opened?.gauges() ?? { size: 0, idle: 0, borrowed: 0, waiting: 0, max: 0, min: 0 };
-    const out: Record<string, number> = { ...gauges, verified: this.#verified ? 1 : 0, checkFailures: this.#checkFailures };
+    const out: Record<string, number> = {
+      ...gauges,
+      verified: this.#verified ? 1 : 0,
+      checkFailures: this.#checkFailures,
+    };
     if (this.#startupMs !== undefined) out['startupMs'] = this.#startupMs;
     if (this.#warmMs !== undefined) out['warmMs'] = this.#warmMs;
     return out;

@@ -84,10 +84,12 @@ export function pgPool(config: PgPoolConfig): Promise<Pool>;
 export function pgPool(name: string, config?: PgPoolConfig): Promise<Pool>;
 export function pgPool(first: PgPoolConfig | string, second?: PgPoolConfig): Promise<Pool> {
   try {
-    const { name, config } = nameAndConfig<PgPoolConfig>('pools.pg()', 'pg', first, second);
+    const { name, config: raw } = nameAndConfig('pools.pg()', 'pg', first, second);
+    const config = raw as PgPoolConfig | undefined;
     const call = `pools.pg("${name}")`;
     if (config === undefined) return existingPool<Pool>('pg', name).get();
-    if (typeof config !== 'string' && (typeof config !== 'object' || config === null)) {
+    const value: unknown = config;
+    if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) {
       throw new ConfigError(`${call} config`, config, 'a connection string or a pg PoolConfig object');
     }
     const given = typeof config === 'string' ? { connectionString: config } : config;
@@ -100,10 +102,10 @@ export function pgPool(first: PgPoolConfig | string, second?: PgPoolConfig): Pro
       shownConfig: displayOf(compared),
       call,
       options,
-      open: () => openPg(name, withoutKeys(given, thawKeys) as PoolConfig, options),
+      open: () => openPg(name, withoutKeys(given, thawKeys), options),
     }).get();
   } catch (error) {
-    return Promise.reject(error as Error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
@@ -132,12 +134,21 @@ function resolvePgOptions(given: Exclude<PgPoolConfig, string>, call: string): R
   };
 }
 
-type ConnectCallback = (error: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void;
+type ConnectCallback = (
+  error: Error | undefined,
+  client: PoolClient | undefined,
+  done: (release?: unknown) => void,
+) => void;
 
-async function openPg(name: string, config: PoolConfig, options: ResolvedPgOptions): Promise<PoolAdapter<Pool>> {
+async function openPg(
+  name: string,
+  config: PoolConfig,
+  options: ResolvedPgOptions,
+): Promise<PoolAdapter<Pool>> {
   const pg = await loadPeer('pg', 'pools.pg()');
-  const PgPool = member<typeof Pool>(pg, 'Pool');
-  if (PgPool === undefined) throw new Error('The installed "pg" package has no Pool export; install pg 8.11 or newer.');
+  const PgPool = member(pg, 'Pool') as typeof Pool | undefined;
+  if (PgPool === undefined)
+    throw new Error('The installed "pg" package has no Pool export; install pg 8.11 or newer.');
   const pool = new PgPool({
     ...config,
     max: options.max,
@@ -149,11 +160,13 @@ async function openPg(name: string, config: PoolConfig, options: ResolvedPgOptio
   const borrowed = new Set<PoolClient>();
   pool.on('acquire', (client) => borrowed.add(client));
   pool.on('release', (_error, client) => borrowed.delete(client));
-  pool.on('remove', (client) => borrowed.delete(client as PoolClient));
+  pool.on('remove', (client) => borrowed.delete(client));
   // pg-pool re-emits an idle client's socket error on the pool; unhandled, it kills the process.
   pool.on('error', (error) => {
     if (pool.ending) return;
-    logger.warn(`Pool "${name}" (pg) dropped an idle connection, which it will replace on demand: ${reason(error)}`);
+    logger.warn(
+      `Pool "${name}" (pg) dropped an idle connection, which it will replace on demand: ${reason(error)}`,
+    );
   });
   // A borrowed client has no 'error' listener of pg-pool's: without this one, a connection killed
   // between two queries of a borrower would crash the process instead of failing its next query.
@@ -220,7 +233,7 @@ async function openPg(name: string, config: PoolConfig, options: ResolvedPgOptio
       const clients = await Promise.allSettled(Array.from({ length: options.min }, () => pool.connect()));
       for (const result of clients) if (result.status === 'fulfilled') result.value.release();
       const failed = clients.find((result) => result.status === 'rejected');
-      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+      if (failed !== undefined) throw failed.reason;
     },
     gauges: () => ({
       size: pool.totalCount,
@@ -240,7 +253,8 @@ async function closePg(
   drainTimeoutMs: number,
 ): Promise<{ leaked: number; leakedWhat: string }> {
   const ended = pool.end().catch(() => undefined);
-  if (await settlesWithin(ended, drainTimeoutMs)) return { leaked: 0, leakedWhat: 'connections still borrowed' };
+  if (await settlesWithin(ended, drainTimeoutMs))
+    return { leaked: 0, leakedWhat: 'connections still borrowed' };
   const leaked = borrowed.size;
   for (const client of [...borrowed]) {
     const release = client.release.bind(client);
@@ -255,4 +269,3 @@ async function closePg(
   await settlesWithin(ended, 1_000);
   return { leaked, leakedWhat: leaked === 1 ? 'connection still borrowed' : 'connections still borrowed' };
 }
-

@@ -73,8 +73,14 @@ export function resolvePoolOptions(given: PoolOptions, where: string): ResolvedP
   }
   return {
     check: flag(`${where}.check`, given.check ?? defaultPoolOptions.check),
-    checkTimeoutMs: durationMs(`${where}.checkTimeoutMs`, given.checkTimeoutMs ?? defaultPoolOptions.checkTimeoutMs),
-    drainTimeoutMs: durationMs(`${where}.drainTimeoutMs`, given.drainTimeoutMs ?? defaultPoolOptions.drainTimeoutMs),
+    checkTimeoutMs: durationMs(
+      `${where}.checkTimeoutMs`,
+      given.checkTimeoutMs ?? defaultPoolOptions.checkTimeoutMs,
+    ),
+    drainTimeoutMs: durationMs(
+      `${where}.drainTimeoutMs`,
+      given.drainTimeoutMs ?? defaultPoolOptions.drainTimeoutMs,
+    ),
     warm: flag(`${where}.warm`, given.warm ?? defaultPoolOptions.warm),
     logger,
   };
@@ -103,7 +109,7 @@ export function flag(option: string, value: unknown): boolean {
 }
 
 /** A copy of `config` without thaw's own keys, ready for the client library. */
-export function withoutKeys<T extends object>(config: T, keys: readonly string[]): Record<string, unknown> {
+export function withoutKeys(config: object, keys: readonly string[]): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (!keys.includes(key)) rest[key] = value;

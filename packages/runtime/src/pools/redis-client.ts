@@ -4,7 +4,15 @@ import { displayOf, fingerprintOf } from './config-fingerprint.ts';
 import { loadPeer, member } from './load-peer.ts';
 import { type PoolAdapter } from './managed-pool.ts';
 import { nameAndConfig } from './pool-arguments.ts';
-import { count, defaultPoolOptions, durationMs, poolOptionKeys, resolvePoolOptions, withoutKeys, type PoolOptions } from './pool-options.ts';
+import {
+  count,
+  defaultPoolOptions,
+  durationMs,
+  poolOptionKeys,
+  resolvePoolOptions,
+  withoutKeys,
+  type PoolOptions,
+} from './pool-options.ts';
 import { existingPool, poolFor } from './registry.ts';
 import { openCluster, openStandalone, type ResolvedRedisOptions } from './redis-connection.ts';
 
@@ -41,8 +49,7 @@ export interface RedisClientOptions extends PoolOptions {
 
 /** A `redis://` URL, or ioredis' `RedisOptions` with thaw's {@link RedisClientOptions}. */
 export type RedisClientConfig =
-  | string
-  | (Omit<RedisOptions, keyof RedisClientOptions | 'lazyConnect'> & RedisClientOptions);
+  string | (Omit<RedisOptions, keyof RedisClientOptions | 'lazyConnect'> & RedisClientOptions);
 
 /** A Redis Cluster: its seed `nodes` and ioredis' `ClusterOptions`, with thaw's options. */
 export type RedisClusterConfig = Omit<ClusterOptions, 'lazyConnect'> &
@@ -93,10 +100,12 @@ export function redisClient(
   second?: RedisClientConfig | RedisClusterConfig,
 ): Promise<Redis | Cluster> {
   try {
-    const { name, config } = nameAndConfig<RedisClientConfig | RedisClusterConfig>('pools.redis()', 'redis', first, second);
+    const { name, config: raw } = nameAndConfig('pools.redis()', 'redis', first, second);
+    const config = raw as RedisClientConfig | RedisClusterConfig | undefined;
     const call = `pools.redis("${name}")`;
     if (config === undefined) return existingPool<Redis | Cluster>('redis', name).get();
-    if (typeof config !== 'string' && (typeof config !== 'object' || config === null)) {
+    const value: unknown = config;
+    if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) {
       throw new ConfigError(`${call} config`, config, 'a redis:// URL or an ioredis options object');
     }
     const given: Record<string, unknown> & RedisClientOptions =
@@ -119,28 +128,40 @@ export function redisClient(
       open: async (): Promise<PoolAdapter<Redis | Cluster>> => {
         const ioredis = await loadPeer('ioredis', 'pools.redis()');
         if (nodes !== undefined) {
-          const ClusterClass = member<typeof Cluster>(ioredis, 'Cluster');
-          if (ClusterClass === undefined) throw new Error('The installed "ioredis" package has no Cluster export.');
+          const ClusterClass = member(ioredis, 'Cluster') as typeof Cluster | undefined;
+          if (ClusterClass === undefined)
+            throw new Error('The installed "ioredis" package has no Cluster export.');
           return openCluster(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
         }
-        const RedisClass = member<typeof Redis>(ioredis, 'Redis');
+        const RedisClass = member(ioredis, 'Redis') as typeof Redis | undefined;
         if (RedisClass === undefined) throw new Error('The installed "ioredis" package has no Redis export.');
         return openStandalone(name, RedisClass, url, clientOptions, options);
       },
     }).get();
   } catch (error) {
-    return Promise.reject(error as Error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
 function resolveRedisOptions(given: RedisClientOptions, call: string): ResolvedRedisOptions {
-  const retries = given.maxRetriesPerRequest === null ? null : (given.maxRetriesPerRequest ?? defaultRedisClientOptions.maxRetriesPerRequest);
-  const resend = given.autoResendUnfulfilledCommands ?? defaultRedisClientOptions.autoResendUnfulfilledCommands;
-  if (typeof resend !== 'boolean') throw new ConfigError(`${call} autoResendUnfulfilledCommands`, resend, 'true or false');
+  const retries =
+    given.maxRetriesPerRequest === null
+      ? null
+      : (given.maxRetriesPerRequest ?? defaultRedisClientOptions.maxRetriesPerRequest);
+  const resend =
+    given.autoResendUnfulfilledCommands ?? defaultRedisClientOptions.autoResendUnfulfilledCommands;
+  if (typeof resend !== 'boolean')
+    throw new ConfigError(`${call} autoResendUnfulfilledCommands`, resend, 'true or false');
   return {
     ...resolvePoolOptions(given, call),
-    connectTimeout: durationMs(`${call} connectTimeout`, given.connectTimeout ?? defaultRedisClientOptions.connectTimeout),
-    commandTimeout: durationMs(`${call} commandTimeout`, given.commandTimeout ?? defaultRedisClientOptions.commandTimeout),
+    connectTimeout: durationMs(
+      `${call} connectTimeout`,
+      given.connectTimeout ?? defaultRedisClientOptions.connectTimeout,
+    ),
+    commandTimeout: durationMs(
+      `${call} commandTimeout`,
+      given.commandTimeout ?? defaultRedisClientOptions.commandTimeout,
+    ),
     maxRetriesPerRequest: retries === null ? null : count(`${call} maxRetriesPerRequest`, retries, 0, 1_000),
     autoResendUnfulfilledCommands: resend,
     maxOfflineCommands: count(
@@ -149,6 +170,9 @@ function resolveRedisOptions(given: RedisClientOptions, call: string): ResolvedR
       0,
       1_000_000,
     ),
-    retryDelayMaxMs: durationMs(`${call} retryDelayMaxMs`, given.retryDelayMaxMs ?? defaultRedisClientOptions.retryDelayMaxMs),
+    retryDelayMaxMs: durationMs(
+      `${call} retryDelayMaxMs`,
+      given.retryDelayMaxMs ?? defaultRedisClientOptions.retryDelayMaxMs,
+    ),
   };
 }

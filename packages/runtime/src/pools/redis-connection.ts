@@ -49,7 +49,10 @@ export function openStandalone(
     commandTimeout: options.commandTimeout,
     maxRetriesPerRequest: options.maxRetriesPerRequest,
     autoResendUnfulfilledCommands: options.autoResendUnfulfilledCommands,
-    retryStrategy: clientOptions['retryStrategy'] !== undefined ? clientOptions['retryStrategy'] : backoff(options.retryDelayMaxMs),
+    retryStrategy:
+      clientOptions['retryStrategy'] !== undefined
+        ? clientOptions['retryStrategy']
+        : backoff(options.retryDelayMaxMs),
   } as RedisOptions & { replyMapping?: never };
   const client = url === undefined ? new RedisClass(settings) : new RedisClass(url, settings);
   const queues = client as unknown as Queues;
@@ -117,7 +120,11 @@ export function openStandalone(
       } catch (error) {
         // ioredis rejects with "Connection is closed."; the reason is in its last 'error' event.
         if (lastError === undefined) throw error;
-        throw new Error(`${reason(error)} (last connection error: ${reason(lastError)})`, { cause: lastError });
+        // The caught error is generic; the connection error is the useful cause.
+        const explained = new Error(`${reason(error)} (last connection error: ${reason(lastError)})`, {
+          cause: lastError,
+        });
+        throw explained;
       }
     },
     warm: async () => {
@@ -150,7 +157,10 @@ export function openStandalone(
       // QUIT itself is one of the queued commands.
       const leaked = Math.max(0, queues.commandQueue.length + queues.offlineQueue.length - 1);
       client.disconnect();
-      return { leaked, leakedWhat: leaked === 1 ? 'command still waiting for a reply' : 'commands still waiting for a reply' };
+      return {
+        leaked,
+        leakedWhat: leaked === 1 ? 'command still waiting for a reply' : 'commands still waiting for a reply',
+      };
     },
   };
 }
@@ -221,7 +231,8 @@ export function openCluster(
       }
       const quit = cluster.quit();
       quit.catch(() => undefined);
-      if (await settlesWithin(quit, drainTimeoutMs)) return { leaked: 0, leakedWhat: 'commands still waiting for a reply' };
+      if (await settlesWithin(quit, drainTimeoutMs))
+        return { leaked: 0, leakedWhat: 'commands still waiting for a reply' };
       const leaked = cluster.nodes('all').reduce((sum, node) => sum + node.commandQueue.length, 0);
       cluster.disconnect();
       return { leaked, leakedWhat: 'commands still waiting for a reply' };

@@ -1,6 +1,12 @@
 import { lifecycle } from '../lifecycle.ts';
 import { ManagedPool, type ManagedPoolSpec, type PoolCloseReport } from './managed-pool.ts';
-import { PoolClosedError, PoolExistsError, PoolLeakError, PoolNotFoundError, type PoolKind } from './pool-errors.ts';
+import {
+  PoolClosedError,
+  PoolExistsError,
+  PoolLeakError,
+  PoolNotFoundError,
+  type PoolKind,
+} from './pool-errors.ts';
 
 // One registry per process, on globalThis under a Symbol.for key: a bundled and an unbundled
 // copy of @thaw/runtime in the same process see the same pools, as they see the same lifecycle.
@@ -48,8 +54,8 @@ export function poolFor<T>(spec: ManagedPoolSpec<T>): ManagedPool<T> {
     return existing as ManagedPool<T>;
   }
   const pool = new ManagedPool(spec);
-  pools.set(spec.name, pool as ManagedPool<unknown>);
-  register(pool as ManagedPool<unknown>);
+  pools.set(spec.name, pool);
+  register(pool);
   return pool;
 }
 
@@ -94,7 +100,13 @@ async function closeOne(pool: ManagedPool<unknown>): Promise<PoolCloseReport> {
 }
 
 function leakError(report: PoolCloseReport): PoolLeakError {
-  return new PoolLeakError(report.poolName, report.kind, report.leaked, report.leakedWhat, report.drainTimeoutMs);
+  return new PoolLeakError(
+    report.poolName,
+    report.kind,
+    report.leaked,
+    report.leakedWhat,
+    report.drainTimeoutMs,
+  );
 }
 
 /**

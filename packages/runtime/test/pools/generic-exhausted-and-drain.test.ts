@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { drainPools, pools, PoolExhaustedError, statsKeyOf } from '../../src/pools/index.ts';
 import { lifecycle } from '../../src/lifecycle.ts';
 
-function counterFactory(): { factory: { create: () => Promise<{ id: number }>; destroy: () => Promise<void> }; alive: () => number } {
+function counterFactory(): {
+  factory: { create: () => Promise<{ id: number }>; destroy: () => Promise<void> };
+  alive: () => number;
+} {
   let next = 0;
   let alive = 0;
   return {
@@ -36,8 +39,15 @@ describe('pools.generic when exhausted and when drained', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(error).toBeInstanceOf(PoolExhaustedError);
     expect(error).toMatchObject({ poolName: 'generic-full', size: 2, borrowed: 2, waiting: 1 });
-    expect((error as Error).message).toContain('Pool "generic-full" (generic) had no free resource within 300 ms');
-    expect(lifecycle().stats.get(statsKeyOf('generic-full'))!()).toMatchObject({ size: 2, borrowed: 2, idle: 0, max: 2 });
+    expect((error as Error).message).toContain(
+      'Pool "generic-full" (generic) had no free resource within 300 ms',
+    );
+    expect(lifecycle().stats.get(statsKeyOf('generic-full'))!()).toMatchObject({
+      size: 2,
+      borrowed: 2,
+      idle: 0,
+      max: 2,
+    });
     for (const resource of held) await pool.release(resource);
   });
 
@@ -55,8 +65,15 @@ describe('pools.generic when exhausted and when drained', () => {
     expect(alive()).toBe(2);
     expect(kept.id).toBeGreaterThan(0);
     const [report] = await drainPools();
-    expect(report).toMatchObject({ poolName: 'generic-leak', kind: 'generic', leaked: 1, leakedWhat: 'resource still borrowed' });
-    expect(logs.join('\n')).toContain('Pool "generic-leak" (generic) had 1 resource still borrowed 200 ms after draining began');
+    expect(report).toMatchObject({
+      poolName: 'generic-leak',
+      kind: 'generic',
+      leaked: 1,
+      leakedWhat: 'resource still borrowed',
+    });
+    expect(logs.join('\n')).toContain(
+      'Pool "generic-leak" (generic) had 1 resource still borrowed 200 ms after draining began',
+    );
     expect(alive()).toBe(0);
   });
 

@@ -24,7 +24,9 @@ describe('pools.generic with a factory that always fails', () => {
       logger: { warn: (message) => logs.push(message) },
     });
     const started = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => pool.acquire().catch((caught: unknown) => caught)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => pool.acquire().catch((caught: unknown) => caught)),
+    );
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(350);
     expect(elapsed).toBeLessThan(5_000);
@@ -46,13 +48,21 @@ describe('pools.generic with a factory that always fails', () => {
   it('rejects its check with the factory error and recovers when the factory starts working', async () => {
     let healthy = false;
     const factory = {
-      create: (): Promise<{ ok: true }> => (healthy ? Promise.resolve({ ok: true }) : Promise.reject(new Error('not yet'))),
+      create: (): Promise<{ ok: true }> =>
+        healthy ? Promise.resolve({ ok: true }) : Promise.reject(new Error('not yet')),
       destroy: (): Promise<void> => Promise.resolve(),
     };
-    const options = { checkTimeoutMs: 500, acquireTimeoutMs: 300, createRetryDelayMaxMs: 100, logger: { warn: () => undefined } };
+    const options = {
+      checkTimeoutMs: 500,
+      acquireTimeoutMs: 300,
+      createRetryDelayMaxMs: 100,
+      logger: { warn: () => undefined },
+    };
     const error = await pools.generic('recovers', factory, options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PoolUnavailableError);
-    expect((error as Error).message).toContain('Pool "recovers" (generic) could not complete its check (one borrow)');
+    expect((error as Error).message).toContain(
+      'Pool "recovers" (generic) could not complete its check (one borrow)',
+    );
     expect((error as Error).message).toContain('not yet');
     healthy = true;
     let pool: Awaited<ReturnType<typeof pools.generic<{ ok: true }>>> | undefined;

@@ -13,7 +13,11 @@ describe('pools.pg when a connection is killed under the pool', () => {
 
   it('drops a killed idle connection without an unhandled error and lends a healthy one next', async () => {
     const app = 'thaw-killed-idle';
-    const pool = await pools.pg('killed-idle', { connectionString: services.postgresUrl, application_name: app, logger });
+    const pool = await pools.pg('killed-idle', {
+      connectionString: services.postgresUrl,
+      application_name: app,
+      logger,
+    });
     expect(await pgTerminate(services.postgresUrl, app)).toBe(1);
     expect(await eventually(() => pool.totalCount === 0)).toBe(true);
     expect(logs.join('\n')).toContain('Pool "killed-idle" (pg) dropped an idle connection');
@@ -24,7 +28,11 @@ describe('pools.pg when a connection is killed under the pool', () => {
 
   it('fails the query in flight on a killed connection at once with a clear error, never a hang', async () => {
     const app = 'thaw-killed-busy';
-    const pool = await pools.pg('killed-busy', { connectionString: services.postgresUrl, application_name: app, logger });
+    const pool = await pools.pg('killed-busy', {
+      connectionString: services.postgresUrl,
+      application_name: app,
+      logger,
+    });
     const started = Date.now();
     const slow = pool.query('SELECT pg_sleep(20)').catch((caught: unknown) => caught);
     expect(await eventually(async () => (await pgTerminate(services.postgresUrl, app)) === 1)).toBe(true);
@@ -39,14 +47,20 @@ describe('pools.pg when a connection is killed under the pool', () => {
 
   it('keeps the process alive when a borrowed client is killed between two queries; its next query fails clearly', async () => {
     const app = 'thaw-killed-borrowed';
-    const pool = await pools.pg('killed-borrowed', { connectionString: services.postgresUrl, application_name: app, logger });
+    const pool = await pools.pg('killed-borrowed', {
+      connectionString: services.postgresUrl,
+      application_name: app,
+      logger,
+    });
     const client = await pool.connect();
     try {
       await client.query('SELECT 1');
       expect(await pgTerminate(services.postgresUrl, app)).toBe(1);
-      expect(await eventually(() => logs.some((line) => line.includes('"killed-borrowed" (pg) lost a borrowed connection')))).toBe(
-        true,
-      );
+      expect(
+        await eventually(() =>
+          logs.some((line) => line.includes('"killed-borrowed" (pg) lost a borrowed connection')),
+        ),
+      ).toBe(true);
       await expect(client.query('SELECT 1')).rejects.toThrow(/not queryable|terminated|closed/i);
     } finally {
       client.release(true);

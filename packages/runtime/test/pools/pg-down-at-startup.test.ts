@@ -30,7 +30,9 @@ describe('pools.pg when the database is down at startup', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(error).toBeInstanceOf(PoolUnavailableError);
       expect((error as PoolUnavailableError).code).toBe('THAW_POOL_UNAVAILABLE');
-      expect((error as Error).message).toContain('Pool "down-at-start" (pg) could not complete its check (SELECT 1)');
+      expect((error as Error).message).toContain(
+        'Pool "down-at-start" (pg) could not complete its check (SELECT 1)',
+      );
       expect((error as Error).message).toContain('ECONNREFUSED');
       expect((error as Error).message).toContain('the next call to pools.pg("down-at-start") checks again');
       expect(pools.names()).toContain('down-at-start');

@@ -11,7 +11,11 @@ describe('draining pg pools', () => {
 
   it('waits for a borrowed connection that comes back in time and reports no leak', async () => {
     const app = 'thaw-drain-clean';
-    const pool = await pools.pg('drain-clean', { connectionString: services.postgresUrl, application_name: app, drainTimeoutMs: 3_000 });
+    const pool = await pools.pg('drain-clean', {
+      connectionString: services.postgresUrl,
+      application_name: app,
+      drainTimeoutMs: 3_000,
+    });
     const client = await pool.connect();
     setTimeout(() => {
       client.release();
@@ -35,8 +39,14 @@ describe('draining pg pools', () => {
     const started = Date.now();
     const [report] = await drainPools();
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(report).toMatchObject({ poolName: 'drain-leak', leaked: 1, leakedWhat: 'connection still borrowed' });
-    expect(logs.join('\n')).toContain('Pool "drain-leak" (pg) had 1 connection still borrowed 300 ms after draining began');
+    expect(report).toMatchObject({
+      poolName: 'drain-leak',
+      leaked: 1,
+      leakedWhat: 'connection still borrowed',
+    });
+    expect(logs.join('\n')).toContain(
+      'Pool "drain-leak" (pg) had 1 connection still borrowed 300 ms after draining began',
+    );
     expect(await pgConnections(services.postgresUrl, app)).toBe(0);
     // The borrower giving it back late is harmless.
     expect(() => {
@@ -67,7 +77,10 @@ describe('draining pg pools', () => {
   });
 
   it('refuses new borrows while closing', async () => {
-    const pool = await pools.pg('drain-refuse', { connectionString: services.postgresUrl, drainTimeoutMs: 2_000 });
+    const pool = await pools.pg('drain-refuse', {
+      connectionString: services.postgresUrl,
+      drainTimeoutMs: 2_000,
+    });
     const held = await pool.connect();
     const draining = drainPools();
     await expect(pools.pg('drain-refuse')).rejects.toBeInstanceOf(PoolClosedError);

@@ -16,7 +16,16 @@ describe('pg pools and the process lifecycle', () => {
     expect(stats).toBeDefined();
     const held = await pool.connect();
     try {
-      expect(stats!()).toMatchObject({ size: 1, idle: 0, borrowed: 1, waiting: 0, max: 3, min: 0, verified: 1, checkFailures: 0 });
+      expect(stats!()).toMatchObject({
+        size: 1,
+        idle: 0,
+        borrowed: 1,
+        waiting: 0,
+        max: 3,
+        min: 0,
+        verified: 1,
+        checkFailures: 0,
+      });
       expect(stats!()['startupMs']).toBeGreaterThanOrEqual(0);
     } finally {
       held.release();

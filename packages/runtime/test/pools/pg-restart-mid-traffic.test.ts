@@ -19,7 +19,13 @@ describe('pools.pg when the server restarts mid-traffic', () => {
   it('fails a bounded number of queries during the outage, recovers fully and leaks no connection', async () => {
     const app = 'thaw-restart';
     const max = 4;
-    const pool = await pools.pg('restart', { connectionString: server.url, application_name: app, max, acquireTimeoutMs: 2_000, logger });
+    const pool = await pools.pg('restart', {
+      connectionString: server.url,
+      application_name: app,
+      max,
+      acquireTimeoutMs: 2_000,
+      logger,
+    });
     let ok = 0;
     let failed = 0;
     let running = true;

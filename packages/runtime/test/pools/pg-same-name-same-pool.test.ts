@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { services } from '../../../../test/support/services.ts';
 import { drainPools, pools, PoolExistsError } from '../../src/pools/index.ts';
+import type * as PoolsModule from '../../src/pools/index.ts';
 
 const quiet = { warn: () => undefined };
 
@@ -10,8 +11,16 @@ describe('pools.pg with the same name', () => {
   });
 
   it('returns the one pool for the same name and an equal configuration', async () => {
-    const first = await pools.pg('same-name', { connectionString: services.postgresUrl, max: 2, logger: quiet });
-    const second = await pools.pg('same-name', { connectionString: services.postgresUrl, max: 2, logger: quiet });
+    const first = await pools.pg('same-name', {
+      connectionString: services.postgresUrl,
+      max: 2,
+      logger: quiet,
+    });
+    const second = await pools.pg('same-name', {
+      connectionString: services.postgresUrl,
+      max: 2,
+      logger: quiet,
+    });
     const byName = await pools.pg('same-name');
     expect(second).toBe(first);
     expect(byName).toBe(first);
@@ -20,7 +29,12 @@ describe('pools.pg with the same name', () => {
   });
 
   it('rejects another configuration for the same name, showing both with the password redacted', async () => {
-    await pools.pg('taken', { connectionString: services.postgresUrl, max: 2, password: 'hunter2', logger: quiet });
+    await pools.pg('taken', {
+      connectionString: services.postgresUrl,
+      max: 2,
+      password: 'hunter2',
+      logger: quiet,
+    });
     const error = await pools
       .pg('taken', { connectionString: 'postgres://app:s3cret@127.0.0.1:1/other', max: 3, logger: quiet })
       .catch((caught: unknown) => caught);
@@ -35,7 +49,11 @@ describe('pools.pg with the same name', () => {
   });
 
   it('says so when two configurations differ only in a secret', async () => {
-    await pools.pg('secret-only', { connectionString: services.postgresUrl, password: 'first-pw-x1', logger: quiet });
+    await pools.pg('secret-only', {
+      connectionString: services.postgresUrl,
+      password: 'first-pw-x1',
+      logger: quiet,
+    });
     const error = await pools
       .pg('secret-only', { connectionString: services.postgresUrl, password: 'second-pw-y2', logger: quiet })
       .catch((caught: unknown) => caught);
@@ -46,7 +64,9 @@ describe('pools.pg with the same name', () => {
   it('shares the registry with a second copy of the module in the same process', async () => {
     const first = await pools.pg('copies', { connectionString: services.postgresUrl, logger: quiet });
     vi.resetModules();
-    const copy = (await import('../../src/pools/index.ts?second-copy')) as typeof import('../../src/pools/index.ts');
+    // A query string makes the loader evaluate the module again: a second copy, as a bundle would carry.
+    const specifier = '../../src/pools/index.ts?second-copy';
+    const copy = (await import(specifier)) as typeof PoolsModule;
     expect(copy.pools).not.toBe(pools);
     expect(await copy.pools.pg('copies')).toBe(first);
   });

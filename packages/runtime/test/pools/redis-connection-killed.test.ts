@@ -20,7 +20,9 @@ describe('pools.redis when its connection is killed (CLIENT KILL)', () => {
       logger,
     });
     const started = Date.now();
-    const blocked = client.blpop(`thaw-test-never-pushed-${process.pid}`, 20).catch((caught: unknown) => caught);
+    const blocked = client
+      .blpop(`thaw-test-never-pushed-${process.pid}`, 20)
+      .catch((caught: unknown) => caught);
     expect(await eventually(async () => (await redisKill(services.redisUrl, name)) === 1)).toBe(true);
     const error = await blocked;
     expect(Date.now() - started).toBeLessThan(10_000);

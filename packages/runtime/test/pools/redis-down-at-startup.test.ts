@@ -23,7 +23,9 @@ describe('pools.redis when Redis is down at startup', () => {
     const error = await pools.redis('redis-down', config).catch((caught: unknown) => caught);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(PoolUnavailableError);
-    expect((error as Error).message).toContain('Pool "redis-down" (redis) could not complete its check (PING)');
+    expect((error as Error).message).toContain(
+      'Pool "redis-down" (redis) could not complete its check (PING)',
+    );
     expect((error as Error).message).toContain('ECONNREFUSED');
     expect(logs.filter((line) => line.includes('lost its connection'))).toHaveLength(1);
     // Still down: the next check fails too, as fast.

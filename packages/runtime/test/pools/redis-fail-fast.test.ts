@@ -17,7 +17,12 @@ describe('pools.redis while Redis is down', () => {
   });
 
   it('fails queued commands after maxRetriesPerRequest reconnections and refuses more than maxOfflineCommands at once', async () => {
-    const client = await pools.redis('fail-fast', { host: '127.0.0.1', port: server.port, maxOfflineCommands: 5, logger });
+    const client = await pools.redis('fail-fast', {
+      host: '127.0.0.1',
+      port: server.port,
+      maxOfflineCommands: 5,
+      logger,
+    });
     await client.set('k', 'v');
     await server.stop();
     // The client notices the closed socket on its own schedule; commands sent before that are
@@ -37,9 +42,13 @@ describe('pools.redis while Redis is down', () => {
     // 5 queued commands wait for one reconnection attempt (50 ms backoff + a refused connect); 3 fail at once.
     expect(elapsed).toBeLessThan(3_000);
     const refused = outcomes.filter((outcome) => outcome instanceof PoolUnavailableError);
-    const gaveUp = outcomes.filter((outcome) => outcome instanceof Error && !(outcome instanceof PoolUnavailableError));
+    const gaveUp = outcomes.filter(
+      (outcome) => outcome instanceof Error && !(outcome instanceof PoolUnavailableError),
+    );
     expect(refused).toHaveLength(3);
-    expect((refused[0] as Error).message).toContain('is disconnected and already holds 5 queued commands (maxOfflineCommands)');
+    expect((refused[0] as Error).message).toContain(
+      'is disconnected and already holds 5 queued commands (maxOfflineCommands)',
+    );
     expect(gaveUp).toHaveLength(5);
     expect((gaveUp[0] as Error).name).toBe('MaxRetriesPerRequestError');
 

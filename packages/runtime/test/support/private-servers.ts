@@ -57,7 +57,12 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -133,7 +138,12 @@ class ManagedProcess implements PrivateServer {
       children.delete(child);
       if (this.#child === child) this.#child = undefined;
     });
-    await waitUntil(this.#label, async () => this.#child === child && (await this.#ready()), 20_000, () => this.#output);
+    await waitUntil(
+      this.#label,
+      async () => this.#child === child && (await this.#ready()),
+      20_000,
+      () => this.#output,
+    );
   }
 
   async stop(): Promise<void> {
@@ -173,7 +183,9 @@ function postgresBin(): string {
   } catch {
     // Fall through to the error below.
   }
-  throw new Error('No PostgreSQL server binaries found: set PG_BIN to the directory holding initdb and postgres.');
+  throw new Error(
+    'No PostgreSQL server binaries found: set PG_BIN to the directory holding initdb and postgres.',
+  );
 }
 
 /** PostgreSQL refuses to run as root; as root, the private server runs as `postgres` (or `nobody`). */
@@ -201,10 +213,14 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'thaw-pg-'));
   if (user !== undefined) chownSync(dir, user.uid, user.gid);
   const data = join(dir, 'data');
-  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '-N'], {
-    stdio: 'pipe',
-    ...(user ?? {}),
-  });
+  execFileSync(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '-N'],
+    {
+      stdio: 'pipe',
+      ...(user ?? {}),
+    },
+  );
   const port = await freePort();
   const { default: pg } = await import('pg');
   const server = new ManagedProcess({
@@ -214,7 +230,20 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
     launch: () =>
       spawn(
         join(bin, 'postgres'),
-        ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=60'],
+        [
+          '-D',
+          data,
+          '-p',
+          String(port),
+          '-k',
+          dir,
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'fsync=off',
+          '-c',
+          'max_connections=60',
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) },
       ),
     ready: async () => {
@@ -249,9 +278,13 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     launch: () =>
-      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
     ready: () => accepts(port),
     stopSignal: 'SIGTERM',
     cleanup: () => undefined,

@@ -69,7 +69,10 @@ export function redisKill(url: string, connectionName: string): Promise<number> 
 }
 
 /** Polls `check` every 50 ms until it is true or `timeoutMs` has passed; resolves whether it became true. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<boolean> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;
