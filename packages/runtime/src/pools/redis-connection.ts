@@ -231,10 +231,16 @@ export function openCluster(
       }
       const quit = cluster.quit();
       quit.catch(() => undefined);
-      if (await settlesWithin(quit, drainTimeoutMs))
-        return { leaked: 0, leakedWhat: 'commands still waiting for a reply' };
-      const leaked = cluster.nodes('all').reduce((sum, node) => sum + node.commandQueue.length, 0);
-      cluster.disconnect();
+      const drained = await settlesWithin(quit, drainTimeoutMs);
+      const leaked = drained
+        ? 0
+        : cluster.nodes('all').reduce((sum, node) => sum + node.commandQueue.length, 0);
+      // QUIT resolves while the node connections are still closing; the pool is closed once they are.
+      const ended = new Promise((resolve) => cluster.once('end', resolve));
+      if (!drained || (cluster.status as string) !== 'end') {
+        if (!(await settlesWithin(ended, drained ? 1_000 : 0))) cluster.disconnect();
+        await settlesWithin(ended, 1_000);
+      }
       return { leaked, leakedWhat: 'commands still waiting for a reply' };
     },
   };

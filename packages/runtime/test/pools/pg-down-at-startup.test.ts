@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainPools, pools, PoolUnavailableError } from '../../src/pools/index.ts';
+import { lifecycle } from '../../src/lifecycle.ts';
+import { drainPools, pools, PoolUnavailableError, statsKeyOf } from '../../src/pools/index.ts';
 import { startPrivatePostgres, type PrivateServer } from '../support/private-servers.ts';
 
 describe('pools.pg when the database is down at startup', () => {
@@ -26,7 +27,16 @@ describe('pools.pg when the database is down at startup', () => {
     process.on('uncaughtException', onUnhandled);
     try {
       const started = Date.now();
-      const error = await pools.pg('down-at-start', config).catch((caught: unknown) => caught);
+      // Concurrent callers share one check, and all see its failure.
+      const [error, second] = await Promise.all([
+        pools.pg('down-at-start', config).catch((caught: unknown) => caught),
+        pools.pg('down-at-start', config).catch((caught: unknown) => caught),
+      ]);
+      expect(second).toBe(error);
+      expect(lifecycle().stats.get(statsKeyOf('down-at-start'))!()).toMatchObject({
+        verified: 0,
+        checkFailures: 1,
+      });
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(error).toBeInstanceOf(PoolUnavailableError);
       expect((error as PoolUnavailableError).code).toBe('THAW_POOL_UNAVAILABLE');

@@ -28,6 +28,13 @@ describe('pools.pg with the same name', () => {
     expect(rows[0]?.one).toBe(1);
   });
 
+  it('names a pool "pg" when no name is given', async () => {
+    const pool = await pools.pg({ connectionString: services.postgresUrl, logger: quiet });
+    expect(await pools.pg('pg')).toBe(pool);
+    // A connection string is the same configuration as { connectionString } (the logger is not compared).
+    expect(await pools.pg(services.postgresUrl)).toBe(pool);
+  });
+
   it('rejects another configuration for the same name, showing both with the password redacted', async () => {
     await pools.pg('taken', {
       connectionString: services.postgresUrl,
