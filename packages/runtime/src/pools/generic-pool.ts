@@ -107,18 +107,20 @@ export function genericPool<T>(
         'an object with create() and destroy(resource) functions',
       );
     }
-    const options = resolveGenericOptions(given, call);
     const { logger: _logger, ...compared } = given;
     const config = { factory, options: compared };
-    return poolFor<Pool<T>>({
-      kind: 'generic',
-      name: validName,
-      fingerprint: fingerprintOf(config),
-      shownConfig: displayOf(config),
-      call,
-      options,
-      open: () => openGeneric(validName, factory, options),
-    }).get();
+    return poolFor<Pool<T>>(
+      {
+        kind: 'generic',
+        name: validName,
+        fingerprint: fingerprintOf(config),
+        shown: () => displayOf(config),
+      },
+      () => {
+        const options = resolveGenericOptions(given, call);
+        return { call, options, open: () => openGeneric(validName, factory, options) };
+      },
+    ).get();
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }

@@ -94,16 +94,13 @@ export function pgPool(first: PgPoolConfig | string, second?: PgPoolConfig): Pro
     }
     const given = typeof config === 'string' ? { connectionString: config } : config;
     const { logger: _logger, ...compared } = given;
-    const options = resolvePgOptions(given, call);
-    return poolFor<Pool>({
-      kind: 'pg',
-      name,
-      fingerprint: fingerprintOf(compared),
-      shownConfig: displayOf(compared),
-      call,
-      options,
-      open: () => openPg(name, withoutKeys(given, thawKeys), options),
-    }).get();
+    return poolFor<Pool>(
+      { kind: 'pg', name, fingerprint: fingerprintOf(compared), shown: () => displayOf(compared) },
+      () => {
+        const options = resolvePgOptions(given, call);
+        return { call, options, open: () => openPg(name, withoutKeys(given, thawKeys), options) };
+      },
+    ).get();
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }

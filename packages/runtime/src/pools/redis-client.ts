@@ -111,36 +111,44 @@ export function redisClient(
     const given: Record<string, unknown> & RedisClientOptions =
       typeof config === 'string' ? { url: config } : (config as Record<string, unknown> & RedisClientOptions);
     const { logger: _logger, ...compared } = given;
-    const options = resolveRedisOptions(given, call);
-    const clientOptions = withoutKeys(given, [...thawKeys, 'url']);
-    const nodes = (given as { nodes?: unknown }).nodes;
-    if (nodes !== undefined && (!Array.isArray(nodes) || nodes.length === 0)) {
-      throw new ConfigError(`${call} nodes`, nodes, 'a non-empty array of cluster seed nodes');
-    }
-    const url = typeof config === 'string' ? config : undefined;
-    return poolFor<Redis | Cluster>({
-      kind: 'redis',
-      name,
-      fingerprint: fingerprintOf(compared),
-      shownConfig: displayOf(compared),
-      call,
-      options,
-      open: async (): Promise<PoolAdapter<Redis | Cluster>> => {
-        const ioredis = await loadPeer('ioredis', 'pools.redis()');
-        if (nodes !== undefined) {
-          const ClusterClass = member(ioredis, 'Cluster') as typeof Cluster | undefined;
-          if (ClusterClass === undefined)
-            throw new Error('The installed "ioredis" package has no Cluster export.');
-          return openCluster(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
-        }
-        const RedisClass = member(ioredis, 'Redis') as typeof Redis | undefined;
-        if (RedisClass === undefined) throw new Error('The installed "ioredis" package has no Redis export.');
-        return openStandalone(name, RedisClass, url, clientOptions, options);
-      },
-    }).get();
+    return poolFor<Redis | Cluster>(
+      { kind: 'redis', name, fingerprint: fingerprintOf(compared), shown: () => displayOf(compared) },
+      () => build(name, call, config, given),
+    ).get();
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+function build(
+  name: string,
+  call: string,
+  config: RedisClientConfig | RedisClusterConfig,
+  given: Record<string, unknown> & RedisClientOptions,
+): { call: string; options: ResolvedRedisOptions; open: () => Promise<PoolAdapter<Redis | Cluster>> } {
+  const options = resolveRedisOptions(given, call);
+  const clientOptions = withoutKeys(given, [...thawKeys, 'url']);
+  const nodes = (given as { nodes?: unknown }).nodes;
+  if (nodes !== undefined && (!Array.isArray(nodes) || nodes.length === 0)) {
+    throw new ConfigError(`${call} nodes`, nodes, 'a non-empty array of cluster seed nodes');
+  }
+  const url = typeof config === 'string' ? config : undefined;
+  return {
+    call,
+    options,
+    open: async (): Promise<PoolAdapter<Redis | Cluster>> => {
+      const ioredis = await loadPeer('ioredis', 'pools.redis()');
+      if (nodes !== undefined) {
+        const ClusterClass = member(ioredis, 'Cluster') as typeof Cluster | undefined;
+        if (ClusterClass === undefined)
+          throw new Error('The installed "ioredis" package has no Cluster export.');
+        return openCluster(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
+      }
+      const RedisClass = member(ioredis, 'Redis') as typeof Redis | undefined;
+      if (RedisClass === undefined) throw new Error('The installed "ioredis" package has no Redis export.');
+      return openStandalone(name, RedisClass, url, clientOptions, options);
+    },
+  };
 }
 
 function resolveRedisOptions(given: RedisClientOptions, call: string): ResolvedRedisOptions {

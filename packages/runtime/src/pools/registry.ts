@@ -34,27 +34,42 @@ export function statsKeyOf(poolName: string): string {
   return `pool:${poolName}`;
 }
 
+/** What identifies a pool: compared on every call, so it must be cheap. */
+export interface PoolIdentity {
+  readonly kind: PoolKind;
+  readonly name: string;
+  readonly fingerprint: string;
+  /** The configuration with secrets redacted, computed only for a new pool or an error. */
+  readonly shown: () => string;
+}
+
 /**
  * The pool of that name: the existing one when the configuration matches, a new one (registered
- * with the lifecycle: disposer, gauges, warm-up after ready) when the name is free.
+ * with the lifecycle: disposer, gauges, warm-up after ready) when the name is free. `build`
+ * (validation, options) runs only for a new pool, so asking on every request costs one lookup.
  */
-export function poolFor<T>(spec: ManagedPoolSpec<T>): ManagedPool<T> {
+export function poolFor<T>(
+  identity: PoolIdentity,
+  build: () => Omit<ManagedPoolSpec<T>, 'kind' | 'name' | 'fingerprint' | 'shownConfig'>,
+): ManagedPool<T> {
   const { pools } = registry();
-  const existing = pools.get(spec.name);
+  const existing = pools.get(identity.name);
   if (existing !== undefined) {
-    if (!existing.isOpen) throw new PoolClosedError(spec.name, existing.kind);
-    if (existing.kind !== spec.kind || existing.fingerprint !== spec.fingerprint) {
+    if (!existing.isOpen) throw new PoolClosedError(identity.name, existing.kind);
+    if (existing.kind !== identity.kind || existing.fingerprint !== identity.fingerprint) {
+      const shown = identity.shown();
       throw new PoolExistsError(
-        spec.name,
+        identity.name,
         { kind: existing.kind, shown: existing.shownConfig },
-        { kind: spec.kind, shown: spec.shownConfig },
-        existing.kind === spec.kind && existing.shownConfig === spec.shownConfig,
+        { kind: identity.kind, shown },
+        existing.kind === identity.kind && existing.shownConfig === shown,
       );
     }
     return existing as ManagedPool<T>;
   }
-  const pool = new ManagedPool(spec);
-  pools.set(spec.name, pool);
+  const { kind, name, fingerprint } = identity;
+  const pool = new ManagedPool<T>({ kind, name, fingerprint, shownConfig: identity.shown(), ...build() });
+  pools.set(name, pool);
   register(pool);
   return pool;
 }
