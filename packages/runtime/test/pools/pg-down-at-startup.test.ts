@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifecycle } from '../../src/lifecycle.ts';
 import { drainPools, pools, PoolUnavailableError, statsKeyOf } from '../../src/pools/index.ts';
-import { startPrivatePostgres, type PrivateServer } from '../support/private-servers.ts';
+import { startPrivatePostgres } from '../support/private-postgres.ts';
+import { type PrivateServer } from '../support/private-server.ts';
 
 describe('pools.pg when the database is down at startup', () => {
   let server: PrivateServer;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPools, pools } from '../../src/pools/index.ts';
-import { startPrivatePostgres, type PrivateServer } from '../support/private-servers.ts';
+import { startPrivatePostgres } from '../support/private-postgres.ts';
+import { type PrivateServer } from '../support/private-server.ts';
 import { eventually, pgConnections } from '../support/server-counts.ts';
 
 describe('pools.pg when the server restarts mid-traffic', () => {

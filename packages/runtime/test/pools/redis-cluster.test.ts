@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifecycle } from '../../src/lifecycle.ts';
 import { drainPools, pools, statsKeyOf } from '../../src/pools/index.ts';
-import { startPrivateRedis, type PrivateServer } from '../support/private-servers.ts';
+import { startPrivateRedis } from '../support/private-redis.ts';
+import { type PrivateServer } from '../support/private-server.ts';
 import { eventually } from '../support/server-counts.ts';
 
 describe('pools.redis with cluster nodes', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPools, pools, PoolUnavailableError } from '../../src/pools/index.ts';
-import { startPrivateRedis, type PrivateServer } from '../support/private-servers.ts';
+import { startPrivateRedis } from '../support/private-redis.ts';
+import { type PrivateServer } from '../support/private-server.ts';
 
 describe('pools.redis when Redis is down at startup', () => {
   let server: PrivateServer;
