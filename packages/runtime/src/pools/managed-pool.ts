@@ -125,7 +125,12 @@ export class ManagedPool<T> {
 
   /** Gauges for `lifecycle().stats`, the startup report and `/metrics`. */
   stats(): Record<string, number> {
-    const gauges = this.#opened?.gauges() ?? { size: 0, idle: 0, borrowed: 0, waiting: 0, max: 0, min: 0 };
+    let gauges: PoolGauges = { size: 0, idle: 0, borrowed: 0, waiting: 0, max: 0, min: 0 };
+    try {
+      if (this.#opened !== undefined) gauges = this.#opened.gauges();
+    } catch {
+      // Gauges feed telemetry, which never throws into the code that reads it.
+    }
     const out: Record<string, number> = {
       ...gauges,
       verified: this.#verified ? 1 : 0,
@@ -195,8 +200,15 @@ export class ManagedPool<T> {
     const { drainTimeoutMs } = this.options;
     let outcome = { leaked: 0, leakedWhat: 'resources still borrowed' };
     const adapter = await this.#adapter?.catch(() => undefined);
-    if (adapter !== undefined) outcome = await adapter.close(drainTimeoutMs);
-    this.#state = 'closed';
+    try {
+      if (adapter !== undefined) outcome = await adapter.close(drainTimeoutMs);
+    } catch (error) {
+      this.options.logger.warn(
+        `Pool "${this.name}" (${this.kind}) failed to close cleanly: ${reason(error)}`,
+      );
+    } finally {
+      this.#state = 'closed';
+    }
     return {
       poolName: this.name,
       kind: this.kind,
