@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { services } from '../../../../test/support/services.ts';
 import { drainPools, pools, PoolUnavailableError } from '../../src/pools/index.ts';
+import { redisTarget } from '../support/redis-target.ts';
 import { eventually, redisConnections, redisKill } from '../support/server-counts.ts';
 
 describe('pools.redis when its connection is killed (CLIENT KILL)', () => {
@@ -14,7 +15,7 @@ describe('pools.redis when its connection is killed (CLIENT KILL)', () => {
   it('fails the command in flight at once with a clear error instead of resending it, and serves the next one', async () => {
     const name = 'thaw-killed-redis';
     const client = await pools.redis('killed-redis', {
-      ...redisTarget(),
+      ...redisTarget(services.redisUrl),
       connectionName: name,
       commandTimeout: 30_000,
       logger,
@@ -36,15 +37,14 @@ describe('pools.redis when its connection is killed (CLIENT KILL)', () => {
 
   it('reconnects by itself after an idle connection is killed, without an unhandled error', async () => {
     const name = 'thaw-killed-idle-redis';
-    const client = await pools.redis('killed-idle-redis', { ...redisTarget(), connectionName: name, logger });
+    const client = await pools.redis('killed-idle-redis', {
+      ...redisTarget(services.redisUrl),
+      connectionName: name,
+      logger,
+    });
     expect(await redisKill(services.redisUrl, name)).toBe(1);
     expect(await eventually(() => client.status !== 'ready')).toBe(true);
     expect(await client.ping()).toBe('PONG');
     expect(await eventually(async () => (await redisConnections(services.redisUrl, name)) === 1)).toBe(true);
   });
 });
-
-function redisTarget(): { host: string; port: number } {
-  const url = new URL(services.redisUrl);
-  return { host: url.hostname, port: url.port === '' ? 6379 : Number(url.port) };
-}
