@@ -3,7 +3,14 @@ import { redactSecrets } from '../errors.ts';
 import { PoolClosedError, PoolUnavailableError, type PoolKind } from './pool-errors.ts';
 import { type ResolvedPoolOptions } from './pool-options.ts';
 
-/** Live counts of one pool. */
+/**
+ * Live counts of one pool.
+ *
+ * @example
+ * ```ts
+ * const gauges: PoolGauges = { size: 2, idle: 1, borrowed: 1, waiting: 0, max: 10, min: 1 };
+ * ```
+ */
 export interface PoolGauges {
   /** Connections (or resources) open or opening. */
   readonly size: number;
@@ -15,7 +22,14 @@ export interface PoolGauges {
   readonly min: number;
 }
 
-/** What closing one pool found. */
+/**
+ * What closing one pool found.
+ *
+ * @example
+ * ```ts
+ * for (const report of await drainPools()) if (report.leaked > 0) console.warn(report.poolName, report.leakedWhat);
+ * ```
+ */
 export interface PoolCloseReport {
   readonly poolName: string;
   readonly kind: PoolKind;

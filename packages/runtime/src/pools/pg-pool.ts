@@ -42,7 +42,14 @@ export interface PgPoolOptions extends PoolOptions {
   readonly acquireTimeoutMs?: number;
 }
 
-/** A connection string, or node-postgres' `PoolConfig` with thaw's {@link PgPoolOptions}. */
+/**
+ * A connection string, or node-postgres' `PoolConfig` with thaw's {@link PgPoolOptions}.
+ *
+ * @example
+ * ```ts
+ * const config: PgPoolConfig = { connectionString: process.env.DATABASE_URL, application_name: 'orders', max: 4 };
+ * ```
+ */
 export type PgPoolConfig =
   | string
   | (Omit<PoolConfig, 'max' | 'min' | 'idleTimeoutMillis'> & PgPoolOptions & { readonly check?: boolean });

@@ -1,6 +1,13 @@
 import { ThawError, redactSecrets } from '../errors.ts';
 
-/** Which client library a pool wraps. */
+/**
+ * Which client library a pool wraps.
+ *
+ * @example
+ * ```ts
+ * const kind: PoolKind = 'pg';
+ * ```
+ */
 export type PoolKind = 'pg' | 'redis' | 'generic';
 
 /**

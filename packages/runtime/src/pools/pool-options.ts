@@ -1,11 +1,25 @@
 import { ConfigError } from '../errors.ts';
 
-/** Where pools report what they survive (a dropped connection, a failed warm-up). */
+/**
+ * Where pools report what they survive (a dropped connection, a failed warm-up).
+ *
+ * @example
+ * ```ts
+ * const logger: PoolLogger = { warn: (message) => log.warn({ component: 'pools' }, message) };
+ * ```
+ */
 export interface PoolLogger {
   warn(message: string): void;
 }
 
-/** One line on stderr per event; messages are already redacted. */
+/**
+ * The default logger: one line on stderr per event; messages are already redacted.
+ *
+ * @example
+ * ```ts
+ * consoleLogger.warn('Pool "main" (pg) dropped an idle connection'); // [thaw] Pool "main" …
+ * ```
+ */
 export const consoleLogger: PoolLogger = {
   warn(message) {
     console.warn(`[thaw] ${message}`);

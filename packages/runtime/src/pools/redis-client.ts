@@ -47,11 +47,25 @@ export interface RedisClientOptions extends PoolOptions {
   readonly retryDelayMaxMs?: number;
 }
 
-/** A `redis://` URL, or ioredis' `RedisOptions` with thaw's {@link RedisClientOptions}. */
+/**
+ * A `redis://` URL, or ioredis' `RedisOptions` with thaw's {@link RedisClientOptions}.
+ *
+ * @example
+ * ```ts
+ * const config: RedisClientConfig = { host: 'cache.internal', port: 6379, keyPrefix: 'orders:' };
+ * ```
+ */
 export type RedisClientConfig =
   string | (Omit<RedisOptions, keyof RedisClientOptions | 'lazyConnect'> & RedisClientOptions);
 
-/** A Redis Cluster: its seed `nodes` and ioredis' `ClusterOptions`, with thaw's options. */
+/**
+ * A Redis Cluster: its seed `nodes` and ioredis' `ClusterOptions`, with thaw's options.
+ *
+ * @example
+ * ```ts
+ * const config: RedisClusterConfig = { nodes: [{ host: 'redis-0.redis', port: 6379 }] };
+ * ```
+ */
 export type RedisClusterConfig = Omit<ClusterOptions, 'lazyConnect'> &
   PoolOptions & {
     readonly nodes: readonly ClusterNode[];

@@ -29,7 +29,14 @@ function registry(): PoolRegistry {
   return found;
 }
 
-/** The key of a pool's gauges in `lifecycle().stats` (and so in the startup report and `/metrics`). */
+/**
+ * The key of a pool's gauges in `lifecycle().stats` (and so in the startup report and `/metrics`).
+ *
+ * @example
+ * ```ts
+ * lifecycle().stats.get(statsKeyOf('main'))?.(); // { size: 1, idle: 1, borrowed: 0, waiting: 0, … }
+ * ```
+ */
 export function statsKeyOf(poolName: string): string {
   return `pool:${poolName}`;
 }
