@@ -32,6 +32,11 @@ export interface PrivateServer {
   readonly url: string;
   /** Whether the server process is running. */
   readonly running: boolean;
+  /**
+   * Freezes (`SIGSTOP`) or thaws (`SIGCONT`) the server's main process: it stops accepting new
+   * connections while the kernel still completes TCP handshakes, as a hung server does.
+   */
+  freeze(frozen: boolean): void;
   /** Starts it (again) on the same port with the same data. */
   start(): Promise<void>;
   /** Stops it cleanly (connections are closed by the server) and waits for the process to exit. */
@@ -122,6 +127,10 @@ export class ManagedProcess implements PrivateServer {
     return this.#child !== undefined;
   }
 
+  freeze(frozen: boolean): void {
+    this.#child?.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   async start(): Promise<void> {
     if (this.#child !== undefined) return;
     const child = this.#launch();
@@ -148,6 +157,8 @@ export class ManagedProcess implements PrivateServer {
     const child = this.#child;
     if (child === undefined) return;
     child.kill(this.#stopSignal);
+    // A frozen server must wake up to act on the stop signal.
+    child.kill('SIGCONT');
     await waitForExit(child, 10_000);
     this.#child = undefined;
   }
