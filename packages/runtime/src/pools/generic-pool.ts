@@ -214,6 +214,15 @@ async function openGeneric<T>(
         { cause: lastError ?? error },
       );
     }
+    if (error instanceof Error && error.name === 'TimeoutError' && pool.borrowed < options.max) {
+      return new PoolUnavailableError(
+        name,
+        'generic',
+        `could not lend a resource within ${options.acquireTimeoutMs} ms: creating one took longer than that`,
+        'Check what the factory connects to, or raise acquireTimeoutMs if creating is slow by nature.',
+        { cause: error },
+      );
+    }
     return new PoolExhaustedError(
       name,
       'generic',
