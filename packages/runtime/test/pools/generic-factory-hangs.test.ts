@@ -12,7 +12,11 @@ describe('pools.generic with a factory that hangs', () => {
       // Settles long after the borrow gave up, as a hung backend eventually times out.
       create: (): Promise<object> =>
         new Promise((resolve) => {
-          timers.push(setTimeout(() => resolve({}), 1_500));
+          timers.push(
+            setTimeout(() => {
+              resolve({});
+            }, 1_500),
+          );
         }),
       destroy: (): Promise<void> => Promise.resolve(),
     };
