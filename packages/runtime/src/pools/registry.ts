@@ -115,9 +115,11 @@ function register(pool: ManagedPool<unknown>): void {
 async function closeOne(pool: ManagedPool<unknown>): Promise<PoolCloseReport> {
   const report = await pool.close();
   const { pools } = registry();
-  if (pools.get(pool.name) === pool) pools.delete(pool.name);
-  const hooks = lifecycle();
-  hooks.stats.delete(statsKeyOf(pool.name));
+  // A later pool may already use the name again; its entry and gauges are not this one's to remove.
+  if (pools.get(pool.name) === pool) {
+    pools.delete(pool.name);
+    lifecycle().stats.delete(statsKeyOf(pool.name));
+  }
   return report;
 }
 
