@@ -14,7 +14,7 @@ describe('pools.generic with a factory that always fails', () => {
     const factory = {
       create: (): Promise<{ id: number }> => {
         creates += 1;
-        return Promise.reject(new Error('backend refused the session'));
+        return Promise.reject(new Error('backend refused the connection'));
       },
       destroy: (): Promise<void> => Promise.resolve(),
     };
@@ -35,9 +35,9 @@ describe('pools.generic with a factory that always fails', () => {
       const error = outcome as PoolUnavailableError;
       expect(error.poolName).toBe('always-fails');
       expect(error.message).toContain(
-        'Pool "always-fails" (generic) could not lend a resource within 400 ms because its factory keeps failing: backend refused the session',
+        'Pool "always-fails" (generic) could not lend a resource within 400 ms because its factory keeps failing: backend refused the connection',
       );
-      expect((error.cause as Error).message).toBe('backend refused the session');
+      expect((error.cause as Error).message).toBe('backend refused the connection');
     }
     // generic-pool alone would retry in a tight loop; with the backoff (50 ms doubling) a handful is all.
     expect(creates).toBeGreaterThan(0);
