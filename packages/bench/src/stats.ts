@@ -77,12 +77,12 @@ export function medianAbsoluteDeviation(values: readonly number[]): number {
  *
  * @example
  * ```ts
- * const d = describe([80, 82, 81, 250]);
+ * const d = distributionOf([80, 82, 81, 250]);
  * d.median; // 81.5
  * d.outliers; // [250]
  * ```
  */
-export function describe(values: readonly number[]): Distribution {
+export function distributionOf(values: readonly number[]): Distribution {
   const sorted = sortedCopy(values);
   const n = sorted.length;
   const q1 = quantileSorted(sorted, 0.25);

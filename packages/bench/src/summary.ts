@@ -3,7 +3,7 @@
 // baseline with its interval and a verdict. Only measured (non-warm-up), successful runs count;
 // failed runs are counted separately, never silently dropped.
 import { type Interval, bootstrapMedian, bootstrapRatioOfMedians } from './bootstrap.ts';
-import { type Distribution, describe } from './stats.ts';
+import { type Distribution, distributionOf } from './stats.ts';
 import { type RunMetric, type RunRecord, runMetrics } from './run-record.ts';
 import { type VerdictMetric, verdict } from './verdict.ts';
 
@@ -35,12 +35,18 @@ export interface VariantSummary {
   readonly runtimeMilestones?: Readonly<Record<string, number>>;
   /** Median exec gap: the child's process start minus spawn. */
   readonly processStartMs?: number;
+  /**
+   * Median of how much later the harness's probe saw the process ready than the process itself
+   * says it became ready (its report's `readyMs` shifted by the exec gap): the harness's own
+   * measurement overhead, probe period included.
+   */
+  readonly readyDetectionLagMs?: number;
   readonly steady?: MetricSummary & { readonly errors: number };
   readonly burst?: BurstSummary;
 }
 
 /** A variant against the baseline on one metric. */
-export interface Comparison {
+export interface BaselineComparison {
   readonly variant: string;
   readonly baseline: string;
   readonly metric: VerdictMetric;
@@ -52,7 +58,7 @@ export interface Comparison {
 /** Everything the reports print. */
 export interface BenchSummary {
   readonly variants: readonly VariantSummary[];
-  readonly comparisons: readonly Comparison[];
+  readonly comparisons: readonly BaselineComparison[];
 }
 
 /** How intervals are computed. */
@@ -64,7 +70,7 @@ export interface SummaryOptions {
 
 function metricSummary(values: readonly number[], options: SummaryOptions): MetricSummary {
   return {
-    distribution: describe(values),
+    distribution: distributionOf(values),
     median: bootstrapMedian(values, { resamples: options.bootstrapResamples, seed: options.seed }),
   };
 }
@@ -81,7 +87,7 @@ function medianMilestones(runs: readonly RunRecord[]): Record<string, number> | 
     }
   }
   if (byName.size === 0) return undefined;
-  return Object.fromEntries([...byName].map(([name, values]) => [name, describe(values).median]));
+  return Object.fromEntries([...byName].map(([name, values]) => [name, distributionOf(values).median]));
 }
 
 function summarizeVariant(
@@ -107,7 +113,13 @@ function summarizeVariant(
   const milestones = medianMilestones(ok);
   if (milestones !== undefined) summary.runtimeMilestones = milestones;
   const gaps = ok.map((r) => r.runtime?.processStartMs).filter((v): v is number => typeof v === 'number');
-  if (gaps.length > 0) summary.processStartMs = describe(gaps).median;
+  if (gaps.length > 0) summary.processStartMs = distributionOf(gaps).median;
+  const lags = ok.flatMap((r) => {
+    const own = r.runtime?.report.milestones.readyMs;
+    const gap = r.runtime?.processStartMs;
+    return r.readyMs !== undefined && own !== undefined && gap !== undefined ? [r.readyMs - (gap + own)] : [];
+  });
+  if (lags.length > 0) summary.readyDetectionLagMs = distributionOf(lags).median;
   const steadyRuns = ok.filter((r) => r.steady !== undefined);
   if (steadyRuns.length > 0) {
     const latencies = steadyRuns.flatMap((r) => r.steady?.latenciesMs ?? []);
@@ -161,7 +173,7 @@ export function summarize(
 ): BenchSummary {
   const summaries = variants.map((v) => summarizeVariant(v.name, v.baseline, runs, options));
   const base = variants.find((v) => v.baseline);
-  const comparisons: Comparison[] = [];
+  const comparisons: BaselineComparison[] = [];
   if (base !== undefined) {
     const metrics: VerdictMetric[] = [...runMetrics, 'steadyLatencyMs', 'burstLatencyMs'];
     for (const v of variants) {
@@ -169,7 +181,8 @@ export function summarize(
       for (const metric of metrics) {
         const baseValues = pooled(runs, base.name, metric);
         const values = pooled(runs, v.name, metric);
-        if (baseValues.length === 0 && values.length === 0) continue;
+        // Nothing to compare on this metric (not measured in this mode, or no successful run).
+        if (baseValues.length === 0 || values.length === 0) continue;
         const ratio = bootstrapRatioOfMedians(baseValues, values, {
           resamples: options.bootstrapResamples,
           seed: options.seed,

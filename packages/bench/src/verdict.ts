@@ -19,10 +19,15 @@ const phrases: Readonly<
 /** A metric a verdict can be given for. */
 export type VerdictMetric = keyof typeof phrases;
 
-/** Formats a ratio with two significant decimals where they matter (3.1×, 1.04×). */
-export function formatRatio(ratio: number): string {
+/** Decimals that suit a ratio's size: 12×, 3.1×, 1.04×. */
+function decimalsFor(ratio: number): number {
+  return ratio >= 10 ? 0 : ratio >= 2 ? 1 : 2;
+}
+
+/** Formats a ratio, with the decimals chosen by `reference` (the estimate) so a CI reads evenly. */
+export function formatRatio(ratio: number, reference: number = ratio): string {
   if (!Number.isFinite(ratio)) return '?';
-  return ratio >= 10 ? ratio.toFixed(0) : ratio >= 1.995 ? ratio.toFixed(1) : ratio.toFixed(2);
+  return ratio.toFixed(decimalsFor(reference));
 }
 
 /**
@@ -40,11 +45,13 @@ export function verdict(variant: string, baseline: string, metric: VerdictMetric
   const level = `${Math.round(ratio.level * 100)}% CI`;
   if (!Number.isFinite(ratio.estimate))
     return `${variant} vs ${baseline} ${p.what}: not enough successful runs to compare`;
+  const e = ratio.estimate;
   if (ratio.low > 1) {
-    return `${variant} is ${formatRatio(ratio.estimate)}× ${p.better} ${p.what} than ${baseline}, ${level} ${formatRatio(ratio.low)}–${formatRatio(ratio.high)}×`;
+    return `${variant} is ${formatRatio(e)}× ${p.better} ${p.what} than ${baseline}, ${level} ${formatRatio(ratio.low, e)}–${formatRatio(ratio.high, e)}×`;
   }
   if (ratio.high < 1) {
-    return `${variant} is ${formatRatio(1 / ratio.estimate)}× ${p.worse} ${p.what} than ${baseline}, ${level} ${formatRatio(1 / ratio.high)}–${formatRatio(1 / ratio.low)}×`;
+    const inv = 1 / e;
+    return `${variant} is ${formatRatio(inv)}× ${p.worse} ${p.what} than ${baseline}, ${level} ${formatRatio(1 / ratio.high, inv)}–${formatRatio(1 / ratio.low, inv)}×`;
   }
-  return `${variant} and ${baseline} show no measurable difference ${p.what} (ratio ${formatRatio(ratio.estimate)}×, ${level} ${formatRatio(ratio.low)}–${formatRatio(ratio.high)}× includes 1)`;
+  return `${variant} and ${baseline} show no measurable difference ${p.what} (ratio ${formatRatio(e)}×, ${level} ${formatRatio(ratio.low, e)}–${formatRatio(ratio.high, e)}× includes 1)`;
 }
