@@ -5,7 +5,11 @@ import { BenchConfigError } from './errors.ts';
 describe('command line words and durations', () => {
   it('splits a command like a shell for quotes and escapes', () => {
     expect(splitCommand('node  dist/index.js')).toEqual(['node', 'dist/index.js']);
-    expect(splitCommand(`node -e "console.log('hi there')"`)).toEqual(['node', '-e', "console.log('hi there')"]);
+    expect(splitCommand(`node -e "console.log('hi there')"`)).toEqual([
+      'node',
+      '-e',
+      "console.log('hi there')",
+    ]);
     expect(splitCommand(`a 'b c' d\\ e "f\\"g" ''`)).toEqual(['a', 'b c', 'd e', 'f"g', '']);
   });
 

@@ -47,14 +47,30 @@ describe('bench file', () => {
   });
 
   it('defaults to a tcp probe, GET /, and the first variant as baseline', () => {
-    const plan = parseBenchFile({ version: 1, variants: [{ name: 'a', command: ['node', 'a.js'] }, { name: 'b', command: ['b'] }] }, where);
-    expect(plan.variants[0]).toMatchObject({ baseline: true, ready: 'tcp', request: { method: 'GET', path: '/' } });
+    const plan = parseBenchFile(
+      {
+        version: 1,
+        variants: [
+          { name: 'a', command: ['node', 'a.js'] },
+          { name: 'b', command: ['b'] },
+        ],
+      },
+      where,
+    );
+    expect(plan.variants[0]).toMatchObject({
+      baseline: true,
+      ready: 'tcp',
+      request: { method: 'GET', path: '/' },
+    });
     expect(plan.variants[1]?.baseline).toBe(false);
   });
 
   it('builds the command from entry and nodeFlags', () => {
     const plan = parseBenchFile(
-      { version: 1, variants: [{ name: 'a', entry: 'dist/index.js', nodeFlags: ['--enable-source-maps'], cwd: 'app' }] },
+      {
+        version: 1,
+        variants: [{ name: 'a', entry: 'dist/index.js', nodeFlags: ['--enable-source-maps'], cwd: 'app' }],
+      },
       where,
     );
     expect(plan.variants[0]?.command).toEqual(['node', '--enable-source-maps', 'dist/index.js']);
@@ -82,25 +98,48 @@ describe('bench file', () => {
   it('rejects wrong versions, empty commands, duplicate names, two baselines and a PORT in env', () => {
     expect(errorOf({ ...contractExample, version: 2 }).path).toBe('version');
     expect(errorOf({ version: 1, variants: [{ name: 'a', command: [] }] }).path).toBe('variants[0].command');
-    expect(errorOf({ version: 1, variants: [{ name: 'a', command: ['x', 3] }] }).path).toBe('variants[0].command[1]');
-    expect(errorOf({ version: 1, variants: [{ name: 'a', command: ['x'] }, { name: 'a', command: ['y'] }] }).path).toBe(
-      'variants[1].name',
+    expect(errorOf({ version: 1, variants: [{ name: 'a', command: ['x', 3] }] }).path).toBe(
+      'variants[0].command[1]',
     );
     expect(
-      errorOf({ version: 1, variants: [{ name: 'a', baseline: true, command: ['x'] }, { name: 'b', baseline: true, command: ['y'] }] })
-        .path,
+      errorOf({
+        version: 1,
+        variants: [
+          { name: 'a', command: ['x'] },
+          { name: 'a', command: ['y'] },
+        ],
+      }).path,
+    ).toBe('variants[1].name');
+    expect(
+      errorOf({
+        version: 1,
+        variants: [
+          { name: 'a', baseline: true, command: ['x'] },
+          { name: 'b', baseline: true, command: ['y'] },
+        ],
+      }).path,
     ).toBe('variants[1].baseline');
-    expect(errorOf({ version: 1, variants: [{ name: 'a', command: ['x'], env: { PORT: '1' } }] }).path).toBe('variants[0].env.PORT');
+    expect(errorOf({ version: 1, variants: [{ name: 'a', command: ['x'], env: { PORT: '1' } }] }).path).toBe(
+      'variants[0].env.PORT',
+    );
     expect(errorOf({ version: 1, runs: 0, variants: [{ name: 'a', command: ['x'] }] }).path).toBe('runs');
-    expect(errorOf({ version: 1, order: 'random', variants: [{ name: 'a', command: ['x'] }] }).path).toBe('order');
+    expect(errorOf({ version: 1, order: 'random', variants: [{ name: 'a', command: ['x'] }] }).path).toBe(
+      'order',
+    );
     expect(errorOf({ version: 1, variants: [] }).path).toBe('variants');
   });
 
   it('validates steady mode settings', () => {
-    const plan = parseBenchFile({ version: 1, variants: [{ name: 'a', command: ['x'], steady: { requests: 50 } }] }, where);
-    expect(plan.variants[0]?.steady).toEqual({ requests: 50, concurrency: 1 });
-    expect(errorOf({ version: 1, variants: [{ name: 'a', command: ['x'], steady: { requests: 2, concurrency: 3 } }] }).path).toBe(
-      'variants[0].steady.concurrency',
+    const plan = parseBenchFile(
+      { version: 1, variants: [{ name: 'a', command: ['x'], steady: { requests: 50 } }] },
+      where,
     );
+    expect(plan.variants[0]?.steady).toEqual({ requests: 50, concurrency: 1 });
+    expect(
+      errorOf({
+        version: 1,
+        variants: [{ name: 'a', command: ['x'], steady: { requests: 2, concurrency: 3 } }],
+      }).path,
+    ).toBe('variants[0].steady.concurrency');
   });
 });

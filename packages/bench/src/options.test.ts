@@ -5,10 +5,9 @@ import { defaultBenchOptions, resolveBenchOptions } from './options.ts';
 describe('bench options', () => {
   it('has defaults equal to the @default documented on each field', () => {
     const source = readFileSync(new URL('./options.ts', import.meta.url), 'utf8');
-    const documented = [...source.matchAll(/@default (\S+) \*\/\n\s+readonly (\w+)\?/g)].map(([, value, key]) => [
-      key,
-      value,
-    ]);
+    const documented = [...source.matchAll(/@default (\S+) \*\/\n\s+readonly (\w+)\?/g)].map(
+      ([, value, key]) => [key, value],
+    );
     expect(documented.length).toBe(Object.keys(defaultBenchOptions).length);
     for (const [key, value] of documented) {
       const actual = defaultBenchOptions[key as keyof typeof defaultBenchOptions];

@@ -4,7 +4,9 @@ import { parseStatCpuMs, parseStatusRssBytes, readProcessUsage } from './proc-st
 
 describe('/proc usage', () => {
   it('counts stat fields after the command name even when it holds spaces and parentheses', () => {
-    expect(parseStatCpuMs('42 (my (odd) app) S 1 42 42 0 -1 4194304 10 0 0 0 7 3 0 0 20 0 11 0 5 0 0')).toBe(100);
+    expect(parseStatCpuMs('42 (my (odd) app) S 1 42 42 0 -1 4194304 10 0 0 0 7 3 0 0 20 0 11 0 5 0 0')).toBe(
+      100,
+    );
   });
 
   it('reads VmRSS in bytes', () => {

@@ -3,9 +3,9 @@ import { verdict } from './verdict.ts';
 
 describe('verdicts', () => {
   it('says how many times faster when the whole interval is above 1', () => {
-    expect(verdict('thaw', 'base', 'firstResponseMs', { estimate: 3.1, low: 2.8, high: 3.4, level: 0.95 })).toBe(
-      'thaw is 3.1× faster to first response than base, 95% CI 2.8–3.4×',
-    );
+    expect(
+      verdict('thaw', 'base', 'firstResponseMs', { estimate: 3.1, low: 2.8, high: 3.4, level: 0.95 }),
+    ).toBe('thaw is 3.1× faster to first response than base, 95% CI 2.8–3.4×');
   });
 
   it('says how many times slower, inverting the interval, when it is entirely below 1', () => {

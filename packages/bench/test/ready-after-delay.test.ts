@@ -6,7 +6,12 @@ import { fixtureVariant, isGone } from './fixture-variant.ts';
 // spawn: so the harness must see at least those delays. The upper bounds are generous because
 // the machine is shared; they only catch a harness that waits far too long.
 it('measures listening and ready times that bracket the delays the server was built with', async () => {
-  const variant = fixtureVariant('delayed', 'ready-after-delay.mjs', { LISTEN_DELAY_MS: '150', READY_DELAY_MS: '400' }, { http: '/readyz' });
+  const variant = fixtureVariant(
+    'delayed',
+    'ready-after-delay.mjs',
+    { LISTEN_DELAY_MS: '150', READY_DELAY_MS: '400' },
+    { http: '/readyz' },
+  );
   const record = await runColdStart(variant, { iteration: 0, warmup: false }, { timeoutMs: 8000 });
   expect(record.ok).toBe(true);
   expect(record.listeningMs).toBeGreaterThanOrEqual(150);
@@ -22,7 +27,10 @@ it('measures listening and ready times that bracket the delays the server was bu
 });
 
 it('counts a tcp-ready variant as ready the moment its port accepts', async () => {
-  const variant = fixtureVariant('tcp', 'ready-after-delay.mjs', { LISTEN_DELAY_MS: '200', READY_DELAY_MS: '5000' });
+  const variant = fixtureVariant('tcp', 'ready-after-delay.mjs', {
+    LISTEN_DELAY_MS: '200',
+    READY_DELAY_MS: '5000',
+  });
   const record = await runColdStart(variant, { iteration: 0, warmup: false }, { timeoutMs: 8000 });
   expect(record.ok).toBe(true);
   expect(record.readyMs).toBe(record.listeningMs);
