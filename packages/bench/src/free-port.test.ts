@@ -34,6 +34,10 @@ describe('free ports', () => {
       server.once('error', reject);
       server.listen(ports[0], resolve);
     });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   });
 });

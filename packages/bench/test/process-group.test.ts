@@ -1,12 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runColdStart } from '../src/run.ts';
 import { fixtureVariant, isGone } from './fixture-variant.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'thaw-bench-group-'));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'thaw-bench-group-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 it('stops the processes a variant started itself, not only the variant', async () => {
   const pidFile = join(dir, 'grandchild.pid');

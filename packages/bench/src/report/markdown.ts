@@ -50,6 +50,8 @@ export function renderMarkdown(result: BenchResult, title = 'Cold-start benchmar
   }
   parts.push(
     [
+      '### Variants',
+      '',
       '| variant | command | ready probe |',
       '|---|---|---|',
       ...result.variants.map(
