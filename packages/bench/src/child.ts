@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { ReadyMessage, StartupReportMessage } from '@thaw/runtime';
 import { killProcessGroup, trackChild } from './child-registry.ts';
 import { BenchError } from './errors.ts';
+import { redactText } from './redact.ts';
 import { type RunExit } from './run-record.ts';
 
 /** How to start the child. */
@@ -88,7 +89,7 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
           missing ? 'THAW_BENCH_COMMAND_NOT_FOUND' : 'THAW_BENCH_SPAWN_FAILED',
           missing
             ? `Variant "${spec.variant}": the command "${spec.command[0] ?? ''}" was not found or is not executable (${error.code}). Check the variant's command and PATH.`
-            : `Variant "${spec.variant}": starting "${spec.command.join(' ')}" failed (${error.message}).`,
+            : `Variant "${spec.variant}": starting "${redactText(spec.command.join(' '))}" failed (${error.message}).`,
           { cause: error },
         ),
       );
@@ -129,7 +130,7 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
     pid,
     exited,
     hasExited: () => exitedFlag,
-    stderrTail: () => tail,
+    stderrTail: () => redactText(tail),
     messages,
     startupReceived,
     async stop(graceMs: number): Promise<RunExit> {

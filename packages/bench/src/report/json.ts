@@ -1,9 +1,11 @@
 // The JSON results file (schema "thaw-bench-result", version 1; documented in the README):
-// every raw run and the summary. Numbers are rounded to microseconds and working directories
-// made relative, so a committed results file holds no machine-specific paths.
+// every raw run and the summary. Numbers are rounded to microseconds, working directories made
+// relative (no machine-specific paths in a committed file) and secrets in commands and
+// environments masked.
 import { relative } from 'node:path';
 import { type BenchResult, benchResultVersion } from '../bench.ts';
 import { BenchError } from '../errors.ts';
+import { redactEnv, redactText } from '../redact.ts';
 
 /**
  * Serializes a result. `baseDir` is what variants' `cwd` is made relative to.
@@ -16,7 +18,12 @@ import { BenchError } from '../errors.ts';
 export function renderJson(result: BenchResult, baseDir: string = process.cwd()): string {
   const portable: BenchResult = {
     ...result,
-    variants: result.variants.map((v) => ({ ...v, cwd: relative(baseDir, v.cwd) || '.' })),
+    variants: result.variants.map((v) => ({
+      ...v,
+      command: v.command.map(redactText),
+      env: redactEnv(v.env),
+      cwd: relative(baseDir, v.cwd) || '.',
+    })),
   };
   return `${JSON.stringify(
     portable,

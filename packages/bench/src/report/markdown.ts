@@ -1,5 +1,6 @@
 // The Markdown report: the same tables and verdicts as the terminal, for READMEs and PRs.
 import { type BenchResult } from '../bench.ts';
+import { redactText } from '../redact.ts';
 import { describeSetup } from './table.ts';
 import { type Section, failureLines, sections, verdictLines } from './rows.ts';
 
@@ -56,7 +57,7 @@ export function renderMarkdown(result: BenchResult, title = 'Cold-start benchmar
       '|---|---|---|',
       ...result.variants.map(
         (v) =>
-          `| ${escapeCell(v.name)} | \`${escapeCell(v.command.join(' '))}\` | ${v.ready === 'tcp' ? 'tcp' : `http ${v.ready.http}`} |`,
+          `| ${escapeCell(v.name)} | \`${escapeCell(redactText(v.command.join(' ')))}\` | ${v.ready === 'tcp' ? 'tcp' : `http ${v.ready.http}`} |`,
       ),
     ].join('\n'),
   );
