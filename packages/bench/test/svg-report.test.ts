@@ -43,3 +43,24 @@ it('draws the burst objective as a line in burst mode', () => {
   expect(svg).toContain('stroke-dasharray');
   expect(svg.match(/<circle /g)).toHaveLength(40);
 });
+
+it("adds a row with the runtime's own timeline under a variant that sent a startup report", () => {
+  const result = syntheticResult({ base: around(300), thaw: around(100) }, {}, (variant) =>
+    variant === 'thaw'
+      ? {
+          runtime: {
+            processStartMs: 5,
+            report: {
+              milestones: { runtimeImportedMs: 30, listeningMs: 40, readyMs: 90, firstResponseMs: 94 },
+            },
+          } as never,
+        }
+      : {},
+  );
+  const svg = renderSvg(result);
+  expect(svg).toContain('thaw (its report)');
+  expect(svg).toContain('runtime: spawn → process start');
+  // spawn → process start, → runtime imported, → listening, → ready, → first response (serve() not reported).
+  expect(svg).toContain('<title>→ ready: 50.0 ms</title>');
+  expect(svg).not.toContain('<title>→ serve() called');
+});

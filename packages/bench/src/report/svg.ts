@@ -33,8 +33,61 @@ export function niceTicks(max: number, count = 6): number[] {
 function axis(y: number, ticks: number[], scale: (v: number) => number, height: number): string[] {
   return ticks.flatMap((t) => [
     `<line x1="${scale(t).toFixed(1)}" y1="${y}" x2="${scale(t).toFixed(1)}" y2="${y + height}" stroke="#e5e5e5"/>`,
-    `<text x="${scale(t).toFixed(1)}" y="${y + height + 14}" font-size="11" text-anchor="middle" fill="#555">${formatMs(t)}</text>`,
+    `<text x="${scale(t).toFixed(1)}" y="${y + height + 14}" font-size="11" text-anchor="middle" fill="#555">${Number.isInteger(t) ? String(t) : formatMs(t)}</text>`,
   ]);
+}
+
+/** Segments of the runtime's own timeline (a thaw function's startup report), in order. */
+const runtimeSegments = [
+  { key: 'processStart', name: 'spawn → process start', color: '#fdd0a2' },
+  { key: 'runtimeImportedMs', name: '→ runtime imported', color: '#fdae6b' },
+  { key: 'serveCalledMs', name: '→ serve() called', color: '#fd8d3c' },
+  { key: 'listeningMs', name: '→ listening', color: '#f16913' },
+  { key: 'readyMs', name: '→ ready', color: '#d94801' },
+  { key: 'firstResponseMs', name: '→ first response', color: '#8c2d04' },
+] as const;
+
+interface PhaseRow {
+  readonly label: string;
+  readonly runtime: boolean;
+  /** Cumulative ends of each segment, ms since spawn. */
+  readonly points: readonly number[];
+  readonly names: readonly string[];
+  readonly colors: readonly string[];
+}
+
+/** The harness's phases per variant, and under it the runtime's own when it reported them. */
+function phaseRows(result: BenchResult): PhaseRow[] {
+  return result.summary.variants.flatMap((v) => {
+    const rows: PhaseRow[] = [
+      {
+        label: v.name,
+        runtime: false,
+        points: [v.metrics.listeningMs, v.metrics.readyMs, v.metrics.firstResponseMs].map(
+          (m) => m?.distribution.median ?? Number.NaN,
+        ),
+        names: phaseNames,
+        colors: phaseColors,
+      },
+    ];
+    const milestones = v.runtimeMilestones;
+    const start = v.processStartMs;
+    if (milestones !== undefined && start !== undefined) {
+      const present = runtimeSegments.filter(
+        (s) => s.key === 'processStart' || milestones[s.key] !== undefined,
+      );
+      rows.push({
+        label: `${v.name} (its report)`,
+        runtime: true,
+        points: present.map((s) =>
+          s.key === 'processStart' ? start : start + (milestones[s.key] ?? Number.NaN),
+        ),
+        names: present.map((s) => s.name),
+        colors: present.map((s) => s.color),
+      });
+    }
+    return rows;
+  });
 }
 
 /**
@@ -108,26 +161,23 @@ export function renderSvg(result: BenchResult): string {
       `<text x="${left}" y="${y}" font-size="15" font-weight="bold" fill="#222">Where the time goes (medians, ms since spawn)</text>`,
     );
     y += 16;
-    const medians = result.summary.variants.map((v) => ({
-      name: v.name,
-      points: [v.metrics.listeningMs, v.metrics.readyMs, v.metrics.firstResponseMs].map(
-        (m) => m?.distribution.median ?? Number.NaN,
-      ),
-    }));
-    const barTicks = niceTicks(Math.max(1, ...medians.flatMap((m) => m.points.filter(Number.isFinite))));
+    const rows = phaseRows(result);
+    const barTicks = niceTicks(Math.max(1, ...rows.flatMap((r) => r.points.filter(Number.isFinite))));
     const barTop = barTicks.at(-1) ?? 1;
     const barScale = (v: number): number => left + (v / barTop) * plotWidth;
-    out.push(...axis(y, barTicks, barScale, medians.length * rowHeight));
-    medians.forEach((m, i) => {
+    out.push(...axis(y, barTicks, barScale, rows.length * rowHeight));
+    rows.forEach((row, i) => {
       const cy = y + i * rowHeight + rowHeight / 2;
+      const barHeight = row.runtime ? 12 : 20;
       out.push(
-        `<text x="${left - 10}" y="${cy + 4}" font-size="12" text-anchor="end" fill="#222">${escapeXml(m.name)}</text>`,
+        `<text x="${left - 10}" y="${cy + 4}" font-size="${row.runtime ? 11 : 12}" text-anchor="end" fill="${row.runtime ? '#8c4a00' : '#222'}">${escapeXml(row.label)}</text>`,
       );
       let from = 0;
-      m.points.forEach((to, k) => {
+      row.points.forEach((to, k) => {
         if (!Number.isFinite(to)) return;
+        const name = row.names[k] ?? '';
         out.push(
-          `<rect x="${barScale(from).toFixed(1)}" y="${cy - 10}" width="${Math.max(0, barScale(to) - barScale(from)).toFixed(1)}" height="20" fill="${phaseColors[k] ?? '#999'}"><title>${escapeXml(phaseNames[k] ?? '')}: ${formatMs(to - from)} ms</title></rect>`,
+          `<rect x="${barScale(from).toFixed(1)}" y="${(cy - barHeight / 2).toFixed(1)}" width="${Math.max(0, barScale(to) - barScale(from)).toFixed(1)}" height="${barHeight}" fill="${row.colors[k] ?? '#999'}"><title>${escapeXml(name)}: ${formatMs(to - from)} ms</title></rect>`,
         );
         from = to;
       });
@@ -135,15 +185,22 @@ export function renderSvg(result: BenchResult): string {
         `<text x="${width - right + 4}" y="${cy + 4}" font-size="11" fill="#08519c">${formatMs(from)}</text>`,
       );
     });
-    y += medians.length * rowHeight + 30;
-    phaseNames.forEach((name, k) => {
-      const x = left + k * 190;
+    y += rows.length * rowHeight + 30;
+    const legend = [
+      ...phaseNames.map((name, k) => ({ name, color: phaseColors[k] ?? '#999' })),
+      ...(rows.some((r) => r.runtime)
+        ? runtimeSegments.map((s) => ({ name: `runtime: ${s.name}`, color: s.color }))
+        : []),
+    ];
+    legend.forEach((entry, k) => {
+      const x = left + (k % 3) * 230;
+      const ly = y + Math.floor(k / 3) * 18;
       out.push(
-        `<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${phaseColors[k] ?? '#999'}"/>`,
-        `<text x="${x + 18}" y="${y}" font-size="12" fill="#222">${escapeXml(name)}</text>`,
+        `<rect x="${x}" y="${ly - 10}" width="12" height="12" fill="${entry.color}"/>`,
+        `<text x="${x + 18}" y="${ly}" font-size="12" fill="#222">${escapeXml(entry.name)}</text>`,
       );
     });
-    y += 12;
+    y += Math.ceil(legend.length / 3) * 18;
   }
   const height = y + 16;
   return [
