@@ -107,10 +107,10 @@ export async function freePort(ephemeral: PortRange = ephemeralPortRange()): Pro
       offset -= size;
     }
     if (handedOut.has(port)) continue;
-    if (await canListen(port)) {
-      handedOut.add(port);
-      return port;
-    }
+    // Reserved before the check, so concurrent callers never get the same port.
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+    handedOut.delete(port);
   }
   throw new BenchError(
     'THAW_BENCH_NO_FREE_PORT',

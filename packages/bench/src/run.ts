@@ -9,7 +9,7 @@ import { type VariantSpec } from './config.ts';
 import { type BenchErrorCode, RunFailedError } from './errors.ts';
 import { freePort } from './free-port.ts';
 import { canConnect, sendRequest } from './http-client.ts';
-import { type ResolvedBenchOptions, resolveBenchOptions } from './options.ts';
+import { type BenchOptions, type ResolvedBenchOptions, resolveBenchOptions } from './options.ts';
 import { type PollSchedule, pollUntil } from './probe.ts';
 import { readProcessUsage } from './proc-stats.ts';
 import { type RunRecord, type RuntimeReport } from './run-record.ts';
@@ -183,7 +183,7 @@ async function coldStart(
 export async function runColdStart(
   variant: VariantSpec,
   position: RunPosition,
-  options: ResolvedBenchOptions | Parameters<typeof resolveBenchOptions>[0] = {},
+  options: BenchOptions = {},
 ): Promise<RunRecord> {
   const resolved = resolveBenchOptions(options);
   const port = await freePort();
