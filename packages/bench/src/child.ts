@@ -36,6 +36,9 @@ export interface ChildHandle {
   stop(graceMs: number): Promise<RunExit>;
 }
 
+/** How long stop() waits for the child's stdio to drain after it exited. */
+const stdioDrainMs = 500;
+
 function isThawMessage(value: unknown): value is ReadyMessage | StartupReportMessage {
   if (typeof value !== 'object' || value === null) return false;
   const { type, report } = value as { type?: unknown; report?: unknown };
@@ -112,6 +115,13 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
       resolve({ code, signal });
     });
   });
+  // 'close' comes after 'exit' once stdout and stderr are drained: the last words of a crashing
+  // process are often the only explanation of the crash.
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => {
+      resolve();
+    });
+  });
   trackChild(pid, exited);
   const messages: ChildHandle['messages'] = {};
   let onStartup: () => void = () => undefined;
@@ -148,6 +158,14 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
       // Anything the leader left in its group goes too.
       killProcessGroup(pid, 'SIGKILL', true);
       const status = await exited;
+      let drainTimer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          drainTimer = setTimeout(resolve, stdioDrainMs);
+        }),
+      ]);
+      clearTimeout(drainTimer);
       if (child.connected) child.disconnect();
       child.stdout?.destroy();
       child.stderr?.destroy();
