@@ -41,6 +41,8 @@ export interface VariantSummary {
    * measurement overhead, probe period included.
    */
   readonly readyDetectionLagMs?: number;
+  /** Likewise for the first response: harness's `firstResponseMs` minus the process's own, shifted. */
+  readonly responseDetectionLagMs?: number;
   readonly steady?: MetricSummary & { readonly errors: number };
   readonly burst?: BurstSummary;
 }
@@ -114,12 +116,19 @@ function summarizeVariant(
   if (milestones !== undefined) summary.runtimeMilestones = milestones;
   const gaps = ok.map((r) => r.runtime?.processStartMs).filter((v): v is number => typeof v === 'number');
   if (gaps.length > 0) summary.processStartMs = distributionOf(gaps).median;
-  const lags = ok.flatMap((r) => {
-    const own = r.runtime?.report.milestones.readyMs;
-    const gap = r.runtime?.processStartMs;
-    return r.readyMs !== undefined && own !== undefined && gap !== undefined ? [r.readyMs - (gap + own)] : [];
-  });
-  if (lags.length > 0) summary.readyDetectionLagMs = distributionOf(lags).median;
+  const lagOf = (harness: 'readyMs' | 'firstResponseMs'): number | undefined => {
+    const lags = ok.flatMap((r) => {
+      const own = r.runtime?.report.milestones[harness];
+      const gap = r.runtime?.processStartMs;
+      const seen = r[harness];
+      return seen !== undefined && own !== undefined && gap !== undefined ? [seen - (gap + own)] : [];
+    });
+    return lags.length === 0 ? undefined : distributionOf(lags).median;
+  };
+  const readyLag = lagOf('readyMs');
+  if (readyLag !== undefined) summary.readyDetectionLagMs = readyLag;
+  const responseLag = lagOf('firstResponseMs');
+  if (responseLag !== undefined) summary.responseDetectionLagMs = responseLag;
   const steadyRuns = ok.filter((r) => r.steady !== undefined);
   if (steadyRuns.length > 0) {
     const latencies = steadyRuns.flatMap((r) => r.steady?.latenciesMs ?? []);

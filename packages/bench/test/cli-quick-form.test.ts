@@ -52,6 +52,10 @@ it('benchmarks --variant commands and writes the table, JSON, Markdown and SVG',
     ['ipc', '.', ['node', 'thaw-ipc.mjs']],
   ]);
   expect(result.summary.variants[1]?.runtimeMilestones?.readyMs).toBeGreaterThan(0);
+  // The harness sees ready after the process does (small clock offsets aside).
+  expect(result.summary.variants[1]?.readyDetectionLagMs).toBeGreaterThan(-2);
+  expect(result.summary.variants[1]?.responseDetectionLagMs).toBeGreaterThan(-2);
+  expect(stdout.text()).toContain('probe lag');
   expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain('| variant | N | failed | median |');
   expect(readFileSync(join(dir, 'r.svg'), 'utf8')).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
   for (const run of result.runs) expect(isGone(run.pid!)).toBe(true);

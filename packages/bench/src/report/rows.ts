@@ -95,13 +95,14 @@ export function runtimeSection(result: BenchResult): Section | undefined {
   const names = [...new Set(reporting.flatMap((v) => Object.keys(v.runtimeMilestones ?? {})))];
   return {
     title: "Runtime's own milestones (median ms since process start, from its startup report)",
-    headers: ['variant', ...names, 'probe lag'],
+    headers: ['variant', ...names, 'probe lag', 'response lag'],
     rows: reporting.map((v) => [
       v.name,
       ...names.map((n) => formatMs(v.runtimeMilestones?.[n])),
       formatMs(v.readyDetectionLagMs),
+      formatMs(v.responseDetectionLagMs),
     ]),
-    numeric: [...names.map((_, i) => i + 1), names.length + 1],
+    numeric: [...names.map((_, i) => i + 1), names.length + 1, names.length + 2],
   };
 }
 
