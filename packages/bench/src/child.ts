@@ -83,6 +83,22 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
     detached: true,
     serialization: 'json',
   });
+  let exitedFlag = false;
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitedFlag = true;
+      resolve({ code, signal });
+    });
+  });
+  // 'close' comes after 'exit' once stdout and stderr are drained: the last words of a crashing
+  // process are often the only explanation of the crash.
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => {
+      resolve();
+    });
+  });
+  // Tracked from the moment it exists: an interrupt arriving before 'spawn' must still reach it.
+  if (child.pid !== undefined) trackChild(child.pid, exited);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -108,21 +124,6 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
   child.on('error', () => {
     // Errors after spawn (a failed kill, a broken IPC pipe) surface through the exit status.
   });
-  let exitedFlag = false;
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitedFlag = true;
-      resolve({ code, signal });
-    });
-  });
-  // 'close' comes after 'exit' once stdout and stderr are drained: the last words of a crashing
-  // process are often the only explanation of the crash.
-  const closed = new Promise<void>((resolve) => {
-    child.once('close', () => {
-      resolve();
-    });
-  });
-  trackChild(pid, exited);
   const messages: ChildHandle['messages'] = {};
   let onStartup: () => void = () => undefined;
   const startupReceived = new Promise<void>((resolve) => {

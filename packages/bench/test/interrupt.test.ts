@@ -38,8 +38,11 @@ it('kills the process under test by PID and exits 130 when the harness gets SIGI
       resolve(code);
     }),
   );
-  for (let i = 0; i < 500 && !existsSync(pidFile); i += 1) await new Promise((r) => setTimeout(r, 20));
-  const childPid = Number(readFileSync(pidFile, 'utf8'));
+  // The file exists a moment before its content does.
+  const pidIn = (): number => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0);
+  for (let i = 0; i < 500 && pidIn() === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+  const childPid = pidIn();
+  expect(childPid).toBeGreaterThan(0);
   expect(isGone(childPid)).toBe(false);
   harness.kill('SIGINT');
   expect(await exited).toBe(130);
