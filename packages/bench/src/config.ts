@@ -57,8 +57,8 @@ export interface BenchFileVariant {
   readonly steady?: { readonly requests?: number; readonly concurrency?: number };
 }
 
-/** A bench file: schema version, options, variants. */
-export interface BenchFile extends BenchOptions {
+/** A bench file: schema version, the options a file may set, variants. */
+export interface BenchFile extends Pick<BenchOptions, (typeof benchFileOptionKeys)[number]> {
   readonly version: 1;
   readonly variants: readonly BenchFileVariant[];
 }

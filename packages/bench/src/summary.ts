@@ -33,6 +33,13 @@ export interface VariantSummary {
   readonly metrics: Partial<Record<RunMetric, MetricSummary>>;
   /** Medians of the runtime's own milestones (ms since process start), when it reported them. */
   readonly runtimeMilestones?: Readonly<Record<string, number>>;
+  /** Each phase the runtime recorded (Node's bootstrap, module loads, initializers), medians. */
+  readonly runtimePhases?: ReadonlyArray<{
+    readonly name: string;
+    readonly startMs: number;
+    readonly durationMs: number;
+    readonly n: number;
+  }>;
   /** Median exec gap: the child's process start minus spawn. */
   readonly processStartMs?: number;
   /**
@@ -92,6 +99,27 @@ function medianMilestones(runs: readonly RunRecord[]): Record<string, number> | 
   return Object.fromEntries([...byName].map(([name, values]) => [name, distributionOf(values).median]));
 }
 
+function medianPhases(runs: readonly RunRecord[]): VariantSummary['runtimePhases'] {
+  const byName = new Map<string, { starts: number[]; durations: number[] }>();
+  for (const run of runs) {
+    for (const phase of run.runtime?.report.phases ?? []) {
+      const entry = byName.get(phase.name) ?? { starts: [], durations: [] };
+      entry.starts.push(phase.startMs);
+      entry.durations.push(phase.endMs - phase.startMs);
+      byName.set(phase.name, entry);
+    }
+  }
+  if (byName.size === 0) return undefined;
+  return [...byName]
+    .map(([name, e]) => ({
+      name,
+      startMs: distributionOf(e.starts).median,
+      durationMs: distributionOf(e.durations).median,
+      n: e.starts.length,
+    }))
+    .sort((a, b) => a.startMs - b.startMs);
+}
+
 function summarizeVariant(
   name: string,
   baseline: boolean,
@@ -114,6 +142,8 @@ function summarizeVariant(
   };
   const milestones = medianMilestones(ok);
   if (milestones !== undefined) summary.runtimeMilestones = milestones;
+  const phases = medianPhases(ok);
+  if (phases !== undefined) summary.runtimePhases = phases;
   const gaps = ok.map((r) => r.runtime?.processStartMs).filter((v): v is number => typeof v === 'number');
   if (gaps.length > 0) summary.processStartMs = distributionOf(gaps).median;
   const lagOf = (harness: 'readyMs' | 'firstResponseMs'): number | undefined => {

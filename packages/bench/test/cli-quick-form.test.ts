@@ -56,6 +56,11 @@ it('benchmarks --variant commands and writes the table, JSON, Markdown and SVG',
   expect(result.summary.variants[1]?.readyDetectionLagMs).toBeGreaterThan(-2);
   expect(result.summary.variants[1]?.responseDetectionLagMs).toBeGreaterThan(-2);
   expect(stdout.text()).toContain('probe lag');
+  expect(result.summary.variants[1]?.runtimePhases?.map((p) => [p.name, p.n])).toEqual([
+    ['node bootstrap', 3],
+    ['init config', 3],
+  ]);
+  expect(stdout.text()).toContain("Runtime's own phases");
   expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain('| variant | N | failed | median |');
   expect(readFileSync(join(dir, 'r.svg'), 'utf8')).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
   for (const run of result.runs) expect(isGone(run.pid!)).toBe(true);

@@ -106,6 +106,26 @@ export function runtimeSection(result: BenchResult): Section | undefined {
   };
 }
 
+/** The runtime's own phases (thaw functions only): when each started and how long it took. */
+export function runtimePhasesSection(result: BenchResult): Section | undefined {
+  const rows = result.summary.variants.flatMap((v) =>
+    (v.runtimePhases ?? []).map((p) => [
+      v.name,
+      p.name,
+      formatMs(p.startMs),
+      formatMs(p.durationMs),
+      String(p.n),
+    ]),
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    title: "Runtime's own phases (medians, ms since process start, from its startup report)",
+    headers: ['variant', 'phase', 'start', 'duration', 'runs'],
+    rows,
+    numeric: [2, 3, 4],
+  };
+}
+
 /** Burst results, when burst mode ran. */
 export function burstSection(result: BenchResult): Section | undefined {
   const bursting = result.summary.variants.filter((v) => v.burst !== undefined);
@@ -178,7 +198,7 @@ export function sections(result: BenchResult): Section[] {
   if (burst !== undefined) out.push(burst);
   out.push(...metrics.map((m) => metricSection(result, m)));
   if (!bursting) out.push(phaseSection(result));
-  for (const extra of [runtimeSection(result), steadySection(result)])
+  for (const extra of [runtimeSection(result), runtimePhasesSection(result), steadySection(result)])
     if (extra !== undefined) out.push(extra);
   return out;
 }
