@@ -7,6 +7,7 @@ Usage:
   thaw bench [BENCH_FILE] [options]
   thaw bench --variant NAME='COMMAND' [--variant NAME='COMMAND' ...] [options]
   thaw bench compare OLD.json NEW.json [--threshold 5%] [--metric NAME ...]
+  thaw bench report RESULTS.json [--md FILE] [--svg FILE]
 
 Each run starts a fresh process with PORT set to a free loopback port (outside the kernel's
 ephemeral range), then times spawn → port accepting → ready → first response complete, and
@@ -57,6 +58,10 @@ compare:
                            firstResponseMs, rssBytes, cpuMs, steadyLatencyMs, burstLatencyMs).
   A metric regressed when its median grew beyond the threshold and its 95% interval lies
   entirely above the old one.
+
+report:
+  thaw bench report RESULTS.json renders a --json result again: the table, and --md FILE and
+  --svg FILE (- for stdout), so committed reports are regenerated from their JSON.
 
 Durations: 500ms, 2s, 1.5s, or a number of milliseconds.
 
