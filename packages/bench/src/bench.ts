@@ -9,7 +9,14 @@ import { runColdStart } from './run.ts';
 import { buildSchedule } from './schedule.ts';
 import { type BenchSummary, summarize } from './summary.ts';
 
-/** Version of the JSON results schema (`BenchResult`). */
+/**
+ * Version of the JSON results schema (`BenchResult`); bumped on any incompatible change.
+ *
+ * @example
+ * ```ts
+ * if (result.version !== benchResultVersion) throw new Error('results from another thaw bench version');
+ * ```
+ */
 export const benchResultVersion = 1;
 
 /** Where the benchmark ran. */

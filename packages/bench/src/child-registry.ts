@@ -14,7 +14,14 @@ export function trackChild(pid: number, exited: Promise<unknown>): void {
   void done.then(() => live.delete(pid));
 }
 
-/** PIDs of children started and not yet reaped. */
+/**
+ * PIDs of children started and not yet reaped.
+ *
+ * @example
+ * ```ts
+ * process.on('exit', () => console.error(`still running: ${liveChildren().join(', ')}`));
+ * ```
+ */
 export function liveChildren(): number[] {
   return [...live.keys()];
 }

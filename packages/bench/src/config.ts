@@ -15,7 +15,14 @@ import {
   stringRecord,
 } from './validate.ts';
 
-/** Version of the bench file's schema. */
+/**
+ * Version of the bench file's schema (its `version` field).
+ *
+ * @example
+ * ```ts
+ * const file = { version: benchFileVersion, variants: [{ name: 'base', command: ['node', 'a.js'] }] };
+ * ```
+ */
 export const benchFileVersion = 1;
 
 /** How the harness decides a fresh process is ready: port accepting, or an HTTP path answering 200. */

@@ -6,7 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { type BenchPlan, parseBenchFile } from './config.ts';
 import { BenchError } from './errors.ts';
 
-/** File names looked for, in this order, when no bench file is named. */
+/**
+ * File names looked for, in this order, when no bench file is named.
+ *
+ * @example
+ * ```ts
+ * console.log(`looking for ${benchFileNames.join(', ')}`);
+ * ```
+ */
 export const benchFileNames = [
   'thaw.bench.json',
   'thaw.bench.js',

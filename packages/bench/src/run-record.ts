@@ -67,7 +67,14 @@ export interface RunRecord {
   readonly burst?: readonly BurstRequest[];
 }
 
-/** The numeric per-run metrics the statistics are computed over. */
+/**
+ * The numeric per-run metrics the statistics are computed over.
+ *
+ * @example
+ * ```ts
+ * for (const metric of runMetrics) console.log(metric, record[metric]);
+ * ```
+ */
 export const runMetrics = ['listeningMs', 'readyMs', 'firstResponseMs', 'rssBytes', 'cpuMs'] as const;
 
 /** One of `runMetrics`. */
