@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidateRanges, ephemeralPortRange, freePort, lowestPort } from './free-port.ts';
+import {
+  candidateRanges,
+  defaultFreePortOptions,
+  ephemeralPortRange,
+  freePort,
+  lowestPort,
+} from './free-port.ts';
+import { releasePort } from './port-reservation.ts';
 
 describe('free ports', () => {
   it('reads the ephemeral range from /proc and falls back to the Linux default', () => {
@@ -39,5 +49,12 @@ describe('free ports', () => {
         resolve();
       }),
     );
+    for (const port of ports) releasePort(port);
+  });
+
+  it('claims ports in the documented folder by default', () => {
+    expect(defaultFreePortOptions.reservationDir).toBe(join(tmpdir(), 'thaw-bench-ports'));
+    const source = readFileSync(new URL('./free-port.ts', import.meta.url), 'utf8');
+    expect(source).toContain('@default `<os tmpdir>/thaw-bench-ports`');
   });
 });

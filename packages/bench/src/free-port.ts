@@ -1,11 +1,13 @@
 // Free ports for the processes under test. A port inside the kernel's ephemeral range could be
 // taken at any moment by an outgoing connection (the harness's own probes open hundreds), so
 // ports are drawn from outside it; ports handed out earlier in this process are not reused, so
-// a previous run's lingering socket never meets the next run.
+// a previous run's lingering socket never meets the next run; and each is claimed across
+// processes (port-reservation.ts), so two harnesses at once never share one.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { BenchError } from './errors.ts';
+import { claimPort, defaultReservationDir } from './port-reservation.ts';
 
 /** An inclusive port range. */
 export interface PortRange {
@@ -76,16 +78,50 @@ function canListen(port: number): Promise<boolean> {
 }
 
 /**
- * A loopback port that is free now, outside the ephemeral range, and not handed out before by
- * this process.
+ * Options of `freePort`.
+ *
+ * @example
+ * ```ts
+ * const options: FreePortOptions = { reservationDir: null };
+ * ```
+ */
+export interface FreePortOptions {
+  /** The range to stay out of. @default read from /proc (Linux's 32768–60999 when absent) */
+  readonly ephemeral?: PortRange;
+  /** Folder of cross-process claims; null to skip claiming. @default `<os tmpdir>/thaw-bench-ports` */
+  readonly reservationDir?: string | null;
+}
+
+/**
+ * Defaults of `FreePortOptions` that are fixed (the ephemeral range is read at each call).
+ *
+ * @example
+ * ```ts
+ * defaultFreePortOptions.reservationDir; // '/tmp/thaw-bench-ports' on Linux
+ * ```
+ */
+export const defaultFreePortOptions: { readonly reservationDir: string } = Object.freeze({
+  reservationDir: defaultReservationDir,
+});
+
+/**
+ * A loopback port that is free now, outside the ephemeral range, not handed out before by this
+ * process, and claimed so that no other harness hands it out until `releasePort(port)`.
  *
  * @example
  * ```ts
  * const port = await freePort();
- * spawn('node', ['server.js'], { env: { ...process.env, PORT: String(port) } });
+ * try {
+ *   spawn('node', ['server.js'], { env: { ...process.env, PORT: String(port) } });
+ * } finally {
+ *   releasePort(port);
+ * }
  * ```
  */
-export async function freePort(ephemeral: PortRange = ephemeralPortRange()): Promise<number> {
+export async function freePort(options: FreePortOptions = {}): Promise<number> {
+  const ephemeral = options.ephemeral ?? ephemeralPortRange();
+  const reservationDir =
+    options.reservationDir === undefined ? defaultFreePortOptions.reservationDir : options.reservationDir;
   const ranges = candidateRanges(ephemeral);
   const total = ranges.reduce((sum, r) => sum + r.high - r.low + 1, 0);
   if (total === 0) {
@@ -107,9 +143,11 @@ export async function freePort(ephemeral: PortRange = ephemeralPortRange()): Pro
       offset -= size;
     }
     if (handedOut.has(port)) continue;
-    // Reserved before the check, so concurrent callers never get the same port.
+    // Reserved before the check, so concurrent callers in this process never get the same port.
     handedOut.add(port);
-    if (await canListen(port)) return port;
+    if (await canListen(port)) {
+      if (reservationDir === null || claimPort(port, reservationDir)) return port;
+    }
     handedOut.delete(port);
   }
   throw new BenchError(

@@ -46,8 +46,9 @@ export type {
 export { verdict } from './verdict.ts';
 export { compareResults, renderComparison, defaultCompareOptions } from './compare.ts';
 export type { CompareOptions, Comparison, MetricChange, ComparedMetric } from './compare.ts';
-export { freePort, ephemeralPortRange } from './free-port.ts';
-export type { PortRange } from './free-port.ts';
+export { freePort, ephemeralPortRange, defaultFreePortOptions } from './free-port.ts';
+export type { PortRange, FreePortOptions } from './free-port.ts';
+export { releasePort } from './port-reservation.ts';
 export { installInterruptHandlers, liveChildren } from './child-registry.ts';
 export { renderTable } from './report/table.ts';
 export { renderMarkdown } from './report/markdown.ts';

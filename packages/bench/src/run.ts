@@ -8,6 +8,7 @@ import { type ChildHandle, startChild } from './child.ts';
 import { type VariantSpec } from './config.ts';
 import { type BenchErrorCode, RunFailedError } from './errors.ts';
 import { freePort } from './free-port.ts';
+import { releasePort } from './port-reservation.ts';
 import { canConnect, sendRequest } from './http-client.ts';
 import { type BenchOptions, type ResolvedBenchOptions, resolveBenchOptions } from './options.ts';
 import { type PollSchedule, pollUntil } from './probe.ts';
@@ -187,6 +188,19 @@ export async function runColdStart(
 ): Promise<RunRecord> {
   const resolved = resolveBenchOptions(options);
   const port = await freePort();
+  try {
+    return await coldStartOnPort(variant, position, resolved, port);
+  } finally {
+    releasePort(port);
+  }
+}
+
+async function coldStartOnPort(
+  variant: VariantSpec,
+  position: RunPosition,
+  resolved: ResolvedBenchOptions,
+  port: number,
+): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
   const origin = performance.now();
   const spawnEpochMs = performance.timeOrigin + origin;

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { defaultReservationDir } from '../src/port-reservation.ts';
 import { fixturesDir, isGone } from './fixture-variant.ts';
 
 let dir = '';
@@ -49,4 +50,14 @@ it('kills the process under test by PID and exits 130 when the harness gets SIGI
   expect(stderr).toContain('SIGINT received; stopping 1 child process(es) and exiting.');
   for (let i = 0; i < 50 && !isGone(childPid); i += 1) await new Promise((r) => setTimeout(r, 20));
   expect(isGone(childPid)).toBe(true);
+  // The port it claimed was released on the way out.
+  const claims = existsSync(defaultReservationDir) ? readdirSync(defaultReservationDir) : [];
+  const held = claims.filter((port) => {
+    try {
+      return readFileSync(join(defaultReservationDir, port), 'utf8') === String(harness.pid);
+    } catch {
+      return false;
+    }
+  });
+  expect(held).toEqual([]);
 });
