@@ -1,2 +1,59 @@
 // The public surface of @thaw/bench. Named re-exports only.
 export { runBenchCli } from './cli.ts';
+export type { BenchCliIo } from './cli.ts';
+export { runBench, benchResultVersion } from './bench.ts';
+export type { BenchResult, BenchEnvironment, BenchProgress, RunBenchHooks } from './bench.ts';
+export { runColdStart } from './run.ts';
+export type { RunPosition } from './run.ts';
+export type {
+  RunRecord,
+  RunFailure,
+  RunExit,
+  BurstRequest,
+  SteadyResult,
+  RuntimeReport,
+  RunMetric,
+} from './run-record.ts';
+export { runMetrics } from './run-record.ts';
+export { defineBench, parseBenchFile, benchFileVersion } from './config.ts';
+export type {
+  BenchFile,
+  BenchFileVariant,
+  BenchPlan,
+  VariantSpec,
+  ReadyProbe,
+  FirstRequest,
+  SteadySpec,
+} from './config.ts';
+export { loadBenchFile, findBenchFile, benchFileNames } from './load-bench-file.ts';
+export { defaultBenchOptions, resolveBenchOptions } from './options.ts';
+export type { BenchOptions, ResolvedBenchOptions, RunOrder } from './options.ts';
+export { buildSchedule } from './schedule.ts';
+export type { ScheduledRun, ScheduleOptions } from './schedule.ts';
+export { distributionOf, median, medianAbsoluteDeviation, quantileSorted } from './stats.ts';
+export type { Distribution } from './stats.ts';
+export { bootstrapMedian, bootstrapRatioOfMedians, defaultBootstrapOptions } from './bootstrap.ts';
+export type { Interval, BootstrapOptions } from './bootstrap.ts';
+export { seededRandom } from './prng.ts';
+export { summarize } from './summary.ts';
+export type {
+  BenchSummary,
+  VariantSummary,
+  MetricSummary,
+  BurstSummary,
+  BaselineComparison,
+} from './summary.ts';
+export { verdict } from './verdict.ts';
+export { compareResults, renderComparison, defaultCompareOptions } from './compare.ts';
+export type { CompareOptions, Comparison, MetricChange, ComparedMetric } from './compare.ts';
+export { freePort, ephemeralPortRange, defaultFreePortOptions } from './free-port.ts';
+export type { PortRange, FreePortOptions } from './free-port.ts';
+export { releasePort } from './port-reservation.ts';
+export { installInterruptHandlers, liveChildren } from './child-registry.ts';
+export { renderTable } from './report/table.ts';
+export { renderMarkdown } from './report/markdown.ts';
+export { renderJson, parseResultJson } from './report/json.ts';
+export { renderSvg } from './report/svg.ts';
+export { createProgress } from './report/progress.ts';
+export { BenchError, BenchConfigError, RunFailedError } from './errors.ts';
+export type { BenchErrorCode } from './errors.ts';
