@@ -1,0 +1,211 @@
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { build, type Metafile, type Plugin, type PluginBuild } from 'esbuild';
+import { SlimError } from './errors.ts';
+import { nodeModulesPathOf, packageOfSpecifier } from './package-name.ts';
+
+/** What {@link bundle} needs. */
+export interface BundleInput {
+  readonly projectDir: string;
+  /** Absolute path of the entry module. */
+  readonly entryFile: string;
+  /** Absolute path of the deploy folder (paths in source maps are relative to it). */
+  readonly outDir: string;
+  readonly target: string;
+  readonly minify: boolean;
+  readonly sourceMap: boolean;
+  /** Packages left out of the bundle (they are traced into node_modules). */
+  readonly external: ReadonlySet<string>;
+  /** Packages left out and always loaded with `require`, so OpenTelemetry's hooks see them. */
+  readonly requireExternal: ReadonlySet<string>;
+}
+
+/** A package the bundle loads from `node_modules` at run time. */
+export interface ExternalUse {
+  readonly packageName: string;
+  /** The file the import resolved to at build time (the trace starts there). */
+  readonly resolvedFile: string;
+  readonly importer: string;
+}
+
+/** An optional `require`/`import()` of a package that is not installed (like `pg-native`). */
+export interface OptionalMissing {
+  readonly specifier: string;
+  /** Importing file, relative to the project. */
+  readonly importer: string;
+}
+
+/** The bundle as files in memory plus what esbuild learned about the inputs. */
+export interface BundleResult {
+  /** Output files by path relative to the deploy folder (`index.js`, `chunks/…`, maps). */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly metafile: Metafile;
+  /** Packages loaded at run time from `node_modules`, by name. */
+  readonly externals: ReadonlyMap<string, ExternalUse>;
+  /** Packages `require.resolve`d by bundled code: they must exist on disk. */
+  readonly resolvedAtRunTime: ReadonlySet<string>;
+  /** Packages that load a native `.node` addon, with the addon's path. */
+  readonly nativeAddons: ReadonlyMap<string, string>;
+  readonly optionalMissing: readonly OptionalMissing[];
+  readonly warnings: readonly string[];
+}
+
+// ESM output keeps top-level await and import.meta, and lets esbuild split dynamic import()s
+// into chunks that load only when reached. Bundled CommonJS code still needs a real `require`
+// (for externals and built-ins); it gets one made for the chunk's own URL.
+const banner = [
+  "import { createRequire as __thawCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __thawFileURLToPath } from 'node:url';",
+  'const require = __thawCreateRequire(import.meta.url);',
+  'const __thaw_filename = __thawFileURLToPath(import.meta.url);',
+  "const __thaw_dirname = __thawFileURLToPath(new URL('.', import.meta.url));",
+].join('\n');
+
+const requireNamespace = 'thaw-require';
+
+function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
+  return {
+    name: 'thaw-externals',
+    setup(b: PluginBuild) {
+      // A compiled addon cannot be inlined: its package has to stay on disk, whole.
+      b.onResolve({ filter: /\.node$/ }, (args) => {
+        const location = nodeModulesPathOf(resolvePath(args.resolveDir, args.path));
+        if (location !== null && !state.nativeAddons.has(location.packageName)) {
+          state.nativeAddons.set(location.packageName, location.path);
+        }
+        return { path: args.path, external: true };
+      });
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if ((args.pluginData as { thawSkip?: boolean } | undefined)?.thawSkip === true) return undefined;
+        const name = packageOfSpecifier(args.path);
+        if (name === null) return undefined;
+        const resolveAsUsual = () =>
+          b.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            importer: args.importer,
+            pluginData: { thawSkip: true },
+          });
+        const keep = input.requireExternal.has(name) || input.external.has(name);
+        if (keep) {
+          // import statements of require-loaded packages go through a one-line CommonJS module,
+          // so Node loads them with require() and the instrumentation's hook patches them.
+          if (input.requireExternal.has(name) && args.kind !== 'require-call' && args.kind !== 'require-resolve') {
+            return { path: args.path, namespace: requireNamespace, pluginData: { resolveDir: args.resolveDir } };
+          }
+          const resolved = await resolveAsUsual();
+          if (resolved.errors.length === 0 && !state.externals.has(name)) {
+            state.externals.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
+          }
+          return { path: args.path, external: true };
+        }
+        const resolved = await resolveAsUsual();
+        if (resolved.errors.length > 0) {
+          if (args.kind === 'require-call' || args.kind === 'dynamic-import' || args.kind === 'require-resolve') {
+            state.optionalMissing.push({ specifier: args.path, importer: displayPath(input.projectDir, args.importer) });
+            return { path: args.path, external: true };
+          }
+          return undefined;
+        }
+        if (args.kind === 'require-resolve') state.resolvedAtRunTime.add(name);
+        return {
+          path: resolved.path,
+          external: resolved.external,
+          namespace: resolved.namespace,
+          sideEffects: resolved.sideEffects,
+          suffix: resolved.suffix,
+          pluginData: resolved.pluginData as unknown,
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace: requireNamespace }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+        resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      }));
+    },
+  };
+}
+
+interface PluginState {
+  externals: Map<string, ExternalUse>;
+  nativeAddons: Map<string, string>;
+  resolvedAtRunTime: Set<string>;
+  optionalMissing: OptionalMissing[];
+}
+
+function displayPath(projectDir: string, file: string): string {
+  if (!isAbsolute(file)) return file;
+  return relative(projectDir, file).split('\\').join('/');
+}
+
+/**
+ * Bundles the function with esbuild into memory: ESM for Node, tree-shaken, minified, dynamic
+ * `import()`s split into lazily loaded chunks, source maps beside each file.
+ *
+ * @example
+ * ```ts
+ * const result = await bundle({ projectDir, entryFile, outDir, target: 'node22', minify: true,
+ *   sourceMap: true, external: new Set(), requireExternal: new Set(['pg']) });
+ * ```
+ */
+export async function bundle(input: BundleInput): Promise<BundleResult> {
+  const state: PluginState = { externals: new Map(), nativeAddons: new Map(), resolvedAtRunTime: new Set(), optionalMissing: [] };
+  try {
+    const result = await build({
+      absWorkingDir: input.projectDir,
+      entryPoints: [{ in: input.entryFile, out: 'index' }],
+      outdir: input.outDir,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      target: input.target,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      minify: input.minify,
+      treeShaking: true,
+      sourcemap: input.sourceMap ? 'linked' : false,
+      sourcesContent: false,
+      legalComments: 'none',
+      conditions: ['node'],
+      define: {
+        'process.env.NODE_ENV': '"production"',
+        __filename: '__thaw_filename',
+        __dirname: '__thaw_dirname',
+      },
+      banner: { js: banner },
+      logLevel: 'silent',
+      plugins: [externalsPlugin(input, state)],
+    });
+    const files = new Map<string, Uint8Array>();
+    for (const file of result.outputFiles) {
+      files.set(relative(input.outDir, file.path).split('\\').join('/'), file.contents);
+    }
+    return {
+      files,
+      metafile: result.metafile,
+      externals: state.externals,
+      nativeAddons: state.nativeAddons,
+      resolvedAtRunTime: state.resolvedAtRunTime,
+      optionalMissing: dedupe(state.optionalMissing),
+      warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
+    };
+  } catch (error) {
+    const detail = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors
+      ?.slice(0, 5)
+      .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+      .join('; ');
+    throw new SlimError(
+      'THAW_SLIM_BUNDLE_FAILED',
+      `esbuild could not bundle ${displayPath(input.projectDir, input.entryFile)}: ${detail ?? String(error)}. ` +
+        'Fix the import, or list the package in `external`.',
+      { cause: error },
+    );
+  }
+}
+
+function dedupe(items: readonly OptionalMissing[]): OptionalMissing[] {
+  const seen = new Map<string, OptionalMissing>();
+  for (const item of items) if (!seen.has(item.specifier)) seen.set(item.specifier, item);
+  return [...seen.values()].sort((a, b) => (a.specifier < b.specifier ? -1 : 1));
+}

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
+import { SlimError } from './errors.ts';
+
+/** The folder, inside the deploy folder, that holds the compile cache. */
+export const compileCacheDir = 'compile-cache';
+
+/**
+ * Whether a Node version can ship a compile cache in an image: the cache must be portable
+ * (keyed by paths relative to the cache folder, Node ≥ 24.12), because the build machine's
+ * absolute paths are not the image's.
+ *
+ * @example
+ * ```ts
+ * supportsPortableCompileCache('24.21.0'); // true
+ * supportsPortableCompileCache('22.23.3'); // false
+ * ```
+ */
+export function supportsPortableCompileCache(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 12);
+}
+
+// Runs before the bundle: on request, writes the compile cache to disk and says so, so the
+// build can stop the function without waiting for it to exit on its own.
+const preload = `
+import { flushCompileCache } from 'node:module';
+process.on('message', (m) => {
+  if (m && m.type === 'thaw:compile-cache-flush') {
+    flushCompileCache();
+    process.send({ type: 'thaw:compile-cache-flushed' });
+  }
+});
+if (process.channel) process.channel.unref();
+`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(200, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/** How to fill the cache. */
+export interface CompileCacheInput {
+  /** The deploy folder; the bundle is `index.js` in it. */
+  readonly outDir: string;
+  /** Node binary that loads the bundle (its version must be the image's). */
+  readonly nodePath: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Loads the bundle once, as the image will start it, with a portable `NODE_COMPILE_CACHE`
+ * pointing into the deploy folder: V8 compiles the startup module graph and Node writes the code
+ * cache. The function runs until it listens on `PORT` (or reports ready over IPC, or exits), then
+ * the cache is flushed and the process stopped.
+ *
+ * @example
+ * ```ts
+ * await fillCompileCache({ outDir: '/abs/deploy', nodePath: process.execPath, timeoutMs: 10_000 });
+ * ```
+ */
+export async function fillCompileCache(input: CompileCacheInput): Promise<void> {
+  const port = await freePort();
+  const child = spawn(
+    input.nodePath,
+    ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, 'index.js'],
+    {
+      cwd: input.outDir,
+      env: {
+        ...process.env,
+        NODE_COMPILE_CACHE: join(input.outDir, compileCacheDir),
+        NODE_COMPILE_CACHE_PORTABLE: '1',
+        NODE_ENV: 'production',
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4000) stderr += chunk.toString('utf8');
+  });
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      exited = true;
+      resolve(code);
+    });
+    child.once('error', () => {
+      exited = true;
+      resolve(null);
+    });
+  });
+  let ready = false;
+  child.on('message', (message: { type?: string }) => {
+    if (message.type === 'thaw:ready') ready = true;
+  });
+  const deadline = Date.now() + input.timeoutMs;
+  try {
+    while (!exited && !ready && Date.now() < deadline) {
+      if (await portAccepts(port)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50).unref());
+    }
+    if (!exited) {
+      if (Date.now() >= deadline && !ready) {
+        throw new SlimError(
+          'THAW_SLIM_COMPILE_CACHE_FAILED',
+          `The bundle did not listen on PORT within ${input.timeoutMs} ms while the compile cache was filled. ` +
+            'Raise compileCacheTimeoutMs, or set compileCache to false.' +
+            (stderr === '' ? '' : ` Its stderr began: ${stderr.slice(0, 500)}`),
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000).unref();
+        child.once('message', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'thaw:compile-cache-flush' });
+      });
+    }
+  } finally {
+    if (!exited && child.pid !== undefined) child.kill('SIGKILL');
+    await exit;
+  }
+  if (!existsSync(join(input.outDir, compileCacheDir))) {
+    throw new SlimError(
+      'THAW_SLIM_COMPILE_CACHE_FAILED',
+      `Loading the bundle wrote no compile cache.${stderr === '' ? '' : ` Its stderr began: ${stderr.slice(0, 500)}`}`,
+    );
+  }
+}
