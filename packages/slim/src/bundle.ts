@@ -89,19 +89,38 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
         if (keep) {
           // import statements of require-loaded packages go through a one-line CommonJS module,
           // so Node loads them with require() and the instrumentation's hook patches them.
-          if (input.requireExternal.has(name) && args.kind !== 'require-call' && args.kind !== 'require-resolve') {
-            return { path: args.path, namespace: requireNamespace, pluginData: { resolveDir: args.resolveDir } };
+          if (
+            input.requireExternal.has(name) &&
+            args.kind !== 'require-call' &&
+            args.kind !== 'require-resolve'
+          ) {
+            return {
+              path: args.path,
+              namespace: requireNamespace,
+              pluginData: { resolveDir: args.resolveDir },
+            };
           }
           const resolved = await resolveAsUsual();
           if (resolved.errors.length === 0 && !state.externals.has(name)) {
-            state.externals.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
+            state.externals.set(name, {
+              packageName: name,
+              resolvedFile: resolved.path,
+              importer: args.importer,
+            });
           }
           return { path: args.path, external: true };
         }
         const resolved = await resolveAsUsual();
         if (resolved.errors.length > 0) {
-          if (args.kind === 'require-call' || args.kind === 'dynamic-import' || args.kind === 'require-resolve') {
-            state.optionalMissing.push({ specifier: args.path, importer: displayPath(input.projectDir, args.importer) });
+          if (
+            args.kind === 'require-call' ||
+            args.kind === 'dynamic-import' ||
+            args.kind === 'require-resolve'
+          ) {
+            state.optionalMissing.push({
+              specifier: args.path,
+              importer: displayPath(input.projectDir, args.importer),
+            });
             return { path: args.path, external: true };
           }
           return undefined;
@@ -148,7 +167,12 @@ function displayPath(projectDir: string, file: string): string {
  * ```
  */
 export async function bundle(input: BundleInput): Promise<BundleResult> {
-  const state: PluginState = { externals: new Map(), nativeAddons: new Map(), resolvedAtRunTime: new Set(), optionalMissing: [] };
+  const state: PluginState = {
+    externals: new Map(),
+    nativeAddons: new Map(),
+    resolvedAtRunTime: new Set(),
+    optionalMissing: [],
+  };
   try {
     const result = await build({
       absWorkingDir: input.projectDir,
@@ -191,7 +215,9 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
       warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
     };
   } catch (error) {
-    const detail = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors
+    const detail = (
+      error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+    ).errors
       ?.slice(0, 5)
       .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
       .join('; ');

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { listFiles } from './deploy-folder.ts';
 import { SlimError } from './errors.ts';
 
@@ -96,17 +96,37 @@ export async function fillCompileCache(input: CompileCacheInput): Promise<void> 
   // V8 writes each script's URL into its cache entry. Loading the bundle from a folder named
   // after its content keeps two builds of the same input byte-identical wherever they write.
   const hash = createHash('sha256');
-  for (const path of listFiles(input.outDir)) hash.update(`${path}\0`).update(readFileSync(join(input.outDir, path)));
+  for (const path of listFiles(input.outDir))
+    hash.update(`${path}\0`).update(readFileSync(join(input.outDir, path)));
   const staging = join(tmpdir(), 'thaw-compile-cache', hash.digest('hex').slice(0, 16));
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  await claim(staging, input.timeoutMs);
   try {
     cpSync(input.outDir, staging, { recursive: true });
     await loadOnce({ ...input, outDir: staging });
-    if (!existsSync(join(staging, compileCacheDir))) throw new SlimError('THAW_SLIM_COMPILE_CACHE_FAILED', 'Loading the bundle wrote no compile cache.');
+    if (!existsSync(join(staging, compileCacheDir)))
+      throw new SlimError('THAW_SLIM_COMPILE_CACHE_FAILED', 'Loading the bundle wrote no compile cache.');
     cpSync(join(staging, compileCacheDir), join(input.outDir, compileCacheDir), { recursive: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+// Two builds of the same content at once would share the folder: the second waits for the
+// first. A folder older than the wait itself is left over from a build that died, and reused.
+async function claim(staging: string, timeoutMs: number): Promise<void> {
+  mkdirSync(dirname(staging), { recursive: true });
+  const staleAfterMs = timeoutMs + 30_000;
+  const deadline = Date.now() + staleAfterMs;
+  for (;;) {
+    try {
+      mkdirSync(staging);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const age = Date.now() - (statSync(staging, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > staleAfterMs || Date.now() > deadline) rmSync(staging, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 100).unref());
   }
 }
 
@@ -133,29 +153,29 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
   child.stderr?.on('data', (chunk: Buffer) => {
     if (stderr.length < 4000) stderr += chunk.toString('utf8');
   });
-  let exited = false;
+  // Mutated by the child's events, read by the loop below.
+  const state = { exited: false, ready: false };
   const exit = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
-      exited = true;
+      state.exited = true;
       resolve(code);
     });
     child.once('error', () => {
-      exited = true;
+      state.exited = true;
       resolve(null);
     });
   });
-  let ready = false;
   child.on('message', (message: { type?: string }) => {
-    if (message.type === 'thaw:ready') ready = true;
+    if (message.type === 'thaw:ready') state.ready = true;
   });
   const deadline = Date.now() + input.timeoutMs;
   try {
-    while (!exited && !ready && Date.now() < deadline) {
+    while (!state.exited && !state.ready && Date.now() < deadline) {
       if (await portAccepts(port)) break;
       await new Promise((resolve) => setTimeout(resolve, 50).unref());
     }
-    if (!exited) {
-      if (Date.now() >= deadline && !ready) {
+    if (!state.exited) {
+      if (Date.now() >= deadline && !state.ready) {
         throw new SlimError(
           'THAW_SLIM_COMPILE_CACHE_FAILED',
           `The bundle did not listen on PORT within ${input.timeoutMs} ms while the compile cache was filled. ` +
@@ -173,7 +193,7 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
       });
     }
   } finally {
-    if (!exited && child.pid !== undefined) child.kill('SIGKILL');
+    if (!state.exited && child.pid !== undefined) child.kill('SIGKILL');
     await exit;
   }
 }

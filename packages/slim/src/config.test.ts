@@ -35,14 +35,24 @@ test('an unknown Knative key is an error naming knative.<key> and listing the va
 });
 
 test('a value of the wrong type names the option, the value and what is allowed', () => {
-  expect(() => validateConfig({ minify: 'yes' }, 'x')).toThrow('Invalid minify: received "yes"; expected true or false.');
+  expect(() => validateConfig({ minify: 'yes' }, 'x')).toThrow(
+    'Invalid minify: received "yes"; expected true or false.',
+  );
   expect(() => validateConfig({ budgetBytes: -5 }, 'x')).toThrow(/Invalid budgetBytes: received -5/);
-  expect(() => validateConfig({ external: 'pg' }, 'x')).toThrow('Invalid external: received "pg"; expected an array of strings.');
+  expect(() => validateConfig({ external: 'pg' }, 'x')).toThrow(
+    'Invalid external: received "pg"; expected an array of strings.',
+  );
 });
 
 test('options come from thaw.config.json', async () => {
-  const dir = project({ 'package.json': '{}', 'thaw.config.json': '{"outDir":"out","knative":{"minScale":1}}' });
-  expect(await loadConfig(dir)).toEqual({ config: { outDir: 'out', knative: { minScale: 1 } }, source: 'thaw.config.json' });
+  const dir = project({
+    'package.json': '{}',
+    'thaw.config.json': '{"outDir":"out","knative":{"minScale":1}}',
+  });
+  expect(await loadConfig(dir)).toEqual({
+    config: { outDir: 'out', knative: { minScale: 1 } },
+    source: 'thaw.config.json',
+  });
 });
 
 test('options come from the thaw field of package.json', async () => {
@@ -53,14 +63,20 @@ test('options come from the thaw field of package.json', async () => {
 test('options come from thaw.config.ts, compiled on the fly', async () => {
   const dir = project({
     'package.json': '{"type":"module"}',
-    'thaw.config.ts': "const budget: number = 5_000_000;\nexport default { budgetBytes: budget, external: ['sharp'] as string[] };\n",
+    'thaw.config.ts':
+      "const budget: number = 5_000_000;\nexport default { budgetBytes: budget, external: ['sharp'] as string[] };\n",
   });
-  expect(await loadConfig(dir)).toEqual({ config: { budgetBytes: 5_000_000, external: ['sharp'] }, source: 'thaw.config.ts' });
+  expect(await loadConfig(dir)).toEqual({
+    config: { budgetBytes: 5_000_000, external: ['sharp'] },
+    source: 'thaw.config.ts',
+  });
 });
 
 test('two config sources at once are refused instead of one silently winning', async () => {
   const dir = project({ 'package.json': '{"thaw":{}}', 'thaw.config.json': '{}' });
-  await expect(loadConfig(dir)).rejects.toThrow(/Invalid config file: received \["thaw.config.json","package.json#thaw"\]/);
+  await expect(loadConfig(dir)).rejects.toThrow(
+    /Invalid config file: received \["thaw.config.json","package.json#thaw"\]/,
+  );
 });
 
 test('a config file that is not valid JSON says which file', async () => {

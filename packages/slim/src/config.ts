@@ -6,7 +6,12 @@ import { defaultKnativeOptions } from './knative/options.ts';
 import { configKeys, type SlimConfig } from './options.ts';
 
 /** Config files looked for in the project folder, in this order. */
-export const configFileNames = ['thaw.config.json', 'thaw.config.js', 'thaw.config.mjs', 'thaw.config.ts'] as const;
+export const configFileNames = [
+  'thaw.config.json',
+  'thaw.config.js',
+  'thaw.config.mjs',
+  'thaw.config.ts',
+] as const;
 
 const knativeKeys = ['name', 'image', ...Object.keys(defaultKnativeOptions)].sort();
 const triggerKeys = ['name', 'broker', 'filter'];
@@ -61,9 +66,13 @@ async function readConfigFile(file: string): Promise<unknown> {
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     return mod.default;
   } catch (error) {
-    throw new SlimError('THAW_SLIM_CONFIG_INVALID', `Could not read ${file}: ${String(error)}. Fix the file and build again.`, {
-      cause: error,
-    });
+    throw new SlimError(
+      'THAW_SLIM_CONFIG_INVALID',
+      `Could not read ${file}: ${String(error)}. Fix the file and build again.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -97,7 +106,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function checkKeys(value: Record<string, unknown>, valid: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
     if (!valid.includes(key)) {
-      throw new SlimConfigError(`${where}${key}`, value[key], `a known option; valid ones are: ${valid.join(', ')}`);
+      throw new SlimConfigError(
+        `${where}${key}`,
+        value[key],
+        `a known option; valid ones are: ${valid.join(', ')}`,
+      );
     }
   }
 }
@@ -106,7 +119,7 @@ function stringList(value: unknown, option: string): readonly string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new SlimConfigError(option, value, 'an array of strings');
   }
-  return value as string[];
+  return value;
 }
 
 /**
@@ -127,7 +140,8 @@ export function validateConfig(raw: unknown, source: string): SlimConfig {
       case 'entry':
       case 'outDir':
       case 'target':
-        if (typeof value !== 'string' || value === '') throw new SlimConfigError(key, value, 'a non-empty string');
+        if (typeof value !== 'string' || value === '')
+          throw new SlimConfigError(key, value, 'a non-empty string');
         break;
       case 'minify':
       case 'sourceMap':
@@ -165,7 +179,7 @@ export function validateConfig(raw: unknown, source: string): SlimConfig {
     }
     out[key] = value;
   }
-  return out as SlimConfig;
+  return out;
 }
 
 function validateKnative(value: unknown): void {
@@ -176,12 +190,18 @@ function validateKnative(value: unknown): void {
     if (!isRecord(trigger)) throw new SlimConfigError('knative.trigger', trigger, 'an object or null');
     checkKeys(trigger, triggerKeys, 'knative.trigger.');
     if (trigger['filter'] !== undefined && !isRecord(trigger['filter'])) {
-      throw new SlimConfigError('knative.trigger.filter', trigger['filter'], 'an object of attribute → value');
+      throw new SlimConfigError(
+        'knative.trigger.filter',
+        trigger['filter'],
+        'an object of attribute → value',
+      );
     }
   }
   if (sinkBinding !== undefined && sinkBinding !== null) {
-    if (!isRecord(sinkBinding)) throw new SlimConfigError('knative.sinkBinding', sinkBinding, 'an object or null');
+    if (!isRecord(sinkBinding))
+      throw new SlimConfigError('knative.sinkBinding', sinkBinding, 'an object or null');
     checkKeys(sinkBinding, sinkBindingKeys, 'knative.sinkBinding.');
   }
-  if (env !== undefined && !isRecord(env)) throw new SlimConfigError('knative.env', env, 'an object of name → value');
+  if (env !== undefined && !isRecord(env))
+    throw new SlimConfigError('knative.env', env, 'an object of name → value');
 }

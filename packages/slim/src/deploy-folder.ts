@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { SlimError } from './errors.ts';
 
@@ -37,7 +47,10 @@ export function fixedMtimeSeconds(env: NodeJS.ProcessEnv = process.env): number 
 export function prepareOutDir(outDir: string, projectDir: string): void {
   const fromOut = relative(outDir, projectDir);
   if (fromOut === '' || (!fromOut.startsWith('..') && !fromOut.startsWith(sep))) {
-    throw new SlimError('THAW_SLIM_CONFIG_INVALID', `Invalid outDir: ${outDir} contains the project itself; choose a folder inside it, such as deploy.`);
+    throw new SlimError(
+      'THAW_SLIM_CONFIG_INVALID',
+      `Invalid outDir: ${outDir} contains the project itself; choose a folder inside it, such as deploy.`,
+    );
   }
   if (existsSync(outDir)) {
     const entries = readdirSync(outDir);

@@ -22,8 +22,12 @@ test('two stages: node:<version>-slim to build, distroless for the Node major to
 
 test('the dependencies layer comes before the bundle, the user is non-root and CMD is exec form', () => {
   const text = dockerfile(input);
-  expect(text.indexOf('COPY --from=build /app/node_modules')).toBeLessThan(text.indexOf('COPY --from=build /app/index.js '));
-  expect(text.indexOf('COPY --from=build /app/package.json')).toBeLessThan(text.indexOf('COPY --from=build /app/chunks'));
+  expect(text.indexOf('COPY --from=build /app/node_modules')).toBeLessThan(
+    text.indexOf('COPY --from=build /app/index.js '),
+  );
+  expect(text.indexOf('COPY --from=build /app/package.json')).toBeLessThan(
+    text.indexOf('COPY --from=build /app/chunks'),
+  );
   expect(text).toContain('ENV NODE_ENV=production');
   expect(text).toContain('USER 65532:65532');
   expect(text).toMatch(/\nCMD \["index\.js"\]\n/);
@@ -31,7 +35,12 @@ test('the dependencies layer comes before the bundle, the user is non-root and C
 });
 
 test('--enable-source-maps goes into CMD when asked, and a custom base gets node as its entrypoint', () => {
-  const text = dockerfile({ ...input, enableSourceMaps: true, baseImage: 'node:24-alpine', compileCache: false });
+  const text = dockerfile({
+    ...input,
+    enableSourceMaps: true,
+    baseImage: 'node:24-alpine',
+    compileCache: false,
+  });
   expect(text).toContain('FROM node:24-alpine\n');
   expect(text).toContain('ENTRYPOINT ["node"]');
   expect(text).toContain('CMD ["--enable-source-maps","index.js"]');
@@ -39,5 +48,7 @@ test('--enable-source-maps goes into CMD when asked, and a custom base gets node
 });
 
 test('.dockerignore keeps the build files out of the image context', () => {
-  expect(dockerignore().split('\n')).toEqual(expect.arrayContaining(['Dockerfile', 'knative', 'size-report.json', 'thaw-slim.json']));
+  expect(dockerignore().split('\n')).toEqual(
+    expect.arrayContaining(['Dockerfile', 'knative', 'size-report.json', 'thaw-slim.json']),
+  );
 });

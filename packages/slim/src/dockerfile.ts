@@ -60,7 +60,9 @@ export function dockerfile(input: DockerfileInput): string {
     'WORKDIR /app',
     'ENV NODE_ENV=production',
     `ENV PORT=${input.port}`,
-    ...(input.compileCache ? ['ENV NODE_COMPILE_CACHE=/app/compile-cache', 'ENV NODE_COMPILE_CACHE_PORTABLE=1'] : []),
+    ...(input.compileCache
+      ? ['ENV NODE_COMPILE_CACHE=/app/compile-cache', 'ENV NODE_COMPILE_CACHE_PORTABLE=1']
+      : []),
     '# Dependencies first: this layer changes only when the traced node_modules do.',
     ...input.dependencyPaths.map(copy),
     '# The bundle last: a code change rebuilds only this layer.',

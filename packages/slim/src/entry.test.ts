@@ -18,7 +18,9 @@ test('the entry defaults to main, then exports["."]', () => {
     writeFileSync(join(dir, 'src', 'a.ts'), '');
     writeFileSync(join(dir, 'src', 'b.ts'), '');
     expect(resolveEntry(dir, undefined, { main: 'src/a.ts' })).toBe(join(dir, 'src', 'a.ts'));
-    expect(resolveEntry(dir, undefined, { exports: { '.': { import: './src/b.ts' } } })).toBe(join(dir, 'src', 'b.ts'));
+    expect(resolveEntry(dir, undefined, { exports: { '.': { import: './src/b.ts' } } })).toBe(
+      join(dir, 'src', 'b.ts'),
+    );
     expect(resolveEntry(dir, 'src/b.ts', { main: 'src/a.ts' })).toBe(join(dir, 'src', 'b.ts'));
     expect(() => resolveEntry(dir, undefined, {})).toThrow(/no "main" or "exports"/);
     expect(() => resolveEntry(dir, 'src/missing.ts', null)).toThrow(/does not exist/);

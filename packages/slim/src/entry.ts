@@ -6,7 +6,8 @@ function exportsEntry(exportsField: unknown): string | undefined {
   if (typeof exportsField === 'string') return exportsField;
   if (typeof exportsField !== 'object' || exportsField === null) return undefined;
   const record = exportsField as Record<string, unknown>;
-  const dot = '.' in record ? record['.'] : Object.keys(record).some((k) => k.startsWith('.')) ? undefined : record;
+  const dot =
+    '.' in record ? record['.'] : Object.keys(record).some((k) => k.startsWith('.')) ? undefined : record;
   if (typeof dot === 'string') return dot;
   if (typeof dot !== 'object' || dot === null) return undefined;
   const conditions = dot as Record<string, unknown>;
@@ -26,7 +27,11 @@ function exportsEntry(exportsField: unknown): string | undefined {
  * resolveEntry('/work/fn', undefined, { main: 'src/index.ts' }); // '/work/fn/src/index.ts'
  * ```
  */
-export function resolveEntry(projectDir: string, entry: string | undefined, pkg: Record<string, unknown> | null): string {
+export function resolveEntry(
+  projectDir: string,
+  entry: string | undefined,
+  pkg: Record<string, unknown> | null,
+): string {
   const main = typeof pkg?.['main'] === 'string' ? pkg['main'] : undefined;
   const chosen = entry ?? main ?? exportsEntry(pkg?.['exports']);
   if (chosen === undefined) {
@@ -37,7 +42,10 @@ export function resolveEntry(projectDir: string, entry: string | undefined, pkg:
   }
   const file = resolve(projectDir, chosen);
   if (!existsSync(file)) {
-    throw new SlimError('THAW_SLIM_ENTRY_NOT_FOUND', `The entry module ${chosen} does not exist in ${projectDir}. Check the path or package.json "main".`);
+    throw new SlimError(
+      'THAW_SLIM_ENTRY_NOT_FOUND',
+      `The entry module ${chosen} does not exist in ${projectDir}. Check the path or package.json "main".`,
+    );
   }
   return file;
 }
@@ -53,12 +61,10 @@ export function resolveEntry(projectDir: string, entry: string | undefined, pkg:
  */
 export function targetFromEngines(range: unknown, runningVersion: string = process.versions.node): string {
   if (typeof range === 'string') {
-    const versions = [...range.matchAll(/(?:^|[\s|>=^~v])(\d+)(?:\.(\d+))?(?:\.(\d+))?/g)].map((m) => [
-      Number(m[1]),
-      Number(m[2] ?? 0),
-      Number(m[3] ?? 0),
-    ]);
-    versions.sort((a, b) => (a[0]! - b[0]!) || (a[1]! - b[1]!) || (a[2]! - b[2]!));
+    const versions = [...range.matchAll(/(?:^|[\s|>=^~v])(\d+)(?:\.(\d+))?(?:\.(\d+))?/g)].map(
+      (m): [number, number, number] => [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)],
+    );
+    versions.sort(([a1, a2, a3], [b1, b2, b3]) => a1 - b1 || a2 - b2 || a3 - b3);
     const lowest = versions[0];
     if (lowest !== undefined) return `node${lowest.join('.')}`;
   }

@@ -48,7 +48,11 @@ export class SlimConfigError extends SlimError {
   readonly option: string;
 
   constructor(option: string, received: unknown, allowed: string, options?: { cause?: unknown }) {
-    super('THAW_SLIM_CONFIG_INVALID', `Invalid ${option}: received ${describe(received)}; expected ${allowed}.`, options);
+    super(
+      'THAW_SLIM_CONFIG_INVALID',
+      `Invalid ${option}: received ${describe(received)}; expected ${allowed}.`,
+      options,
+    );
     this.name = 'SlimConfigError';
     this.option = option;
   }
@@ -80,7 +84,8 @@ export class BudgetExceededError extends SlimError {
 
 /** A short, secret-free rendering of a received value for error messages. */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
   try {

@@ -76,7 +76,10 @@ function measure(dir: string): { files: number; bytes: number } {
  */
 export function productionClosure(projectDir: string): InstalledPackage[] {
   const seen = new Map<string, InstalledPackage>();
-  const queue: { name: string; from: string }[] = dependencyNames(readManifest(projectDir)).map((name) => ({ name, from: projectDir }));
+  const queue: { name: string; from: string }[] = dependencyNames(readManifest(projectDir)).map((name) => ({
+    name,
+    from: projectDir,
+  }));
   while (queue.length > 0) {
     const next = queue.shift();
     if (next === undefined) break;

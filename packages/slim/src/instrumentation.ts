@@ -86,6 +86,9 @@ export function scanInstrumentations(inputFiles: readonly string[]): Instrumenta
  * modulesToKeepExternal(scan, new Set(['pg', 'cloudevents'])); // ['pg']
  * ```
  */
-export function modulesToKeepExternal(scan: InstrumentationScan, packagesInGraph: ReadonlySet<string>): string[] {
+export function modulesToKeepExternal(
+  scan: InstrumentationScan,
+  packagesInGraph: ReadonlySet<string>,
+): string[] {
   return scan.patchedModules.filter((name) => packagesInGraph.has(name));
 }

@@ -15,5 +15,5 @@ export function mergeOptions(given: SlimOptions, file: SlimConfig): SlimOptions 
   if (file.knative !== undefined || given.knative !== undefined) {
     merged['knative'] = { ...file.knative, ...given.knative };
   }
-  return merged as SlimOptions;
+  return merged;
 }

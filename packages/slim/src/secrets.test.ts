@@ -17,16 +17,23 @@ test('recognizes .env files, PEM and key files, SSH keys, .npmrc and git folders
 });
 
 test('leaves ordinary modules alone, including ones whose names start with id_', () => {
-  for (const path of ['index.js', 'node_modules/x/lib/id_utils.js', 'node_modules/x/environment.js', 'keys.json', 'node_modules/x/key.js']) {
+  for (const path of [
+    'index.js',
+    'node_modules/x/lib/id_utils.js',
+    'node_modules/x/environment.js',
+    'keys.json',
+    'node_modules/x/key.js',
+  ]) {
     expect({ path, secret: secretKind(path) }).toEqual({ path, secret: null });
   }
 });
 
 test('the allow-list lets exact paths and dir/* prefixes through', () => {
-  const { kept, refused } = filterSecrets(['certs/ca.pem', 'certs/extra/b.pem', 'app/.env', 'tls/server.key'], (p) => p, [
-    'certs/*',
-    'tls/server.key',
-  ]);
+  const { kept, refused } = filterSecrets(
+    ['certs/ca.pem', 'certs/extra/b.pem', 'app/.env', 'tls/server.key'],
+    (p) => p,
+    ['certs/*', 'tls/server.key'],
+  );
   expect(kept).toEqual(['certs/ca.pem', 'certs/extra/b.pem', 'tls/server.key']);
   expect(refused).toEqual([{ path: 'app/.env', kind: 'an .env file' }]);
 });

@@ -18,7 +18,10 @@ export function secretKind(path: string): string | null {
   if (name.endsWith('.pem')) return 'a PEM certificate or key';
   if (name.endsWith('.key')) return 'a private key';
   // SSH key names only: a module called id_utils.js is not a key.
-  if (/^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|[a-z0-9]+)(\.pub)?$/.test(name) && !/\.(c|m)?[jt]s$|\.json$/.test(name)) {
+  if (
+    /^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|[a-z0-9]+)(\.pub)?$/.test(name) &&
+    !/\.(c|m)?[jt]s$|\.json$/.test(name)
+  ) {
     return 'an SSH key';
   }
   if (name === '.npmrc') return 'an .npmrc (may hold registry tokens)';
@@ -41,7 +44,11 @@ export interface SecretFilter<T> {
  * const { kept, refused } = filterSecrets(files, (f) => f.path, ['certs/ca.pem']);
  * ```
  */
-export function filterSecrets<T>(items: readonly T[], pathOf: (item: T) => string, allow: readonly string[]): SecretFilter<T> {
+export function filterSecrets<T>(
+  items: readonly T[],
+  pathOf: (item: T) => string,
+  allow: readonly string[],
+): SecretFilter<T> {
   const kept: T[] = [];
   const refused: { path: string; kind: string }[] = [];
   for (const item of items) {

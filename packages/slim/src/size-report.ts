@@ -107,18 +107,25 @@ export function formatSizeReport(report: SizeReport): string {
   const lines = [
     `input  (npm ci --omit=dev): ${report.input.packages} packages, ${report.input.files} files, ${formatBytes(report.input.bytes)}`,
     `output (deploy folder):     ${report.output.files} files, ${formatBytes(report.output.bytes)}  (${pct}% of input)`,
-    ...(report.budgetBytes === null ? [] : [`budget:                     ${formatBytes(report.budgetBytes)}`]),
+    ...(report.budgetBytes === null
+      ? []
+      : [`budget:                     ${formatBytes(report.budgetBytes)}`]),
     '',
     `heaviest input modules:`,
     `  ${'module'.padEnd(width)}  ${'size'.padStart(9)}  became`,
-    ...report.heaviest.map((m) => `  ${m.name.padEnd(width)}  ${formatBytes(m.bytes).padStart(9)}  ${m.became}`),
+    ...report.heaviest.map(
+      (m) => `  ${m.name.padEnd(width)}  ${formatBytes(m.bytes).padStart(9)}  ${m.became}`,
+    ),
   ];
   if (report.unbundled.length > 0) {
     lines.push('', 'kept out of the bundle:');
     for (const u of report.unbundled) lines.push(`  ${u.name}: ${u.reason}`);
   }
   if (report.optionalMissing.length > 0) {
-    lines.push('', `optional modules not installed (left as run-time requires): ${report.optionalMissing.join(', ')}`);
+    lines.push(
+      '',
+      `optional modules not installed (left as run-time requires): ${report.optionalMissing.join(', ')}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

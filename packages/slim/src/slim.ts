@@ -4,7 +4,17 @@ import { stringify } from 'yaml';
 import { bundle, type BundleResult } from './bundle.ts';
 import { compileCacheDir, fillCompileCache, supportsPortableCompileCache } from './compile-cache.ts';
 import { loadConfig, readPackageJson } from './config.ts';
-import { copyIn, fixedMtimeSeconds, normalizeFiles, listFiles, prepareOutDir, sizeOf, writeOut, type ManifestFile, type SlimManifest } from './deploy-folder.ts';
+import {
+  copyIn,
+  fixedMtimeSeconds,
+  normalizeFiles,
+  listFiles,
+  prepareOutDir,
+  sizeOf,
+  writeOut,
+  type ManifestFile,
+  type SlimManifest,
+} from './deploy-folder.ts';
 import { dockerfile, dockerignore } from './dockerfile.ts';
 import { resolveEntry, targetFromEngines } from './entry.ts';
 import { BudgetExceededError, SlimError } from './errors.ts';
@@ -80,7 +90,10 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   const outDir = resolve(projectDir, o.outDir ?? defaultSlimOptions.outDir);
   const engines = (pkg?.['engines'] as { node?: unknown } | undefined)?.node;
   const target = o.target ?? targetFromEngines(engines);
-  const knative = resolveKnativeOptions(o.knative ?? defaultSlimOptions.knative, typeof pkg?.['name'] === 'string' ? pkg['name'] : 'function');
+  const knative = resolveKnativeOptions(
+    o.knative ?? defaultSlimOptions.knative,
+    typeof pkg?.['name'] === 'string' ? pkg['name'] : 'function',
+  );
   const allowSecrets = o.allowSecrets ?? defaultSlimOptions.allowSecrets;
   const userExternal = new Set(o.external ?? defaultSlimOptions.external);
   const instrumentedOption = o.instrumentedPackages ?? defaultSlimOptions.instrumentedPackages;
@@ -98,12 +111,17 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   const firstRequire = new Set(instrumentedOption === 'auto' ? [] : instrumentedOption);
   const first = await bundle({ ...common, external: userExternal, requireExternal: firstRequire });
   const firstInputs = inputFilesOf(first, projectDir);
-  const unbundlable = await findUnbundlable(firstInputs.filter((f) => nodeModulesPathOf(f) !== null), projectDir);
+  const unbundlable = await findUnbundlable(
+    firstInputs.filter((f) => nodeModulesPathOf(f) !== null),
+    projectDir,
+  );
   for (const [name, addon] of first.nativeAddons) unbundlable.set(name, `native addon ${addon}`);
   const graph = new Set([...packagesOf(firstInputs), ...first.externals.keys()]);
   const scan = scanInstrumentations(firstInputs);
   const instrumented =
-    instrumentedOption === 'auto' ? modulesToKeepExternal(scan, graph) : [...firstRequire].filter((n) => graph.has(n));
+    instrumentedOption === 'auto'
+      ? modulesToKeepExternal(scan, graph)
+      : [...firstRequire].filter((n) => graph.has(n));
   const requireExternal = new Set(instrumented);
   const external = new Set([...userExternal, ...unbundlable.keys(), ...first.resolvedAtRunTime]);
   for (const name of requireExternal) external.delete(name);
@@ -137,7 +155,10 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   }
 
   // Files the externals need at run time, plus the project's includes.
-  const traced = await traceExternals([...final.externals.values()].map((e) => e.resolvedFile), projectDir);
+  const traced = await traceExternals(
+    [...final.externals.values()].map((e) => e.resolvedFile),
+    projectDir,
+  );
   const planned = new Map<string, { source: string; reason: string }>();
   for (const t of traced.files) {
     const location = nodeModulesPathOf(t.file);
@@ -155,20 +176,32 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     const source = resolve(projectDir, include);
     const path = relative(projectDir, source).split('\\').join('/');
     if (path.startsWith('..') || isAbsolute(path)) {
-      throw new SlimError('THAW_SLIM_CONFIG_INVALID', `Invalid include: ${include} is outside the project; list files inside it.`);
+      throw new SlimError(
+        'THAW_SLIM_CONFIG_INVALID',
+        `Invalid include: ${include} is outside the project; list files inside it.`,
+      );
     }
     planned.set(path, { source, reason: 'included: listed in include' });
   }
   const { kept, refused } = filterSecrets([...planned.entries()], ([path]) => path, allowSecrets);
   for (const r of refused) {
-    logger.warn(`refused ${r.path}: it looks like ${r.kind}. Secrets never enter the deploy folder; list it in allowSecrets if it must ship.`);
+    logger.warn(
+      `refused ${r.path}: it looks like ${r.kind}. Secrets never enter the deploy folder; list it in allowSecrets if it must ship.`,
+    );
   }
 
   // Write the folder.
   const reasons = new Map<string, string>();
   for (const [path, contents] of [...final.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     writeOut(outDir, path, contents);
-    reasons.set(path, path.endsWith('.map') ? 'bundle: source map' : path === 'index.js' ? 'bundle: entry' : 'bundle: lazily loaded chunk');
+    reasons.set(
+      path,
+      path.endsWith('.map')
+        ? 'bundle: source map'
+        : path === 'index.js'
+          ? 'bundle: entry'
+          : 'bundle: lazily loaded chunk',
+    );
   }
   for (const [path, plan] of kept.sort(([a], [b]) => (a < b ? -1 : 1))) {
     copyIn(outDir, path, plan.source);
@@ -178,13 +211,22 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   writeOut(outDir, 'package.json', `${JSON.stringify(minimalPackageJson(pkg, engines), null, 2)}\n`);
   reasons.set('package.json', 'deploy: module type and engines');
 
-  const compileCache = await maybeCompileCache(o.compileCache ?? defaultSlimOptions.compileCache, outDir, nodeVersion, o.compileCacheTimeoutMs ?? defaultSlimOptions.compileCacheTimeoutMs);
+  const compileCache = await maybeCompileCache(
+    o.compileCache ?? defaultSlimOptions.compileCache,
+    outDir,
+    nodeVersion,
+    o.compileCacheTimeoutMs ?? defaultSlimOptions.compileCacheTimeoutMs,
+  );
   if (!compileCache.shipped) logger.info(compileCache.note);
 
   const files: ManifestFile[] = listFiles(outDir).map((path) => ({
     path,
     size: sizeOf(outDir, path),
-    reason: reasons.get(path) ?? (path.startsWith(`${compileCacheDir}/`) ? 'compile cache: V8 code cache of the startup modules' : 'deploy'),
+    reason:
+      reasons.get(path) ??
+      (path.startsWith(`${compileCacheDir}/`)
+        ? 'compile cache: V8 code cache of the startup modules'
+        : 'deploy'),
     layer: path === 'package.json' || path.startsWith('node_modules/') ? 'dependencies' : 'app',
   }));
   const manifest: SlimManifest = {
@@ -194,7 +236,8 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     compileCache: compileCache.shipped ? compileCacheDir : null,
     files,
   };
-  const topLevel = (layer: ManifestFile['layer']): string[] => [...new Set(files.filter((f) => f.layer === layer).map((f) => f.path.split('/')[0] ?? f.path))].sort();
+  const topLevel = (layer: ManifestFile['layer']): string[] =>
+    [...new Set(files.filter((f) => f.layer === layer).map((f) => f.path.split('/')[0] ?? f.path))].sort();
   writeOut(outDir, 'thaw-slim.json', `${JSON.stringify(manifest, null, 2)}\n`);
   writeOut(
     outDir,
@@ -227,7 +270,9 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     outputFiles: files,
     bundledBytes: bundledBytesByPackage(final, projectDir),
     unbundled,
-    optionalMissing: [...new Set([...final.optionalMissing.map((m) => m.specifier), ...traced.missing])].sort(),
+    optionalMissing: [
+      ...new Set([...final.optionalMissing.map((m) => m.specifier), ...traced.missing]),
+    ].sort(),
     budgetBytes: o.budgetBytes ?? defaultSlimOptions.budgetBytes,
   });
   writeOut(outDir, 'size-report.json', `${JSON.stringify(size, null, 2)}\n`);
@@ -287,5 +332,8 @@ async function maybeCompileCache(
     };
   }
   await fillCompileCache({ outDir, nodePath: process.execPath, timeoutMs });
-  return { shipped: true, note: `compile cache filled by Node ${nodeVersion}; used when the image runs the same Node version.` };
+  return {
+    shipped: true,
+    note: `compile cache filled by Node ${nodeVersion}; used when the image runs the same Node version.`,
+  };
 }

@@ -23,11 +23,19 @@ const root = (dir: string): string => dir.slice(0, dir.indexOf(sep) + 1) || sep;
 async function run(files: readonly string[], projectDir: string) {
   try {
     // base at the file-system root: traced files may live above the project (hoisted workspaces).
-    return await nodeFileTrace([...files], { base: root(projectDir), processCwd: projectDir, mixedModules: true });
-  } catch (error) {
-    throw new SlimError('THAW_SLIM_TRACE_FAILED', `Tracing the files the function needs at run time failed: ${String(error)}.`, {
-      cause: error,
+    return await nodeFileTrace([...files], {
+      base: root(projectDir),
+      processCwd: projectDir,
+      mixedModules: true,
     });
+  } catch (error) {
+    throw new SlimError(
+      'THAW_SLIM_TRACE_FAILED',
+      `Tracing the files the function needs at run time failed: ${String(error)}.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -101,7 +109,9 @@ export async function traceExternals(entries: readonly string[], projectDir: str
   }
   const missing = new Set<string>();
   for (const warning of traced.warnings) {
-    const match = /Failed to resolve dependency "?([^"\s]+)"?/.exec(warning.message) ?? /Cannot find module '([^']+)'/.exec(warning.message);
+    const match =
+      /Failed to resolve dependency "?([^"\s]+)"?/.exec(warning.message) ??
+      /Cannot find module '([^']+)'/.exec(warning.message);
     if (match?.[1] !== undefined && !match[1].startsWith('.')) missing.add(match[1]);
   }
   return { files, missing: [...missing].sort() };
@@ -109,8 +119,9 @@ export async function traceExternals(entries: readonly string[], projectDir: str
 
 function reasonText(file: string, types: readonly string[], parents: readonly string[]): string {
   const own = nodeModulesPathOf(file)?.packageName ?? 'the function';
-  const parentPackages = [...new Set(parents.map((p) => nodeModulesPathOf(p)?.packageName).filter((p) => p !== undefined))]
-    .sort();
+  const parentPackages = [
+    ...new Set(parents.map((p) => nodeModulesPathOf(p)?.packageName).filter((p) => p !== undefined)),
+  ].sort();
   const by = parentPackages.length > 0 ? parentPackages.join(', ') : own;
   if (types.includes('initial')) return `traced: entry of external package ${own}`;
   if (file.endsWith('.node') || types.includes('sharedlib')) return `traced: native addon of ${own}`;

@@ -33,6 +33,10 @@ test('building twice gives byte-identical deploy folders, compile cache included
 test('every file has the fixed mtime and a normalized mode', () => {
   for (const path of listFiles(first.outDir)) {
     const stat = statSync(join(first.outDir, path));
-    expect({ path, mtime: stat.mtimeMs / 1000, mode: stat.mode & 0o777 }).toEqual({ path, mtime: 315_532_800, mode: 0o644 });
+    expect({ path, mtime: stat.mtimeMs / 1000, mode: stat.mode & 0o777 }).toEqual({
+      path,
+      mtime: 315_532_800,
+      mode: 0o644,
+    });
   }
 });

@@ -48,13 +48,19 @@ function manifest(name: string): Record<string, unknown> {
 }
 
 test('every generated manifest validates against its Knative CRD schema', () => {
-  expect(report.manifests).toEqual(['knative/service.yaml', 'knative/trigger.yaml', 'knative/sinkbinding.yaml']);
-  for (const name of report.manifests) expect({ name, errors: validateManifest(validators, manifest(name)) }).toEqual({ name, errors: [] });
+  expect(report.manifests).toEqual([
+    'knative/service.yaml',
+    'knative/trigger.yaml',
+    'knative/sinkbinding.yaml',
+  ]);
+  for (const name of report.manifests)
+    expect({ name, errors: validateManifest(validators, manifest(name)) }).toEqual({ name, errors: [] });
 });
 
 test('the validator rejects a field the CRD does not declare', () => {
-  const service = manifest('knative/service.yaml') as { spec: Record<string, unknown> };
-  expect(validateManifest(validators, { ...service, spec: { ...service.spec, replicas: 3 } })).not.toEqual([]);
+  const service = manifest('knative/service.yaml') as { kind: string; spec: Record<string, unknown> };
+  const withUnknownField = { ...service, spec: { ...service.spec, replicas: 3 } };
+  expect(validateManifest(validators, withUnknownField)).not.toEqual([]);
 });
 
 test('the Service carries the chosen cold-start settings', () => {
@@ -115,8 +121,16 @@ test('the Trigger routes the filtered events to the Service, and the SinkBinding
 });
 
 test('the default manifest validates too and writes no Eventing objects', async () => {
-  const plain = await slim({ projectDir: project, outDir: 'deploy-defaults', compileCache: false, logger: recordingLogger() });
+  const plain = await slim({
+    projectDir: project,
+    outDir: 'deploy-defaults',
+    compileCache: false,
+    logger: recordingLogger(),
+  });
   expect(plain.manifests).toEqual(['knative/service.yaml']);
-  const service = parse(readFileSync(join(plain.outDir, 'knative/service.yaml'), 'utf8')) as Record<string, unknown>;
+  const service = parse(readFileSync(join(plain.outDir, 'knative/service.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   expect(validateManifest(validators, service)).toEqual([]);
 });

@@ -39,7 +39,11 @@ test('package.json points Nx at executors.json, which names @thaw/slim:slim', ()
 test('running the executor for an Nx project slims that project', async () => {
   const result = await slimExecutor(
     { outDir: 'deploy-nx', compileCache: false },
-    { root: dirname(project), projectName: 'hello', projectsConfigurations: { projects: { hello: { root: basename(project) } } } },
+    {
+      root: dirname(project),
+      projectName: 'hello',
+      projectsConfigurations: { projects: { hello: { root: basename(project) } } },
+    },
   );
   expect(result).toEqual({ success: true });
   expect(existsSync(join(project, 'deploy-nx', 'thaw-slim.json'))).toBe(true);

@@ -15,7 +15,10 @@ describe('a slimmed pg + ioredis + OpenTelemetry function with a native addon', 
   beforeAll(async () => {
     project = fixtureProject('traced-fn');
     report = await slim({ projectDir: project, logger: recordingLogger() });
-    running = await runDeploy(report.outDir, { DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl });
+    running = await runDeploy(report.outDir, {
+      DATABASE_URL: services.postgresUrl,
+      REDIS_URL: services.redisUrl,
+    });
   });
 
   afterAll(async () => {
@@ -35,7 +38,9 @@ describe('a slimmed pg + ioredis + OpenTelemetry function with a native addon', 
 
   test('an optional require of a missing package still fails softly, as it did before bundling', async () => {
     expect(await running.get('/optional')).toEqual({ status: 200, body: { hasOptionalNative: false } });
-    expect(report.size.optionalMissing).toEqual(expect.arrayContaining(['fixture-optional-native', 'pg-native']));
+    expect(report.size.optionalMissing).toEqual(
+      expect.arrayContaining(['fixture-optional-native', 'pg-native']),
+    );
   });
 
   test('a dynamic import stays lazy: its package is in a chunk of its own that still works', async () => {
@@ -57,7 +62,9 @@ describe('a slimmed pg + ioredis + OpenTelemetry function with a native addon', 
   });
 
   test('thaw-slim.json lists exactly the runtime files, sorted, with sizes, reasons and layers', () => {
-    const manifest = JSON.parse(readFileSync(join(report.outDir, 'thaw-slim.json'), 'utf8')) as SlimReport['manifest'];
+    const manifest = JSON.parse(
+      readFileSync(join(report.outDir, 'thaw-slim.json'), 'utf8'),
+    ) as SlimReport['manifest'];
     const paths = manifest.files.map((f) => f.path);
     expect(paths).toEqual([...paths].sort());
     expect(paths).toContain('node_modules/thaw-fixture-addon/build/Release/addon.node');
@@ -66,17 +73,32 @@ describe('a slimmed pg + ioredis + OpenTelemetry function with a native addon', 
     expect(paths.some((p) => p.startsWith('node_modules/@opentelemetry/'))).toBe(false);
     for (const file of manifest.files) {
       expect(file.size).toBe(readFileSync(join(report.outDir, file.path)).length);
-      expect(file.layer).toBe(file.path === 'package.json' || file.path.startsWith('node_modules/') ? 'dependencies' : 'app');
+      expect(file.layer).toBe(
+        file.path === 'package.json' || file.path.startsWith('node_modules/') ? 'dependencies' : 'app',
+      );
       expect(file.reason).not.toBe('');
     }
-    for (const beside of ['Dockerfile', '.dockerignore', 'knative/service.yaml', 'size-report.json', 'thaw-slim.json']) {
+    for (const beside of [
+      'Dockerfile',
+      '.dockerignore',
+      'knative/service.yaml',
+      'size-report.json',
+      'thaw-slim.json',
+    ]) {
       expect(paths).not.toContain(beside);
     }
-    expect(manifest).toMatchObject({ version: 1, entry: 'index.js', node: { major: Number(process.versions.node.split('.')[0]) } });
+    expect(manifest).toMatchObject({
+      version: 1,
+      entry: 'index.js',
+      node: { major: Number(process.versions.node.split('.')[0]) },
+    });
   });
 
   test('writes a minimal package.json with the module type and engines and no dependencies', () => {
-    const pkg = JSON.parse(readFileSync(join(report.outDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(readFileSync(join(report.outDir, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(pkg).toEqual({
       name: '@fixtures/traced-fn',
       version: '1.0.0',

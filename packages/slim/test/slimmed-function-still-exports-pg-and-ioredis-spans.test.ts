@@ -39,16 +39,21 @@ async function spansAfterTraffic(outDir: string): Promise<{ name: string; scope:
 }
 
 test('a slimmed function still exports pg and ioredis spans to an OTLP endpoint', async () => {
-  const report = await slim({ projectDir: project, outDir: 'deploy-traced', compileCache: false, logger: recordingLogger() });
+  const report = await slim({
+    projectDir: project,
+    outDir: 'deploy-traced',
+    compileCache: false,
+    logger: recordingLogger(),
+  });
   expect(report.instrumented).toEqual(expect.arrayContaining(['pg', 'ioredis']));
   const spans = await spansAfterTraffic(report.outDir);
   expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
   expect(spans.filter((s) => s.scope === '@opentelemetry/instrumentation-pg').map((s) => s.name)).toEqual(
     expect.arrayContaining([expect.stringMatching(/^pg\.query/)]),
   );
-  expect(spans.filter((s) => s.scope === '@opentelemetry/instrumentation-ioredis').map((s) => s.name)).toEqual(
-    expect.arrayContaining(['set', 'get']),
-  );
+  expect(
+    spans.filter((s) => s.scope === '@opentelemetry/instrumentation-ioredis').map((s) => s.name),
+  ).toEqual(expect.arrayContaining(['set', 'get']));
 });
 
 test('inlining the instrumented packages loses their spans silently, which is why slim keeps them out', async () => {

@@ -8,7 +8,11 @@ const cli = resolve(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 let project: string;
 
 function thaw(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -23,7 +27,14 @@ afterAll(() => {
 test('thaw slim --help documents the usage, every option and examples', () => {
   const { status, stdout } = thaw(['slim', '--help']);
   expect(status).toBe(0);
-  for (const text of ['Usage: thaw slim [entry] [options]', '--out <dir>', '--budget <size>', '--external <pkg>', '--no-compile-cache', 'Examples:']) {
+  for (const text of [
+    'Usage: thaw slim [entry] [options]',
+    '--out <dir>',
+    '--budget <size>',
+    '--external <pkg>',
+    '--no-compile-cache',
+    'Examples:',
+  ]) {
     expect(stdout).toContain(text);
   }
 });
@@ -62,7 +73,9 @@ test('an unknown key in thaw.config.json exits 2 listing the valid keys', () => 
   try {
     const { status, stderr } = thaw(['slim', '--out', 'out-config']);
     expect(status).toBe(2);
-    expect(stderr).toContain('Invalid budget: received "5MB"; expected a known option; valid ones are: entry, outDir');
+    expect(stderr).toContain(
+      'Invalid budget: received "5MB"; expected a known option; valid ones are: entry, outDir',
+    );
   } finally {
     rmSync(join(project, 'thaw.config.json'));
   }

@@ -39,12 +39,20 @@ Examples:
 function integer(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value)) throw new SlimError('THAW_SLIM_CONFIG_INVALID', `Invalid --${option}: received "${text}"; expected an integer.`);
+  if (!Number.isInteger(value))
+    throw new SlimError(
+      'THAW_SLIM_CONFIG_INVALID',
+      `Invalid --${option}: received "${text}"; expected an integer.`,
+    );
   return value;
 }
 
 /** Turns `thaw slim` arguments into {@link SlimOptions}; throws on unknown or malformed ones. */
-export function parseSlimArgs(args: readonly string[]): { options: SlimOptions; json: boolean; help: boolean } {
+export function parseSlimArgs(args: readonly string[]): {
+  options: SlimOptions;
+  json: boolean;
+  help: boolean;
+} {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -69,13 +77,19 @@ export function parseSlimArgs(args: readonly string[]): { options: SlimOptions; 
     },
   });
   if (positionals.length > 1) {
-    throw new SlimError('THAW_SLIM_CONFIG_INVALID', `thaw slim takes one entry module; received ${positionals.length}: ${positionals.join(' ')}.`);
+    throw new SlimError(
+      'THAW_SLIM_CONFIG_INVALID',
+      `thaw slim takes one entry module; received ${positionals.length}: ${positionals.join(' ')}.`,
+    );
   }
   let budgetBytes: number | undefined;
   if (values.budget !== undefined) {
     budgetBytes = parseSize(values.budget);
     if (budgetBytes === undefined) {
-      throw new SlimError('THAW_SLIM_CONFIG_INVALID', `Invalid --budget: received "${values.budget}"; expected a size such as 5MB, 750KB or 1.5MiB.`);
+      throw new SlimError(
+        'THAW_SLIM_CONFIG_INVALID',
+        `Invalid --budget: received "${values.budget}"; expected a size such as 5MB, 750KB or 1.5MiB.`,
+      );
     }
   }
   const knative: Record<string, unknown> = {};
@@ -117,14 +131,19 @@ export async function runSlimCommand(args: readonly string[]): Promise<number> {
   try {
     parsed = parseSlimArgs(args);
   } catch (error) {
-    process.stderr.write(`thaw slim: ${error instanceof Error ? error.message : String(error)}\nSee thaw slim --help.\n`);
+    process.stderr.write(
+      `thaw slim: ${error instanceof Error ? error.message : String(error)}\nSee thaw slim --help.\n`,
+    );
     return 2;
   }
   if (parsed.help) {
     process.stdout.write(`${help}\n`);
     return 0;
   }
-  const [{ slim }, { formatSizeReport }] = await Promise.all([import('../slim.ts'), import('../size-report.ts')]);
+  const [{ slim }, { formatSizeReport }] = await Promise.all([
+    import('../slim.ts'),
+    import('../size-report.ts'),
+  ]);
   try {
     const report = await slim(parsed.options);
     if (parsed.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -54,7 +54,10 @@ describe('invalid Knative settings are refused with a message naming the field',
 
   test('a SinkBinding with both a URI and a ref', () => {
     const error = refusal({
-      sinkBinding: { sinkUri: 'http://sink.example/', sinkRef: { apiVersion: 'v1', kind: 'Service', name: 'sink' } },
+      sinkBinding: {
+        sinkUri: 'http://sink.example/',
+        sinkRef: { apiVersion: 'v1', kind: 'Service', name: 'sink' },
+      },
     });
     expect(error.option).toBe('knative.sinkBinding');
   });

@@ -75,7 +75,11 @@ export function resolveKnativeOptions(options: KnativeOptions, packageName: stri
 
 function resolveTrigger(trigger: TriggerOptions | null, service: string): Required<TriggerOptions> | null {
   if (trigger === null) return null;
-  return { name: trigger.name ?? `${service}-trigger`, broker: trigger.broker ?? 'default', filter: trigger.filter ?? {} };
+  return {
+    name: trigger.name ?? `${service}-trigger`,
+    broker: trigger.broker ?? 'default',
+    filter: trigger.filter ?? {},
+  };
 }
 
 function resolveSinkBinding(
@@ -93,7 +97,11 @@ function resolveSinkBinding(
 function check(s: ResolvedKnativeOptions): void {
   const field = (key: string): string => `knative.${key}`;
   if (!dnsLabel.test(s.name)) {
-    throw new SlimConfigError(field('name'), s.name, 'a DNS-1035 label: lower-case letters, digits and "-", at most 63');
+    throw new SlimConfigError(
+      field('name'),
+      s.name,
+      'a DNS-1035 label: lower-case letters, digits and "-", at most 63',
+    );
   }
   if (s.namespace !== null && !dnsLabel.test(s.namespace)) {
     throw new SlimConfigError(field('namespace'), s.namespace, 'a DNS label or null');
@@ -102,9 +110,19 @@ function check(s: ResolvedKnativeOptions): void {
     throw new SlimConfigError(field('image'), s.image, 'an image reference without spaces');
   }
   if (!autoscalingClasses.includes(s.autoscalingClass)) {
-    throw new SlimConfigError(field('autoscalingClass'), s.autoscalingClass, `one of ${autoscalingClasses.join(', ')}`);
+    throw new SlimConfigError(
+      field('autoscalingClass'),
+      s.autoscalingClass,
+      `one of ${autoscalingClasses.join(', ')}`,
+    );
   }
-  for (const key of ['minScale', 'maxScale', 'initialScale', 'scaleDownDelaySeconds', 'containerConcurrency'] as const) {
+  for (const key of [
+    'minScale',
+    'maxScale',
+    'initialScale',
+    'scaleDownDelaySeconds',
+    'containerConcurrency',
+  ] as const) {
     integerAtLeast(field(key), s[key], 0);
   }
   integerAtLeast(field('timeoutSeconds'), s.timeoutSeconds, 1);
@@ -115,10 +133,18 @@ function check(s: ResolvedKnativeOptions): void {
     throw new SlimConfigError(field('minScale'), s.minScale, `at most knative.maxScale (${s.maxScale})`);
   }
   if (s.maxScale > 0 && s.initialScale > s.maxScale) {
-    throw new SlimConfigError(field('initialScale'), s.initialScale, `at most knative.maxScale (${s.maxScale})`);
+    throw new SlimConfigError(
+      field('initialScale'),
+      s.initialScale,
+      `at most knative.maxScale (${s.maxScale})`,
+    );
   }
   if (s.containerConcurrency > 0 && s.target > s.containerConcurrency) {
-    throw new SlimConfigError(field('target'), s.target, `at most knative.containerConcurrency (${s.containerConcurrency})`);
+    throw new SlimConfigError(
+      field('target'),
+      s.target,
+      `at most knative.containerConcurrency (${s.containerConcurrency})`,
+    );
   }
   integerAtLeast(field('port'), s.port, 1);
   if (s.port > 65535) throw new SlimConfigError(field('port'), s.port, 'an integer from 1 to 65535');
@@ -128,7 +154,12 @@ function check(s: ResolvedKnativeOptions): void {
   ] as const) {
     const r = quantity(field(request), s[request]);
     const l = quantity(field(limit), s[limit]);
-    if (l < r) throw new SlimConfigError(field(limit), s[limit], `a quantity at least knative.${request} (${s[request]})`);
+    if (l < r)
+      throw new SlimConfigError(
+        field(limit),
+        s[limit],
+        `a quantity at least knative.${request} (${s[request]})`,
+      );
   }
   for (const key of ['readinessPath', 'livenessPath'] as const) {
     if (typeof s[key] !== 'string' || !s[key].startsWith('/')) {
@@ -136,11 +167,16 @@ function check(s: ResolvedKnativeOptions): void {
     }
   }
   for (const [key, value] of Object.entries(s.env)) {
-    if (!envName.test(key)) throw new SlimConfigError(field(`env.${key}`), key, 'a name matching [A-Za-z_][A-Za-z0-9_]*');
+    if (!envName.test(key))
+      throw new SlimConfigError(field(`env.${key}`), key, 'a name matching [A-Za-z_][A-Za-z0-9_]*');
     if (typeof value !== 'string') throw new SlimConfigError(field(`env.${key}`), value, 'a string');
   }
   if (!pullPolicies.includes(s.imagePullPolicy)) {
-    throw new SlimConfigError(field('imagePullPolicy'), s.imagePullPolicy, `one of ${pullPolicies.join(', ')}`);
+    throw new SlimConfigError(
+      field('imagePullPolicy'),
+      s.imagePullPolicy,
+      `one of ${pullPolicies.join(', ')}`,
+    );
   }
   if (s.trigger !== null) checkTrigger(s.trigger);
   if (s.sinkBinding !== null) checkSinkBinding(s.sinkBinding);
@@ -152,14 +188,20 @@ function checkTrigger(t: Required<TriggerOptions>): void {
     throw new SlimConfigError('knative.trigger.broker', t.broker, 'a broker name');
   }
   for (const [key, value] of Object.entries(t.filter)) {
-    if (typeof value !== 'string') throw new SlimConfigError(`knative.trigger.filter.${key}`, value, 'a string');
+    if (typeof value !== 'string')
+      throw new SlimConfigError(`knative.trigger.filter.${key}`, value, 'a string');
   }
 }
 
 function checkSinkBinding(b: Required<SinkBindingOptions>): void {
-  if (!dnsLabel.test(b.name)) throw new SlimConfigError('knative.sinkBinding.name', b.name, 'a DNS-1035 label');
+  if (!dnsLabel.test(b.name))
+    throw new SlimConfigError('knative.sinkBinding.name', b.name, 'a DNS-1035 label');
   if ((b.sinkUri === null) === (b.sinkRef === null)) {
-    throw new SlimConfigError('knative.sinkBinding', { sinkUri: b.sinkUri, sinkRef: b.sinkRef }, 'exactly one of sinkUri or sinkRef');
+    throw new SlimConfigError(
+      'knative.sinkBinding',
+      { sinkUri: b.sinkUri, sinkRef: b.sinkRef },
+      'exactly one of sinkUri or sinkRef',
+    );
   }
   if (b.sinkUri !== null && !URL.canParse(b.sinkUri)) {
     throw new SlimConfigError('knative.sinkBinding.sinkUri', b.sinkUri, 'an absolute URI');
@@ -181,6 +223,7 @@ function integerAtLeast(option: string, value: unknown, min: number): void {
 
 function quantity(option: string, value: unknown): number {
   const parsed = typeof value === 'string' ? parseQuantity(value) : undefined;
-  if (parsed === undefined) throw new SlimConfigError(option, value, 'a Kubernetes quantity such as "250m", "1", "128Mi"');
+  if (parsed === undefined)
+    throw new SlimConfigError(option, value, 'a Kubernetes quantity such as "250m", "1", "128Mi"');
   return parsed;
 }

@@ -31,7 +31,8 @@ export function knativeService(s: ResolvedKnativeOptions): Manifest {
     'autoscaling.knative.dev/target': String(s.target),
   };
   // The HPA class scales on CPU; KPA on concurrency (its default metric).
-  if (s.autoscalingClass === 'hpa.autoscaling.knative.dev') annotations['autoscaling.knative.dev/metric'] = 'cpu';
+  if (s.autoscalingClass === 'hpa.autoscaling.knative.dev')
+    annotations['autoscaling.knative.dev/metric'] = 'cpu';
   const env = Object.keys(s.env)
     .sort()
     .map((name) => ({ name, value: s.env[name] }));

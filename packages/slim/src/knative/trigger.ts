@@ -12,7 +12,9 @@ import type { ResolvedKnativeOptions } from './options.ts';
  */
 export function knativeTrigger(s: ResolvedKnativeOptions): Manifest | null {
   if (s.trigger === null) return null;
-  const attributes = Object.fromEntries(Object.entries(s.trigger.filter).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const attributes = Object.fromEntries(
+    Object.entries(s.trigger.filter).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
   return {
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Trigger',

@@ -4,10 +4,15 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 
 /** Where the Knative CRDs are: `THAW_KNATIVE_CRDS_DIR`, else the copies in the fixtures. */
-export const crdsDir = process.env['THAW_KNATIVE_CRDS_DIR'] ?? resolve(import.meta.dirname, '..', 'fixtures', 'knative-crds');
+export const crdsDir =
+  process.env['THAW_KNATIVE_CRDS_DIR'] ?? resolve(import.meta.dirname, '..', 'fixtures', 'knative-crds');
 
 interface Crd {
-  spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[] };
+  spec: {
+    group: string;
+    names: { kind: string };
+    versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[];
+  };
 }
 
 // The API server prunes fields a structural schema does not declare; a manifest relying on a
@@ -16,7 +21,8 @@ function closeObjects(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closeObjects);
   if (typeof schema !== 'object' || schema === null) return schema;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) out[key] = key === 'properties' ? mapValues(value, closeObjects) : closeObjects(value);
+  for (const [key, value] of Object.entries(schema))
+    out[key] = key === 'properties' ? mapValues(value, closeObjects) : closeObjects(value);
   if (
     out['properties'] !== undefined &&
     out['additionalProperties'] === undefined &&
@@ -57,9 +63,14 @@ export function crdValidators(): Map<string, ValidateFunction> {
 }
 
 /** Validates a manifest against its CRD; returns the errors (empty when valid). */
-export function validateManifest(validators: Map<string, ValidateFunction>, manifest: { apiVersion?: string; kind?: string }): string[] {
+export function validateManifest(
+  validators: Map<string, ValidateFunction>,
+  manifest: { apiVersion?: string; kind?: string },
+): string[] {
   const validate = validators.get(`${manifest.apiVersion ?? ''} ${manifest.kind ?? ''}`);
   if (validate === undefined) return [`no CRD for ${manifest.apiVersion ?? '?'} ${manifest.kind ?? '?'}`];
   if (validate(manifest)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
 }

@@ -27,10 +27,19 @@ export function buildAddon(packageDir: string): void {
   mkdirSync(join(packageDir, 'build', 'Release'), { recursive: true });
   const result = spawnSync(
     'cc',
-    ['-shared', '-fPIC', '-O2', `-I${headers}`, join(packageDir, 'addon.c'), '-o', join(packageDir, 'build', 'Release', 'addon.node')],
+    [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      `-I${headers}`,
+      join(packageDir, 'addon.c'),
+      '-o',
+      join(packageDir, 'build', 'Release', 'addon.node'),
+    ],
     { encoding: 'utf8' },
   );
-  if (result.status !== 0) throw new Error(`cc failed to build the fixture addon: ${result.stderr}${String(result.error ?? '')}`);
+  if (result.status !== 0)
+    throw new Error(`cc failed to build the fixture addon: ${result.stderr}${String(result.error ?? '')}`);
 }
 
 /**
@@ -41,7 +50,9 @@ export function buildAddon(packageDir: string): void {
 export function fixtureProject(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `thaw-slim-${name}-`));
   cpSync(join(fixturesDir, name), dir, { recursive: true });
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   for (const dep of Object.keys(pkg.dependencies ?? {})) {
     const target = join(dir, 'node_modules', dep);
     mkdirSync(dirname(target), { recursive: true });
@@ -52,7 +63,8 @@ export function fixtureProject(name: string): string {
     }
     const installed = join(repoRoot, 'node_modules', dep);
     if (existsSync(installed)) symlinkSync(realpathSync(installed), target, 'dir');
-    else if (existsSync(join(fixturesDir, 'packages', dep))) cpSync(join(fixturesDir, 'packages', dep), target, { recursive: true });
+    else if (existsSync(join(fixturesDir, 'packages', dep)))
+      cpSync(join(fixturesDir, 'packages', dep), target, { recursive: true });
     else throw new Error(`The fixture ${name} depends on ${dep}, which is not installed in the repository.`);
   }
   return dir;

@@ -35,7 +35,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         for (const resource of data.resourceSpans ?? []) {
           for (const scoped of resource.scopeSpans ?? []) {
             for (const span of scoped.spans ?? []) {
-              const attributes = Object.fromEntries((span.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]));
+              const attributes = Object.fromEntries(
+                (span.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]),
+              );
               spans.push({ name: span.name, scope: scoped.scope?.name ?? '', attributes });
             }
           }
@@ -55,7 +57,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -63,7 +63,11 @@ export async function runDeploy(deployDir: string, env: Record<string, string> =
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
@@ -83,7 +87,7 @@ export async function runDeploy(deployDir: string, env: Record<string, string> =
     stop,
     get: async (path: string) => {
       const response = await fetch(`http://127.0.0.1:${port}${path}`);
-      return { status: response.status, body: (await response.json()) as unknown };
+      return { status: response.status, body: await response.json() };
     },
   };
 }

@@ -11,7 +11,9 @@ export type SlimExecutorOptions = Omit<SlimOptions, 'logger' | 'projectDir'> & {
 interface ExecutorContext {
   readonly root: string;
   readonly projectName?: string;
-  readonly projectsConfigurations?: { readonly projects: Readonly<Record<string, { readonly root: string }>> };
+  readonly projectsConfigurations?: {
+    readonly projects: Readonly<Record<string, { readonly root: string }>>;
+  };
 }
 
 /**
@@ -28,11 +30,15 @@ export default async function slimExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectRoot =
-    context.projectName === undefined ? undefined : context.projectsConfigurations?.projects[context.projectName]?.root;
+    context.projectName === undefined
+      ? undefined
+      : context.projectsConfigurations?.projects[context.projectName]?.root;
   const projectDir = resolve(context.root, options.projectDir ?? projectRoot ?? '.');
   try {
     const report = await slim({ ...options, projectDir });
-    process.stdout.write(`thaw slim: wrote ${report.outDir} (${report.size.output.files} files, ${report.size.output.bytes} bytes)\n`);
+    process.stdout.write(
+      `thaw slim: wrote ${report.outDir} (${report.size.output.files} files, ${report.size.output.bytes} bytes)\n`,
+    );
     return { success: true };
   } catch (error) {
     process.stderr.write(`thaw slim: ${error instanceof Error ? error.message : String(error)}\n`);
