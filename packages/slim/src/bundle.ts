@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { build, type Metafile, type Plugin, type PluginBuild } from 'esbuild';
 import { SlimError } from './errors.ts';
@@ -61,6 +62,37 @@ const banner = [
 ].join('\n');
 
 const requireNamespace = 'thaw-require';
+const lazyNamespace = 'thaw-lazy';
+
+// Node gives a dynamically imported CommonJS package named exports; an esbuild chunk would give
+// only `default`. The names are read in a throwaway Node process, so nothing the package does
+// when it loads touches the build.
+const exportNamesScript = `
+const m = require(process.argv[1]);
+const esm = m !== null && typeof m === 'object' && m[Symbol.toStringTag] === 'Module';
+const names = m === null || (typeof m !== 'object' && typeof m !== 'function') ? [] : Object.keys(m);
+process.stdout.write(JSON.stringify({ esm, names }));
+`;
+
+const identifier = /^[A-Za-z_$][\w$]*$/;
+
+function lazyWrapper(specifier: string, resolvedFile: string): string {
+  const from = JSON.stringify(specifier);
+  const result = spawnSync(process.execPath, ['-e', exportNamesScript, resolvedFile], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  let parsed: { esm: boolean; names: string[] } = { esm: true, names: [] };
+  try {
+    parsed = JSON.parse(result.stdout) as typeof parsed;
+  } catch {
+    // Could not load it at build time: fall back to what esbuild does on its own.
+  }
+  if (parsed.esm) return `export * from ${from};\nexport { default } from ${from};\n`;
+  const names = parsed.names.filter((n) => identifier.test(n) && n !== 'default' && n !== '__esModule');
+  const named = names.length > 0 ? `export { ${names.sort().join(', ')} } from ${from};\n` : '';
+  return `export { default } from ${from};\n${named}`;
+}
 
 function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
   return {
@@ -85,6 +117,17 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
             importer: args.importer,
             pluginData: { thawSkip: true },
           });
+        // A lazily imported package keeps Node's named exports through a small ESM wrapper.
+        if (args.kind === 'dynamic-import' && !input.external.has(name)) {
+          const resolved = await resolveAsUsual();
+          if (resolved.errors.length === 0 && !resolved.external) {
+            return {
+              path: `thaw-lazy/${args.path}.mjs`,
+              namespace: lazyNamespace,
+              pluginData: { resolveDir: args.resolveDir, specifier: args.path, resolvedFile: resolved.path },
+            };
+          }
+        }
         const keep = input.requireExternal.has(name) || input.external.has(name);
         if (keep) {
           // import statements of require-loaded packages go through a one-line CommonJS module,
@@ -133,6 +176,14 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
           sideEffects: resolved.sideEffects,
           suffix: resolved.suffix,
           pluginData: resolved.pluginData as unknown,
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace: lazyNamespace }, (args) => {
+        const data = args.pluginData as { resolveDir: string; specifier: string; resolvedFile: string };
+        return {
+          contents: lazyWrapper(data.specifier, data.resolvedFile),
+          loader: 'js',
+          resolveDir: data.resolveDir,
         };
       });
       b.onLoad({ filter: /.*/, namespace: requireNamespace }, (args) => ({
