@@ -197,3 +197,38 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
     await exit;
   }
 }
+
+/** Whether a compile cache was shipped, and the notice that says so or why not. */
+export interface CompileCacheOutcome {
+  readonly shipped: boolean;
+  readonly note: string;
+}
+
+/**
+ * Ships a compile cache when asked and the Node version can write a portable one; otherwise says
+ * why not, so the build can print the notice.
+ *
+ * @example
+ * ```ts
+ * const outcome = await shipCompileCache(true, '/abs/deploy', process.versions.node, 10_000);
+ * ```
+ */
+export async function shipCompileCache(
+  enabled: boolean,
+  outDir: string,
+  nodeVersion: string,
+  timeoutMs: number,
+): Promise<CompileCacheOutcome> {
+  if (!enabled) return { shipped: false, note: 'compile cache off (compileCache: false).' };
+  if (!supportsPortableCompileCache(nodeVersion)) {
+    return {
+      shipped: false,
+      note: `compile cache skipped: Node ${nodeVersion} cannot write a portable compile cache (needs Node ≥ 24.12); the image starts without one.`,
+    };
+  }
+  await fillCompileCache({ outDir, nodePath: process.execPath, timeoutMs });
+  return {
+    shipped: true,
+    note: `compile cache filled by Node ${nodeVersion}; used when the image runs the same Node version.`,
+  };
+}

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { SlimError } from './errors.ts';
+import { SlimConfigError, SlimError } from './errors.ts';
 
 /** The file list entry of `thaw-slim.json` (contract shared with `thaw image`). */
 export interface ManifestFile {
@@ -29,10 +29,27 @@ export interface SlimManifest {
   readonly files: readonly ManifestFile[];
 }
 
-/** Every file's mtime in the deploy folder: SOURCE_DATE_EPOCH when set, else 1980-01-01. */
+/**
+ * Every file's mtime in the deploy folder, in seconds: `SOURCE_DATE_EPOCH` when set (the
+ * reproducible-builds convention), else 1980-01-01.
+ *
+ * @example
+ * ```ts
+ * fixedMtimeSeconds({ SOURCE_DATE_EPOCH: '1700000000' }); // 1700000000
+ * ```
+ */
 export function fixedMtimeSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = Number(env['SOURCE_DATE_EPOCH']);
-  return Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : 315_532_800;
+  const text = env['SOURCE_DATE_EPOCH'];
+  if (text === undefined || text === '') return 315_532_800;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new SlimConfigError(
+      'SOURCE_DATE_EPOCH',
+      text,
+      'whole seconds since 1970-01-01, such as 1700000000',
+    );
+  }
+  return value;
 }
 
 /**

@@ -68,3 +68,14 @@ test('the slimmed function runs without the refused files, reading only what shi
     rmSync(running.dir, { recursive: true, force: true });
   }
 });
+
+test('a build whose bundle would inline a secrets file fails and names the file', async () => {
+  const inlining = fixtureProject('env-import-fn');
+  try {
+    await expect(
+      slim({ projectDir: inlining, compileCache: false, logger: recordingLogger() }),
+    ).rejects.toThrow('The bundle would contain src/.env.json, which looks like an .env file.');
+  } finally {
+    rmSync(inlining, { recursive: true, force: true });
+  }
+});
