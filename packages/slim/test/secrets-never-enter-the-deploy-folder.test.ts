@@ -15,7 +15,7 @@ beforeAll(async () => {
   project = fixtureProject('leaky-fn');
   report = await slim({
     projectDir: project,
-    include: ['.env', 'config/app.json'],
+    include: ['.env', 'config'],
     allowSecrets: ['node_modules/leaky-config/public.pem'],
     logger,
   });
