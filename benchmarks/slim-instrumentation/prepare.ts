@@ -1,0 +1,33 @@
+// Builds the deploy folders this benchmark starts: the pg + ioredis + OpenTelemetry fixture of
+// @thaw/slim, slimmed with its instrumented packages kept external (the default) and inlined,
+// each with and without a compile cache. Run: node benchmarks/slim-instrumentation/prepare.ts
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { slim } from '../../packages/slim/src/slim.ts';
+import { fixtureProject } from '../../packages/slim/test/support/fixture-project.ts';
+
+const out = join(import.meta.dirname, 'out');
+const project = fixtureProject('traced-fn');
+const quiet = { info: (): void => undefined, warn: (): void => undefined };
+const variants = [
+  { name: 'external', instrumentedPackages: 'auto', compileCache: false },
+  { name: 'inlined', instrumentedPackages: [], compileCache: false },
+  { name: 'external-cache', instrumentedPackages: 'auto', compileCache: true },
+  { name: 'inlined-cache', instrumentedPackages: [], compileCache: true },
+] as const;
+try {
+  for (const variant of variants) {
+    const report = await slim({
+      projectDir: project,
+      outDir: join(out, variant.name),
+      instrumentedPackages: variant.instrumentedPackages,
+      compileCache: variant.compileCache,
+      logger: quiet,
+    });
+    process.stdout.write(
+      `${variant.name}: ${report.size.output.files} files, ${report.size.output.bytes} bytes, external: ${report.unbundled.map((u) => u.name).join(', ')}\n`,
+    );
+  }
+} finally {
+  rmSync(project, { recursive: true, force: true });
+}
