@@ -24,8 +24,11 @@ try {
       compileCache: variant.compileCache,
       logger: quiet,
     });
+    const { input, output, ratio } = report.size;
     process.stdout.write(
-      `${variant.name}: ${report.size.output.files} files, ${report.size.output.bytes} bytes, external: ${report.unbundled.map((u) => u.name).join(', ')}\n`,
+      `${variant.name}: input ${input.packages} packages, ${input.files} files, ${input.bytes} bytes; ` +
+        `output ${output.files} files, ${output.bytes} bytes (${(ratio * 100).toFixed(1)}%); ` +
+        `external: ${report.unbundled.map((u) => u.name).join(', ')}\n`,
     );
   }
 } finally {
