@@ -126,7 +126,8 @@ async function claim(staging: string, timeoutMs: number): Promise<void> {
     }
     const age = Date.now() - (statSync(staging, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
     if (age > staleAfterMs || Date.now() > deadline) rmSync(staging, { recursive: true, force: true });
-    else await new Promise((resolve) => setTimeout(resolve, 100).unref());
+    // The build awaits this pause, so the timer keeps the process alive on purpose.
+    else await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -172,7 +173,8 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
   try {
     while (!state.exited && !state.ready && Date.now() < deadline) {
       if (await portAccepts(port)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50).unref());
+      // Awaited by the build: a ref'd timer, or the process could end while the child exits.
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     if (!state.exited) {
       if (Date.now() >= deadline && !state.ready) {
@@ -183,13 +185,23 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
             (stderr === '' ? '' : ` Its stderr began: ${stderr.slice(0, 500)}`),
         );
       }
+      // Flushed, exited, or given up after 5 s: whichever comes first.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 5_000).unref();
-        child.once('message', () => {
+        const onMessage = (message: { type?: string } | null): void => {
+          if (message?.type === 'thaw:compile-cache-flushed') done();
+        };
+        const done = (): void => {
           clearTimeout(timer);
+          child.off('message', onMessage);
+          child.off('exit', done);
           resolve();
+        };
+        const timer = setTimeout(done, 5_000);
+        child.on('message', onMessage);
+        child.once('exit', done);
+        child.send({ type: 'thaw:compile-cache-flush' }, (error) => {
+          if (error !== null) done();
         });
-        child.send({ type: 'thaw:compile-cache-flush' });
       });
     }
   } finally {

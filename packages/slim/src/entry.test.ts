@@ -22,6 +22,8 @@ test('the entry defaults to main, then exports["."]', () => {
       join(dir, 'src', 'b.ts'),
     );
     expect(resolveEntry(dir, 'src/b.ts', { main: 'src/a.ts' })).toBe(join(dir, 'src', 'b.ts'));
+    expect(resolveEntry(dir, undefined, { main: 'dist/a.js' })).toBe(join(dir, 'src', 'a.ts'));
+    expect(() => resolveEntry(dir, 'dist/a.js', null)).toThrow(/does not exist/);
     expect(() => resolveEntry(dir, undefined, {})).toThrow(/no "main" or "exports"/);
     expect(() => resolveEntry(dir, 'src/missing.ts', null)).toThrow(/does not exist/);
   } finally {

@@ -20,7 +20,9 @@ function exportsEntry(exportsField: unknown): string | undefined {
 
 /**
  * The absolute path of the function's entry: the one given, else `package.json` `main`, else its
- * `exports['.']` (conditions `node`, `import`, `default`, `require`, in that order).
+ * `exports['.']` (conditions `node`, `import`, `default`, `require`, in that order). When that
+ * names compiled output that is not there (`dist/index.js`), its TypeScript source
+ * (`src/index.ts`) is used.
  *
  * @example
  * ```ts
@@ -41,6 +43,15 @@ export function resolveEntry(
     );
   }
   const file = resolve(projectDir, chosen);
+  if (!existsSync(file) && entry === undefined) {
+    // `main` usually names the compiled output; bundling the TypeScript source it comes from
+    // gives the same program without a separate tsc step.
+    const source = resolve(
+      projectDir,
+      chosen.replace(/^(\.\/)?(dist|build|lib)\//, 'src/').replace(/\.(m|c)?js$/, '.$1ts'),
+    );
+    if (source !== file && existsSync(source)) return source;
+  }
   if (!existsSync(file)) {
     throw new SlimError(
       'THAW_SLIM_ENTRY_NOT_FOUND',
