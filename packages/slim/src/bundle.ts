@@ -18,6 +18,13 @@ export interface BundleInput {
   readonly external: ReadonlySet<string>;
   /** Packages left out and always loaded with `require`, so OpenTelemetry's hooks see them. */
   readonly requireExternal: ReadonlySet<string>;
+  /**
+   * Packages bundled but still loaded with `require`: the bundle registers each under
+   * `Symbol.for('thaw.slim.bundled')` and a stub in `node_modules/<name>` hands it to `require`, so
+   * OpenTelemetry's hooks patch it without its files on disk. Maps each name to the folder it
+   * resolves from.
+   */
+  readonly requireBundled: ReadonlyMap<string, string>;
 }
 
 /** A package the bundle loads from `node_modules` at run time. */
@@ -42,6 +49,8 @@ export interface BundleResult {
   readonly metafile: Metafile;
   /** Packages loaded at run time from `node_modules`, by name. */
   readonly externals: ReadonlyMap<string, ExternalUse>;
+  /** Packages bundled behind a `node_modules` stub (see `requireBundled`), by name. */
+  readonly stubbed: ReadonlyMap<string, ExternalUse>;
   /** Packages `require.resolve`d by bundled code: they must exist on disk. */
   readonly resolvedAtRunTime: ReadonlySet<string>;
   /** Packages that load a native `.node` addon, with the addon's path. */
@@ -62,6 +71,26 @@ const banner = [
 ].join('\n');
 
 const requireNamespace = 'thaw-require';
+const entryNamespace = 'thaw-entry';
+const registryNamespace = 'thaw-registry';
+const bundledPrefix = 'thaw-bundled:';
+
+/** The global key under which a bundle registers the packages its stubs hand to `require`. */
+export const bundledRegistryKey = 'thaw.slim.bundled';
+
+function registrySource(names: Iterable<string>): string {
+  return [
+    `const key = Symbol.for(${JSON.stringify(bundledRegistryKey)});`,
+    'const registry = globalThis[key] ?? (globalThis[key] = new Map());',
+    ...[...names]
+      .sort()
+      .map(
+        (name) =>
+          `registry.set(${JSON.stringify(name)}, () => require(${JSON.stringify(bundledPrefix + name)}));`,
+      ),
+    '',
+  ].join('\n');
+}
 const lazyNamespace = 'thaw-lazy';
 
 // Node gives a dynamically imported CommonJS package named exports; an esbuild chunk would give
@@ -98,6 +127,32 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
   return {
     name: 'thaw-externals',
     setup(b: PluginBuild) {
+      // With stubbed packages the entry is wrapped: the registry fills before any user code runs.
+      b.onResolve({ filter: /^thaw-(entry|registry)$/ }, (args) => ({
+        path: args.path,
+        namespace: args.path === 'thaw-entry' ? entryNamespace : registryNamespace,
+      }));
+      b.onLoad({ filter: /.*/, namespace: entryNamespace }, () => ({
+        contents: `import 'thaw-registry';\nimport ${JSON.stringify(input.entryFile)};\n`,
+        loader: 'js',
+        resolveDir: input.projectDir,
+      }));
+      b.onLoad({ filter: /.*/, namespace: registryNamespace }, () => ({
+        contents: registrySource(input.requireBundled.keys()),
+        loader: 'js',
+        resolveDir: input.projectDir,
+      }));
+      b.onResolve({ filter: /^thaw-bundled:/ }, async (args) => {
+        const name = args.path.slice(bundledPrefix.length);
+        const resolved = await b.resolve(name, {
+          kind: 'require-call',
+          resolveDir: input.requireBundled.get(name) ?? input.projectDir,
+          pluginData: { thawSkip: true },
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        state.stubbed.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
+        return { path: resolved.path, namespace: resolved.namespace };
+      });
       // A compiled addon cannot be inlined: its package has to stay on disk, whole.
       b.onResolve({ filter: /\.node$/ }, (args) => {
         const location = nodeModulesPathOf(resolvePath(args.resolveDir, args.path));
@@ -128,21 +183,19 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
             };
           }
         }
-        const keep = input.requireExternal.has(name) || input.external.has(name);
+        const viaRequire = input.requireExternal.has(name) || input.requireBundled.has(name);
+        const keep = viaRequire || input.external.has(name);
         if (keep) {
           // import statements of require-loaded packages go through a one-line CommonJS module,
           // so Node loads them with require() and the instrumentation's hook patches them.
-          if (
-            input.requireExternal.has(name) &&
-            args.kind !== 'require-call' &&
-            args.kind !== 'require-resolve'
-          ) {
+          if (viaRequire && args.kind !== 'require-call' && args.kind !== 'require-resolve') {
             return {
               path: args.path,
               namespace: requireNamespace,
               pluginData: { resolveDir: args.resolveDir },
             };
           }
+          if (input.requireBundled.has(name)) return { path: args.path, external: true };
           const resolved = await resolveAsUsual();
           if (resolved.errors.length === 0 && !state.externals.has(name)) {
             state.externals.set(name, {
@@ -197,6 +250,7 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
 
 interface PluginState {
   externals: Map<string, ExternalUse>;
+  stubbed: Map<string, ExternalUse>;
   nativeAddons: Map<string, string>;
   resolvedAtRunTime: Set<string>;
   optionalMissing: OptionalMissing[];
@@ -220,6 +274,7 @@ function displayPath(projectDir: string, file: string): string {
 export async function bundle(input: BundleInput): Promise<BundleResult> {
   const state: PluginState = {
     externals: new Map(),
+    stubbed: new Map(),
     nativeAddons: new Map(),
     resolvedAtRunTime: new Set(),
     optionalMissing: [],
@@ -227,7 +282,7 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
   try {
     const result = await build({
       absWorkingDir: input.projectDir,
-      entryPoints: [{ in: input.entryFile, out: 'index' }],
+      entryPoints: [{ in: input.requireBundled.size > 0 ? 'thaw-entry' : input.entryFile, out: 'index' }],
       outdir: input.outDir,
       bundle: true,
       write: false,
@@ -260,6 +315,7 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
       files,
       metafile: result.metafile,
       externals: state.externals,
+      stubbed: state.stubbed,
       nativeAddons: state.nativeAddons,
       resolvedAtRunTime: state.resolvedAtRunTime,
       optionalMissing: dedupe(state.optionalMissing),

@@ -154,6 +154,11 @@ export function validateConfig(raw: unknown, source: string): SlimConfig {
       case 'allowSecrets':
         stringList(value, key);
         break;
+      case 'instrumentedAs':
+        if (value !== 'bundled' && value !== 'external') {
+          throw new SlimConfigError(key, value, '"bundled" or "external"');
+        }
+        break;
       case 'instrumentedPackages':
         if (value !== 'auto') stringList(value, key);
         break;

@@ -1,4 +1,5 @@
-import { relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { bundle, type BundleInput, type BundleResult } from './bundle.ts';
 import { SlimError } from './errors.ts';
 import { modulesToKeepExternal, scanInstrumentations } from './instrumentation.ts';
@@ -8,11 +9,13 @@ import type { Unbundled } from './size-report.ts';
 import { findUnbundlable } from './trace.ts';
 
 /** What the bundle plan starts from. */
-export interface PlanInput extends Omit<BundleInput, 'external' | 'requireExternal'> {
+export interface PlanInput extends Omit<BundleInput, 'external' | 'requireExternal' | 'requireBundled'> {
   /** Packages the user keeps external. */
   readonly external: ReadonlySet<string>;
   /** 'auto', or the packages to keep loadable by `require` for OpenTelemetry. */
   readonly instrumentedPackages: 'auto' | readonly string[];
+  /** How the instrumented packages ship: bundled behind a `require` stub, or traced whole. */
+  readonly instrumentedAs: 'bundled' | 'external';
   readonly allowSecrets: readonly string[];
 }
 
@@ -58,7 +61,12 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
   const { projectDir } = input;
   const firstRequire = new Set(input.instrumentedPackages === 'auto' ? [] : input.instrumentedPackages);
-  const first = await bundle({ ...input, external: input.external, requireExternal: firstRequire });
+  const first = await bundle({
+    ...input,
+    external: input.external,
+    requireExternal: firstRequire,
+    requireBundled: new Map(),
+  });
   const firstInputs = inputFilesOf(first, projectDir);
   const unbundlable = await findUnbundlable(
     firstInputs.filter((f) => nodeModulesPathOf(f) !== null),
@@ -71,13 +79,33 @@ export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
     input.instrumentedPackages === 'auto'
       ? modulesToKeepExternal(scan, graph)
       : [...firstRequire].filter((n) => graph.has(n));
-  const requireExternal = new Set(instrumented);
+  // A package can sit behind a stub when it can be bundled and resolves from the project or
+  // from one of the packages that use it (a dependency of pg is not always hoisted).
+  const resolveDirs = [projectDir, ...new Set(firstInputs.map((f) => dirname(f)))];
+  const resolveDirOf = (name: string): string | undefined =>
+    resolveDirs.find((dir) => {
+      try {
+        createRequire(join(dir, 'noop.js')).resolve(name);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  const requireBundled = new Map<string, string>();
+  if (input.instrumentedAs === 'bundled') {
+    for (const name of instrumented) {
+      if (unbundlable.has(name) || input.external.has(name)) continue;
+      const dir = resolveDirOf(name);
+      if (dir !== undefined) requireBundled.set(name, dir);
+    }
+  }
+  const requireExternal = new Set(instrumented.filter((name) => !requireBundled.has(name)));
   const external = new Set([...input.external, ...unbundlable.keys(), ...first.resolvedAtRunTime]);
-  for (const name of requireExternal) external.delete(name);
+  for (const name of instrumented) external.delete(name);
   const result =
-    sameSet(external, input.external) && sameSet(requireExternal, firstRequire)
+    sameSet(external, input.external) && sameSet(requireExternal, firstRequire) && requireBundled.size === 0
       ? first
-      : await bundle({ ...input, external, requireExternal });
+      : await bundle({ ...input, external, requireExternal, requireBundled });
 
   for (const file of inputFilesOf(result, projectDir)) {
     const path = relative(projectDir, file).split('\\').join('/');

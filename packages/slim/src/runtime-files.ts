@@ -68,12 +68,15 @@ export async function runtimeFiles(
   externalEntries: readonly string[],
   include: readonly string[],
   allowSecrets: readonly string[],
+  stubbed: ReadonlySet<string> = new Set(),
 ): Promise<RuntimeFiles> {
   const traced = await traceExternals(externalEntries, projectDir);
   const planned = new Map<string, PlannedFile>();
   for (const t of traced.files) {
     const location = nodeModulesPathOf(t.file);
     if (location === null) continue;
+    // A stubbed package is already in the bundle; its stub owns node_modules/<name>.
+    if ([...stubbed].some((name) => location.path.startsWith(`node_modules/${name}/`))) continue;
     const existing = planned.get(location.path);
     if (existing !== undefined && existing.source !== t.file && !sameBytes(existing.source, t.file)) {
       throw new SlimError(

@@ -41,6 +41,8 @@ export interface SizeReportInput {
   readonly unbundled: readonly Unbundled[];
   readonly optionalMissing: readonly string[];
   readonly budgetBytes: number | null;
+  /** Packages bundled behind a `require` stub in `node_modules`. */
+  readonly stubbed?: readonly string[];
 }
 
 /**
@@ -85,7 +87,10 @@ function became(name: string, input: SizeReportInput): string {
   const prefix = `node_modules/${name}/`;
   const nested = `/node_modules/${name}/`;
   const traced = input.outputFiles.filter((f) => f.path.startsWith(prefix) || f.path.includes(nested));
-  if (traced.length > 0) {
+  if (traced.length > 0 && input.stubbed?.includes(name) === true) {
+    const bytes = traced.reduce((sum, f) => sum + f.size, 0);
+    parts.push(`require stub for OpenTelemetry's hook: ${traced.length} files, ${formatBytes(bytes)}`);
+  } else if (traced.length > 0) {
     const reason = input.unbundled.find((u) => u.name === name)?.reason ?? 'needed by an external package';
     const bytes = traced.reduce((sum, f) => sum + f.size, 0);
     parts.push(`external (${reason}): ${traced.length} files, ${formatBytes(bytes)}`);

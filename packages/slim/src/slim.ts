@@ -20,6 +20,7 @@ import { resolveKnativeOptions } from './knative/resolve.ts';
 import { mergeOptions } from './merge-options.ts';
 import { defaultSlimOptions, type SlimOptions } from './options.ts';
 import { bundledBytesByPackage, planBundle } from './plan-bundle.ts';
+import { requireStubs } from './require-stubs.ts';
 import { runtimeFiles } from './runtime-files.ts';
 import { sizeReport, type SizeReport, type Unbundled } from './size-report.ts';
 
@@ -33,6 +34,8 @@ export interface SlimReport {
   readonly unbundled: readonly Unbundled[];
   /** Modules OpenTelemetry instrumentations patch that were kept loadable by `require`. */
   readonly instrumented: readonly string[];
+  /** Those of them bundled behind a `node_modules` stub (the rest are traced whole). */
+  readonly stubbed: readonly string[];
   /** Files refused because they look like secrets (paths only). */
   readonly refusedSecrets: readonly string[];
   /** Whether a compile cache was shipped, or why not. */
@@ -92,6 +95,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     sourceMap: o.sourceMap ?? d.sourceMap,
     external: new Set(o.external ?? d.external),
     instrumentedPackages: o.instrumentedPackages ?? d.instrumentedPackages,
+    instrumentedAs: o.instrumentedAs ?? d.instrumentedAs,
     allowSecrets,
   });
   const bundled = planned.result;
@@ -101,6 +105,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     [...bundled.externals.values()].map((e) => e.resolvedFile),
     o.include ?? d.include,
     allowSecrets,
+    new Set(bundled.stubbed.keys()),
   );
   for (const r of runtime.refused) {
     logger.warn(
@@ -116,6 +121,10 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   for (const file of runtime.files) {
     copyIn(outDir, file.path, file.source);
     reasons.set(file.path, file.reason);
+  }
+  for (const stub of requireStubs(bundled.stubbed)) {
+    writeOut(outDir, stub.path, stub.contents);
+    reasons.set(stub.path, stub.reason);
   }
   writeOut(outDir, 'package.json', `${JSON.stringify(minimalPackageJson(pkg, engines), null, 2)}\n`);
   reasons.set('package.json', 'deploy: module type and engines');
@@ -165,6 +174,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     bundledBytes: bundledBytesByPackage(bundled, projectDir),
     unbundled: planned.unbundled,
     optionalMissing: [...optionalMissing].sort(),
+    stubbed: [...bundled.stubbed.keys()].sort(),
     budgetBytes: o.budgetBytes ?? d.budgetBytes,
   });
   writeOut(outDir, 'size-report.json', `${JSON.stringify(size, null, 2)}\n`);
@@ -178,6 +188,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     size,
     unbundled: planned.unbundled,
     instrumented: planned.instrumented,
+    stubbed: [...bundled.stubbed.keys()].sort(),
     refusedSecrets: runtime.refused.map((r) => r.path),
     compileCache,
     manifests,

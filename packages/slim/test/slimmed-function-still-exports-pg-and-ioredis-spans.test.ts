@@ -39,23 +39,31 @@ async function spansAfterTraffic(outDir: string): Promise<{ name: string; scope:
   return receiver.spans.map(({ name, scope }) => ({ name, scope }));
 }
 
-test('a slimmed function still exports pg and ioredis spans to an OTLP endpoint', async () => {
-  const report = await slim({
-    projectDir: project,
-    outDir: 'deploy-traced',
-    compileCache: false,
-    logger: recordingLogger(),
-  });
-  expect(report.instrumented).toEqual(expect.arrayContaining(['pg', 'ioredis']));
-  const spans = await spansAfterTraffic(report.outDir);
-  expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
-  expect(spans.filter((s) => s.scope === '@opentelemetry/instrumentation-pg').map((s) => s.name)).toEqual(
-    expect.arrayContaining([expect.stringMatching(/^pg\.query/)]),
-  );
-  expect(
-    spans.filter((s) => s.scope === '@opentelemetry/instrumentation-ioredis').map((s) => s.name),
-  ).toEqual(expect.arrayContaining(['set', 'get', 'ping']));
-});
+test.each([
+  { instrumentedAs: 'bundled', stubbed: ['ioredis', 'pg', 'pg-pool'] },
+  { instrumentedAs: 'external', stubbed: [] },
+] as const)(
+  'a slimmed function still exports pg and ioredis spans ($instrumentedAs)',
+  async ({ instrumentedAs, stubbed }) => {
+    const report = await slim({
+      projectDir: project,
+      outDir: `deploy-${instrumentedAs}`,
+      compileCache: false,
+      instrumentedAs,
+      logger: recordingLogger(),
+    });
+    expect(report.instrumented).toEqual(expect.arrayContaining(['pg', 'ioredis']));
+    expect(report.stubbed).toEqual(stubbed);
+    const spans = await spansAfterTraffic(report.outDir);
+    expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
+    expect(spans.filter((s) => s.scope === '@opentelemetry/instrumentation-pg').map((s) => s.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^pg\.query/)]),
+    );
+    expect(
+      spans.filter((s) => s.scope === '@opentelemetry/instrumentation-ioredis').map((s) => s.name),
+    ).toEqual(expect.arrayContaining(['set', 'get', 'ping']));
+  },
+);
 
 test('inlining the instrumented packages loses their spans silently, which is why slim keeps them out', async () => {
   const report = await slim({
