@@ -1,6 +1,6 @@
 // Builds the deploy folders this benchmark starts: the pg + ioredis + OpenTelemetry fixture of
-// @thaw/slim, slimmed with its instrumented packages kept external (the default) and inlined,
-// each with and without a compile cache. Run: node benchmarks/slim-instrumentation/prepare.ts
+// @thaw/slim, slimmed with its instrumented packages bundled behind require stubs (the default),
+// traced whole, and inlined out of the hooks' reach, each with and without a compile cache. Run: node benchmarks/slim-instrumentation/prepare.ts
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { slim } from '../../packages/slim/src/slim.ts';
@@ -10,10 +10,12 @@ const out = join(import.meta.dirname, 'out');
 const project = fixtureProject('traced-fn');
 const quiet = { info: (): void => undefined, warn: (): void => undefined };
 const variants = [
-  { name: 'external', instrumentedPackages: 'auto', compileCache: false },
-  { name: 'inlined', instrumentedPackages: [], compileCache: false },
-  { name: 'external-cache', instrumentedPackages: 'auto', compileCache: true },
-  { name: 'inlined-cache', instrumentedPackages: [], compileCache: true },
+  { name: 'stubbed', instrumentedPackages: 'auto', instrumentedAs: 'bundled', compileCache: false },
+  { name: 'external', instrumentedPackages: 'auto', instrumentedAs: 'external', compileCache: false },
+  { name: 'inlined', instrumentedPackages: [], instrumentedAs: 'bundled', compileCache: false },
+  { name: 'stubbed-cache', instrumentedPackages: 'auto', instrumentedAs: 'bundled', compileCache: true },
+  { name: 'external-cache', instrumentedPackages: 'auto', instrumentedAs: 'external', compileCache: true },
+  { name: 'inlined-cache', instrumentedPackages: [], instrumentedAs: 'bundled', compileCache: true },
 ] as const;
 try {
   for (const variant of variants) {
@@ -21,6 +23,7 @@ try {
       projectDir: project,
       outDir: join(out, variant.name),
       instrumentedPackages: variant.instrumentedPackages,
+      instrumentedAs: variant.instrumentedAs,
       compileCache: variant.compileCache,
       logger: quiet,
     });

@@ -20,6 +20,9 @@ Options:
       --no-source-map      Do not write source maps
       --enable-source-maps Start node with --enable-source-maps in the Dockerfile
       --no-compile-cache   Do not ship a V8 compile cache
+      --instrumented-as <bundled|external>
+                           How packages OpenTelemetry instruments ship (default: bundled, behind
+                           a require stub in node_modules; external: their traced files)
       --base-image <ref>   Runtime base image (default: gcr.io/distroless/nodejs<major>-debian12)
       --image <ref>        Image in the Knative Service (default: <name>:latest)
       --min-scale <n>      Knative min-scale (default: 0)
@@ -68,6 +71,7 @@ export function parseSlimArgs(args: readonly string[]): {
       'source-map': { type: 'boolean' },
       'enable-source-maps': { type: 'boolean' },
       'compile-cache': { type: 'boolean' },
+      'instrumented-as': { type: 'string' },
       'base-image': { type: 'string' },
       image: { type: 'string' },
       'min-scale': { type: 'string' },
@@ -92,6 +96,13 @@ export function parseSlimArgs(args: readonly string[]): {
       );
     }
   }
+  const instrumentedAs = values['instrumented-as'];
+  if (instrumentedAs !== undefined && instrumentedAs !== 'bundled' && instrumentedAs !== 'external') {
+    throw new SlimError(
+      'THAW_SLIM_CONFIG_INVALID',
+      `Invalid --instrumented-as: received "${instrumentedAs}"; expected bundled or external.`,
+    );
+  }
   const knative: Record<string, unknown> = {};
   if (values.image !== undefined) knative['image'] = values.image;
   const minScale = integer('min-scale', values['min-scale']);
@@ -110,6 +121,7 @@ export function parseSlimArgs(args: readonly string[]): {
     sourceMap: values['source-map'],
     enableSourceMaps: values['enable-source-maps'],
     compileCache: values['compile-cache'],
+    instrumentedAs,
     baseImage: values['base-image'],
     knative: Object.keys(knative).length > 0 ? knative : undefined,
   };
