@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bundledRegistryKey, type ExternalUse } from './bundle.ts';
+import type { ExternalUse } from './bundle.ts';
+import { bundledRegistryKey } from './virtual-modules.ts';
 import { SlimError } from './errors.ts';
 
 /** A generated file of a `require` stub. */
