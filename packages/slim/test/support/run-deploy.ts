@@ -51,11 +51,15 @@ export interface RunningDeploy {
  * Copies a deploy folder into a fresh scratch folder (no node_modules anywhere above it but its
  * own), starts `node index.js` there with the test's Node, and waits until it listens.
  */
-export async function runDeploy(deployDir: string, env: Record<string, string> = {}): Promise<RunningDeploy> {
+export async function runDeploy(
+  deployDir: string,
+  env: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
+): Promise<RunningDeploy> {
   const dir = mkdtempSync(join(tmpdir(), 'thaw-slim-run-'));
   cpSync(deployDir, dir, { recursive: true });
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['index.js'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, 'index.js'], {
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
