@@ -29,6 +29,8 @@ export interface SizeReport {
   readonly unbundled: readonly Unbundled[];
   /** Optional modules asked for but not installed (they fail softly at run time, as before). */
   readonly optionalMissing: readonly string[];
+  /** Instrumented packages bundled behind a `require` stub in `node_modules`. */
+  readonly stubbed: readonly string[];
   readonly budgetBytes: number | null;
 }
 
@@ -76,6 +78,7 @@ export function sizeReport(input: SizeReportInput): SizeReport {
     heaviest,
     unbundled: input.unbundled,
     optionalMissing: input.optionalMissing,
+    stubbed: input.stubbed ?? [],
     budgetBytes: input.budgetBytes,
   };
 }
@@ -125,6 +128,12 @@ export function formatSizeReport(report: SizeReport): string {
   if (report.unbundled.length > 0) {
     lines.push('', 'kept out of the bundle:');
     for (const u of report.unbundled) lines.push(`  ${u.name}: ${u.reason}`);
+  }
+  if (report.stubbed.length > 0) {
+    lines.push(
+      '',
+      `bundled behind require stubs, so OpenTelemetry's hooks patch them: ${report.stubbed.join(', ')}`,
+    );
   }
   if (report.optionalMissing.length > 0) {
     lines.push(

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { slim, type SlimReport } from '../src/slim.ts';
+import { formatSizeReport } from '../src/size-report.ts';
 import { services } from '../../../test/support/services.ts';
 import { fixtureProject } from './support/fixture-project.ts';
 import { recordingLogger } from './support/quiet-logger.ts';
@@ -64,6 +65,10 @@ describe('a slimmed pg + ioredis + OpenTelemetry function with a native addon', 
 
   test('bundles the instrumented packages behind require stubs that carry their name and version', () => {
     expect(report.stubbed).toEqual(['ioredis', 'pg', 'pg-pool']);
+    expect(report.size.stubbed).toEqual(['ioredis', 'pg', 'pg-pool']);
+    expect(formatSizeReport(report.size)).toContain(
+      "bundled behind require stubs, so OpenTelemetry's hooks patch them: ioredis, pg, pg-pool",
+    );
     const stub = JSON.parse(
       readFileSync(join(report.outDir, 'node_modules/pg/package.json'), 'utf8'),
     ) as unknown;
