@@ -1,6 +1,31 @@
 // The public surface of @thaw/slim. Named re-exports only.
 export { runSlimCommand } from './cli/slim-command.ts';
 export { runImageCommand } from './cli/image-command.ts';
+export { slim, type SlimReport } from './slim.ts';
+export { defaultSlimOptions, type SlimOptions, type SlimLogger, type SlimConfig } from './options.ts';
+export { loadConfig, validateConfig, configFileNames } from './config.ts';
+export {
+  SlimError,
+  SlimConfigError,
+  BudgetExceededError,
+  formatBytes,
+  type SlimErrorCode,
+} from './errors.ts';
+export { formatSizeReport, type SizeReport, type HeavyModule, type Unbundled } from './size-report.ts';
+export type { SlimManifest, ManifestFile } from './deploy-folder.ts';
+export {
+  defaultKnativeOptions,
+  type KnativeOptions,
+  type TriggerOptions,
+  type SinkBindingOptions,
+  type AutoscalingClass,
+  type ImagePullPolicy,
+} from './knative/options.ts';
+export { resolveKnativeOptions } from './knative/resolve.ts';
+export { knativeService, type Manifest } from './knative/service.ts';
+export { knativeTrigger } from './knative/trigger.ts';
+export { knativeSinkBinding } from './knative/sinkbinding.ts';
+export { dockerfile, dockerignore, distrolessImage } from './dockerfile.ts';
 export { buildImage, type BuildImageResult } from './image/build-image.ts';
 export { type BuildImageOptions, type ImageOutputKind, defaultBuildImageOptions } from './image/options.ts';
 export { ImageError, type ImageErrorCode } from './image/errors.ts';

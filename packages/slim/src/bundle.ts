@@ -1,0 +1,285 @@
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { build, type Metafile, type Plugin, type PluginBuild } from 'esbuild';
+import { SlimError } from './errors.ts';
+import { nodeModulesPathOf, packageOfSpecifier } from './package-name.ts';
+import { banner, bundledPrefix, lazyWrapper, registrySource } from './virtual-modules.ts';
+
+/** What {@link bundle} needs. */
+export interface BundleInput {
+  readonly projectDir: string;
+  /** Absolute path of the entry module. */
+  readonly entryFile: string;
+  /** Absolute path of the deploy folder (paths in source maps are relative to it). */
+  readonly outDir: string;
+  readonly target: string;
+  readonly minify: boolean;
+  readonly sourceMap: boolean;
+  /** Packages left out of the bundle (they are traced into node_modules). */
+  readonly external: ReadonlySet<string>;
+  /** Packages left out and always loaded with `require`, so OpenTelemetry's hooks see them. */
+  readonly requireExternal: ReadonlySet<string>;
+  /**
+   * Packages bundled but still loaded with `require`: the bundle registers each under
+   * `Symbol.for('thaw.slim.bundled')` and a stub in `node_modules/<name>` hands it to `require`, so
+   * OpenTelemetry's hooks patch it without its files on disk. Maps each name to the folder it
+   * resolves from.
+   */
+  readonly requireBundled: ReadonlyMap<string, string>;
+}
+
+/** A package the bundle loads from `node_modules` at run time. */
+export interface ExternalUse {
+  readonly packageName: string;
+  /** The file the import resolved to at build time (the trace starts there). */
+  readonly resolvedFile: string;
+  readonly importer: string;
+}
+
+/** An optional `require`/`import()` of a package that is not installed (like `pg-native`). */
+export interface OptionalMissing {
+  readonly specifier: string;
+  /** Importing file, relative to the project. */
+  readonly importer: string;
+}
+
+/** The bundle as files in memory plus what esbuild learned about the inputs. */
+export interface BundleResult {
+  /** Output files by path relative to the deploy folder (`index.js`, `chunks/…`, maps). */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly metafile: Metafile;
+  /** Packages loaded at run time from `node_modules`, by name. */
+  readonly externals: ReadonlyMap<string, ExternalUse>;
+  /** Packages bundled behind a `node_modules` stub (see `requireBundled`), by name. */
+  readonly stubbed: ReadonlyMap<string, ExternalUse>;
+  /** Packages `require.resolve`d by bundled code: they must exist on disk. */
+  readonly resolvedAtRunTime: ReadonlySet<string>;
+  /** Packages that load a native `.node` addon, with the addon's path. */
+  readonly nativeAddons: ReadonlyMap<string, string>;
+  readonly optionalMissing: readonly OptionalMissing[];
+  readonly warnings: readonly string[];
+}
+
+const requireNamespace = 'thaw-require';
+const entryNamespace = 'thaw-entry';
+const registryNamespace = 'thaw-registry';
+const lazyNamespace = 'thaw-lazy';
+
+function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
+  return {
+    name: 'thaw-externals',
+    setup(b: PluginBuild) {
+      // With stubbed packages the entry is wrapped: the registry fills before any user code runs.
+      b.onResolve({ filter: /^thaw-(entry|registry)$/ }, (args) => ({
+        path: args.path,
+        namespace: args.path === 'thaw-entry' ? entryNamespace : registryNamespace,
+      }));
+      b.onLoad({ filter: /.*/, namespace: entryNamespace }, () => ({
+        contents: `import 'thaw-registry';\nimport ${JSON.stringify(input.entryFile)};\n`,
+        loader: 'js',
+        resolveDir: input.projectDir,
+      }));
+      b.onLoad({ filter: /.*/, namespace: registryNamespace }, () => ({
+        contents: registrySource(input.requireBundled.keys()),
+        loader: 'js',
+        resolveDir: input.projectDir,
+      }));
+      b.onResolve({ filter: /^thaw-bundled:/ }, async (args) => {
+        const name = args.path.slice(bundledPrefix.length);
+        const resolved = await b.resolve(name, {
+          kind: 'require-call',
+          resolveDir: input.requireBundled.get(name) ?? input.projectDir,
+          pluginData: { thawSkip: true },
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        state.stubbed.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
+        return { path: resolved.path, namespace: resolved.namespace };
+      });
+      // A compiled addon cannot be inlined: its package has to stay on disk, whole.
+      b.onResolve({ filter: /\.node$/ }, (args) => {
+        const location = nodeModulesPathOf(resolvePath(args.resolveDir, args.path));
+        if (location !== null && !state.nativeAddons.has(location.packageName)) {
+          state.nativeAddons.set(location.packageName, location.path);
+        }
+        return { path: args.path, external: true };
+      });
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if ((args.pluginData as { thawSkip?: boolean } | undefined)?.thawSkip === true) return undefined;
+        const name = packageOfSpecifier(args.path);
+        if (name === null) return undefined;
+        const resolveAsUsual = () =>
+          b.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            importer: args.importer,
+            pluginData: { thawSkip: true },
+          });
+        // A lazily imported package keeps Node's named exports through a small ESM wrapper.
+        if (args.kind === 'dynamic-import' && !input.external.has(name)) {
+          const resolved = await resolveAsUsual();
+          if (resolved.errors.length === 0 && !resolved.external) {
+            return {
+              path: `thaw-lazy/${args.path}.mjs`,
+              namespace: lazyNamespace,
+              pluginData: { resolveDir: args.resolveDir, specifier: args.path, resolvedFile: resolved.path },
+            };
+          }
+        }
+        const viaRequire = input.requireExternal.has(name) || input.requireBundled.has(name);
+        const keep = viaRequire || input.external.has(name);
+        if (keep) {
+          // import statements of require-loaded packages go through a one-line CommonJS module,
+          // so Node loads them with require() and the instrumentation's hook patches them.
+          if (viaRequire && args.kind !== 'require-call' && args.kind !== 'require-resolve') {
+            return {
+              path: args.path,
+              namespace: requireNamespace,
+              pluginData: { resolveDir: args.resolveDir },
+            };
+          }
+          if (input.requireBundled.has(name)) return { path: args.path, external: true };
+          const resolved = await resolveAsUsual();
+          if (resolved.errors.length === 0 && !state.externals.has(name)) {
+            state.externals.set(name, {
+              packageName: name,
+              resolvedFile: resolved.path,
+              importer: args.importer,
+            });
+          }
+          return { path: args.path, external: true };
+        }
+        const resolved = await resolveAsUsual();
+        if (resolved.errors.length > 0) {
+          if (
+            args.kind === 'require-call' ||
+            args.kind === 'dynamic-import' ||
+            args.kind === 'require-resolve'
+          ) {
+            state.optionalMissing.push({
+              specifier: args.path,
+              importer: displayPath(input.projectDir, args.importer),
+            });
+            return { path: args.path, external: true };
+          }
+          return undefined;
+        }
+        if (args.kind === 'require-resolve') state.resolvedAtRunTime.add(name);
+        return {
+          path: resolved.path,
+          external: resolved.external,
+          namespace: resolved.namespace,
+          sideEffects: resolved.sideEffects,
+          suffix: resolved.suffix,
+          pluginData: resolved.pluginData as unknown,
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace: lazyNamespace }, (args) => {
+        const data = args.pluginData as { resolveDir: string; specifier: string; resolvedFile: string };
+        return {
+          contents: lazyWrapper(data.specifier, data.resolvedFile),
+          loader: 'js',
+          resolveDir: data.resolveDir,
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace: requireNamespace }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+        resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      }));
+    },
+  };
+}
+
+interface PluginState {
+  externals: Map<string, ExternalUse>;
+  stubbed: Map<string, ExternalUse>;
+  nativeAddons: Map<string, string>;
+  resolvedAtRunTime: Set<string>;
+  optionalMissing: OptionalMissing[];
+}
+
+function displayPath(projectDir: string, file: string): string {
+  if (!isAbsolute(file)) return file;
+  return relative(projectDir, file).split('\\').join('/');
+}
+
+/**
+ * Bundles the function with esbuild into memory: ESM for Node, tree-shaken, minified, dynamic
+ * `import()`s split into lazily loaded chunks, source maps beside each file.
+ *
+ * @example
+ * ```ts
+ * const result = await bundle({ projectDir, entryFile, outDir, target: 'node22', minify: true,
+ *   sourceMap: true, external: new Set(), requireExternal: new Set(['pg']) });
+ * ```
+ */
+export async function bundle(input: BundleInput): Promise<BundleResult> {
+  const state: PluginState = {
+    externals: new Map(),
+    stubbed: new Map(),
+    nativeAddons: new Map(),
+    resolvedAtRunTime: new Set(),
+    optionalMissing: [],
+  };
+  try {
+    const result = await build({
+      absWorkingDir: input.projectDir,
+      entryPoints: [{ in: input.requireBundled.size > 0 ? 'thaw-entry' : input.entryFile, out: 'index' }],
+      outdir: input.outDir,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      target: input.target,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      minify: input.minify,
+      treeShaking: true,
+      sourcemap: input.sourceMap ? 'linked' : false,
+      sourcesContent: false,
+      legalComments: 'none',
+      conditions: ['node'],
+      define: {
+        'process.env.NODE_ENV': '"production"',
+        __filename: '__thaw_filename',
+        __dirname: '__thaw_dirname',
+      },
+      banner: { js: banner },
+      logLevel: 'silent',
+      plugins: [externalsPlugin(input, state)],
+    });
+    const files = new Map<string, Uint8Array>();
+    for (const file of result.outputFiles) {
+      files.set(relative(input.outDir, file.path).split('\\').join('/'), file.contents);
+    }
+    return {
+      files,
+      metafile: result.metafile,
+      externals: state.externals,
+      stubbed: state.stubbed,
+      nativeAddons: state.nativeAddons,
+      resolvedAtRunTime: state.resolvedAtRunTime,
+      optionalMissing: dedupe(state.optionalMissing),
+      warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
+    };
+  } catch (error) {
+    const detail = (
+      error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+    ).errors
+      ?.slice(0, 5)
+      .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+      .join('; ');
+    throw new SlimError(
+      'THAW_SLIM_BUNDLE_FAILED',
+      `esbuild could not bundle ${displayPath(input.projectDir, input.entryFile)}: ${detail ?? String(error)}. ` +
+        'Fix the import, or list the package in `external`.',
+      { cause: error },
+    );
+  }
+}
+
+function dedupe(items: readonly OptionalMissing[]): OptionalMissing[] {
+  const seen = new Map<string, OptionalMissing>();
+  for (const item of items) if (!seen.has(item.specifier)) seen.set(item.specifier, item);
+  return [...seen.values()].sort((a, b) => (a.specifier < b.specifier ? -1 : 1));
+}

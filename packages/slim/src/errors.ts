@@ -1,0 +1,111 @@
+/**
+ * Stable error codes of @thaw/slim. Callers and docs rely on these strings; never rename one,
+ * only add.
+ */
+export type SlimErrorCode =
+  | 'THAW_SLIM_CONFIG_INVALID'
+  | 'THAW_SLIM_ENTRY_NOT_FOUND'
+  | 'THAW_SLIM_BUNDLE_FAILED'
+  | 'THAW_SLIM_TRACE_FAILED'
+  | 'THAW_SLIM_FILE_CONFLICT'
+  | 'THAW_SLIM_SECRET_IN_BUNDLE'
+  | 'THAW_SLIM_BUDGET_EXCEEDED'
+  | 'THAW_SLIM_COMPILE_CACHE_FAILED';
+
+/**
+ * The base error of @thaw/slim: a stable `code`, a message that says what happened and what to
+ * do, and the wrapped `cause` when there is one.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await slim({ outDir: 'deploy' });
+ * } catch (error) {
+ *   if (error instanceof SlimError && error.code === 'THAW_SLIM_BUDGET_EXCEEDED') process.exitCode = 1;
+ * }
+ * ```
+ */
+export class SlimError extends Error {
+  readonly code: SlimErrorCode;
+
+  constructor(code: SlimErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SlimError';
+    this.code = code;
+  }
+}
+
+/**
+ * A configuration value that is not allowed: names the option, the value received and what is
+ * allowed.
+ *
+ * @example
+ * ```ts
+ * throw new SlimConfigError('knative.minScale', -1, 'an integer ≥ 0');
+ * ```
+ */
+export class SlimConfigError extends SlimError {
+  readonly option: string;
+
+  constructor(option: string, received: unknown, allowed: string, options?: { cause?: unknown }) {
+    super(
+      'THAW_SLIM_CONFIG_INVALID',
+      `Invalid ${option}: received ${describe(received)}; expected ${allowed}.`,
+      options,
+    );
+    this.name = 'SlimConfigError';
+    this.option = option;
+  }
+}
+
+/**
+ * The deploy folder is larger than the size budget the build was given.
+ *
+ * @example
+ * ```ts
+ * if (outputBytes > budgetBytes) throw new BudgetExceededError(outputBytes, budgetBytes);
+ * ```
+ */
+export class BudgetExceededError extends SlimError {
+  readonly outputBytes: number;
+  readonly budgetBytes: number;
+
+  constructor(outputBytes: number, budgetBytes: number) {
+    super(
+      'THAW_SLIM_BUDGET_EXCEEDED',
+      `The deploy folder is ${formatBytes(outputBytes)} (${outputBytes} bytes), over the budget of ${formatBytes(budgetBytes)} (${budgetBytes} bytes). ` +
+        'See the size report for the heaviest modules, mark fewer packages external, or raise the budget.',
+    );
+    this.name = 'BudgetExceededError';
+    this.outputBytes = outputBytes;
+    this.budgetBytes = budgetBytes;
+  }
+}
+
+/** A short, secret-free rendering of a received value for error messages. */
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * Bytes in the unit a person reads fastest (B, KB, MB; powers of 1000).
+ *
+ * @example
+ * ```ts
+ * formatBytes(1_234_567); // '1.23 MB'
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
+  return `${(bytes / 1_000_000).toFixed(2)} MB`;
+}

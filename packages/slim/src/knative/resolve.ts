@@ -1,0 +1,229 @@
+import { SlimConfigError } from '../errors.ts';
+import { parseQuantity } from './quantity.ts';
+import {
+  defaultKnativeOptions,
+  type KnativeOptions,
+  type ResolvedKnativeOptions,
+  type SinkBindingOptions,
+  type TriggerOptions,
+} from './options.ts';
+
+const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const autoscalingClasses = ['kpa.autoscaling.knative.dev', 'hpa.autoscaling.knative.dev'];
+const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
+
+/**
+ * The Knative service name a package name becomes: scope dropped, lower-cased, anything outside
+ * `[a-z0-9-]` turned into `-`.
+ *
+ * @example
+ * ```ts
+ * serviceNameFor('@acme/Order_Check'); // 'order-check'
+ * ```
+ */
+export function serviceNameFor(packageName: string): string {
+  const bare = packageName.replace(/^@[^/]+\//, '').toLowerCase();
+  const cleaned = bare
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 63);
+  return cleaned === '' ? 'function' : cleaned;
+}
+
+/**
+ * Every Knative setting resolved with its default and checked, so a cluster never sees a
+ * manifest it would reject: the error names the setting, the value and what is allowed.
+ *
+ * @example
+ * ```ts
+ * const settings = resolveKnativeOptions({ minScale: 1 }, '@acme/checkout');
+ * settings.name; // 'checkout'
+ * ```
+ */
+export function resolveKnativeOptions(options: KnativeOptions, packageName: string): ResolvedKnativeOptions {
+  const d = defaultKnativeOptions;
+  const name = options.name ?? serviceNameFor(packageName);
+  const resolved: ResolvedKnativeOptions = {
+    name,
+    namespace: options.namespace ?? d.namespace,
+    image: options.image ?? `${name}:latest`,
+    autoscalingClass: options.autoscalingClass ?? d.autoscalingClass,
+    minScale: options.minScale ?? d.minScale,
+    maxScale: options.maxScale ?? d.maxScale,
+    initialScale: options.initialScale ?? d.initialScale,
+    scaleDownDelaySeconds: options.scaleDownDelaySeconds ?? d.scaleDownDelaySeconds,
+    target: options.target ?? d.target,
+    containerConcurrency: options.containerConcurrency ?? d.containerConcurrency,
+    cpuRequest: options.cpuRequest ?? d.cpuRequest,
+    cpuLimit: options.cpuLimit ?? d.cpuLimit,
+    memoryRequest: options.memoryRequest ?? d.memoryRequest,
+    memoryLimit: options.memoryLimit ?? d.memoryLimit,
+    timeoutSeconds: options.timeoutSeconds ?? d.timeoutSeconds,
+    port: options.port ?? d.port,
+    readinessPath: options.readinessPath ?? d.readinessPath,
+    livenessPath: options.livenessPath ?? d.livenessPath,
+    env: options.env ?? d.env,
+    imagePullPolicy: options.imagePullPolicy ?? d.imagePullPolicy,
+    trigger: resolveTrigger(options.trigger ?? d.trigger, name),
+    sinkBinding: resolveSinkBinding(options.sinkBinding ?? d.sinkBinding, name),
+  };
+  check(resolved);
+  return resolved;
+}
+
+function resolveTrigger(trigger: TriggerOptions | null, service: string): Required<TriggerOptions> | null {
+  if (trigger === null) return null;
+  return {
+    name: trigger.name ?? `${service}-trigger`,
+    broker: trigger.broker ?? 'default',
+    filter: trigger.filter ?? {},
+  };
+}
+
+function resolveSinkBinding(
+  binding: SinkBindingOptions | null,
+  service: string,
+): Required<SinkBindingOptions> | null {
+  if (binding === null) return null;
+  return {
+    name: binding.name ?? `${service}-sinkbinding`,
+    sinkUri: binding.sinkUri ?? null,
+    sinkRef: binding.sinkRef ?? null,
+  };
+}
+
+function check(s: ResolvedKnativeOptions): void {
+  const field = (key: string): string => `knative.${key}`;
+  if (!dnsLabel.test(s.name)) {
+    throw new SlimConfigError(
+      field('name'),
+      s.name,
+      'a DNS-1035 label: lower-case letters, digits and "-", at most 63',
+    );
+  }
+  if (s.namespace !== null && !dnsLabel.test(s.namespace)) {
+    throw new SlimConfigError(field('namespace'), s.namespace, 'a DNS label or null');
+  }
+  if (s.image.trim() === '' || /\s/.test(s.image)) {
+    throw new SlimConfigError(field('image'), s.image, 'an image reference without spaces');
+  }
+  if (!autoscalingClasses.includes(s.autoscalingClass)) {
+    throw new SlimConfigError(
+      field('autoscalingClass'),
+      s.autoscalingClass,
+      `one of ${autoscalingClasses.join(', ')}`,
+    );
+  }
+  for (const key of [
+    'minScale',
+    'maxScale',
+    'initialScale',
+    'scaleDownDelaySeconds',
+    'containerConcurrency',
+  ] as const) {
+    integerAtLeast(field(key), s[key], 0);
+  }
+  integerAtLeast(field('timeoutSeconds'), s.timeoutSeconds, 1);
+  if (typeof s.target !== 'number' || !Number.isFinite(s.target) || s.target <= 0) {
+    throw new SlimConfigError(field('target'), s.target, 'a number > 0');
+  }
+  if (s.maxScale > 0 && s.minScale > s.maxScale) {
+    throw new SlimConfigError(field('minScale'), s.minScale, `at most knative.maxScale (${s.maxScale})`);
+  }
+  if (s.maxScale > 0 && s.initialScale > s.maxScale) {
+    throw new SlimConfigError(
+      field('initialScale'),
+      s.initialScale,
+      `at most knative.maxScale (${s.maxScale})`,
+    );
+  }
+  if (s.containerConcurrency > 0 && s.target > s.containerConcurrency) {
+    throw new SlimConfigError(
+      field('target'),
+      s.target,
+      `at most knative.containerConcurrency (${s.containerConcurrency})`,
+    );
+  }
+  integerAtLeast(field('port'), s.port, 1);
+  if (s.port > 65535) throw new SlimConfigError(field('port'), s.port, 'an integer from 1 to 65535');
+  for (const [request, limit] of [
+    ['cpuRequest', 'cpuLimit'],
+    ['memoryRequest', 'memoryLimit'],
+  ] as const) {
+    const r = quantity(field(request), s[request]);
+    const l = quantity(field(limit), s[limit]);
+    if (l < r)
+      throw new SlimConfigError(
+        field(limit),
+        s[limit],
+        `a quantity at least knative.${request} (${s[request]})`,
+      );
+  }
+  for (const key of ['readinessPath', 'livenessPath'] as const) {
+    if (typeof s[key] !== 'string' || !s[key].startsWith('/')) {
+      throw new SlimConfigError(field(key), s[key], 'a path starting with "/"');
+    }
+  }
+  for (const [key, value] of Object.entries(s.env)) {
+    if (!envName.test(key))
+      throw new SlimConfigError(field(`env.${key}`), key, 'a name matching [A-Za-z_][A-Za-z0-9_]*');
+    if (typeof value !== 'string') throw new SlimConfigError(field(`env.${key}`), value, 'a string');
+  }
+  if (!pullPolicies.includes(s.imagePullPolicy)) {
+    throw new SlimConfigError(
+      field('imagePullPolicy'),
+      s.imagePullPolicy,
+      `one of ${pullPolicies.join(', ')}`,
+    );
+  }
+  if (s.trigger !== null) checkTrigger(s.trigger);
+  if (s.sinkBinding !== null) checkSinkBinding(s.sinkBinding);
+}
+
+function checkTrigger(t: Required<TriggerOptions>): void {
+  if (!dnsLabel.test(t.name)) throw new SlimConfigError('knative.trigger.name', t.name, 'a DNS-1035 label');
+  if (typeof t.broker !== 'string' || t.broker === '') {
+    throw new SlimConfigError('knative.trigger.broker', t.broker, 'a broker name');
+  }
+  for (const [key, value] of Object.entries(t.filter)) {
+    if (typeof value !== 'string')
+      throw new SlimConfigError(`knative.trigger.filter.${key}`, value, 'a string');
+  }
+}
+
+function checkSinkBinding(b: Required<SinkBindingOptions>): void {
+  if (!dnsLabel.test(b.name))
+    throw new SlimConfigError('knative.sinkBinding.name', b.name, 'a DNS-1035 label');
+  if ((b.sinkUri === null) === (b.sinkRef === null)) {
+    throw new SlimConfigError(
+      'knative.sinkBinding',
+      { sinkUri: b.sinkUri, sinkRef: b.sinkRef },
+      'exactly one of sinkUri or sinkRef',
+    );
+  }
+  if (b.sinkUri !== null && !URL.canParse(b.sinkUri)) {
+    throw new SlimConfigError('knative.sinkBinding.sinkUri', b.sinkUri, 'an absolute URI');
+  }
+  if (b.sinkRef !== null) {
+    for (const key of ['apiVersion', 'kind', 'name'] as const) {
+      if (typeof b.sinkRef[key] !== 'string' || b.sinkRef[key] === '') {
+        throw new SlimConfigError(`knative.sinkBinding.sinkRef.${key}`, b.sinkRef[key], 'a non-empty string');
+      }
+    }
+  }
+}
+
+function integerAtLeast(option: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new SlimConfigError(option, value, `an integer ≥ ${min}`);
+  }
+}
+
+function quantity(option: string, value: unknown): number {
+  const parsed = typeof value === 'string' ? parseQuantity(value) : undefined;
+  if (parsed === undefined)
+    throw new SlimConfigError(option, value, 'a Kubernetes quantity such as "250m", "1", "128Mi"');
+  return parsed;
+}
