@@ -16,7 +16,9 @@ export type ThawErrorCode =
   | 'THAW_POOL_EXISTS'
   | 'THAW_POOL_EXHAUSTED'
   | 'THAW_POOL_CLOSED'
-  | 'THAW_TELEMETRY_FAILED';
+  | 'THAW_TELEMETRY_FAILED'
+  | 'THAW_BODY_TOO_LARGE'
+  | 'THAW_DRAIN_TIMEOUT';
 
 /**
  * The one public error class of thaw. `code` is stable; `message` is a full sentence that says

@@ -5,3 +5,48 @@ export type { ThawErrorCode } from './errors.ts';
 export { startupReportVersion } from './startup/report-types.ts';
 export type { StartupReport, ReadyMessage, StartupReportMessage } from './startup/report-types.ts';
 export type { StartupMark } from './startup/marks.ts';
+export { serve } from './serve.ts';
+export type { ServerHandle, ServerAddress } from './serve.ts';
+export { defaultServeOptions } from './options.ts';
+export type { ServeOptions, StartupReportMode } from './options.ts';
+export { fromNodeListener, cloudEvent } from './handlers/kinds.ts';
+export type {
+  Handler,
+  WebHandler,
+  NodeListener,
+  NodeListenerHandler,
+  CloudEventFunction,
+  CloudEventHandler,
+} from './handlers/kinds.ts';
+export type {
+  ReceivedCloudEvent,
+  CloudEventInit,
+  CloudEventAttributeValue,
+} from './handlers/cloud-event-types.ts';
+export { EventInvalidError } from './handlers/cloud-event-parse.ts';
+export { BodyTooLargeError } from './handlers/read-body.ts';
+export { contextOf } from './context.ts';
+export type { InvocationContext } from './context.ts';
+export { init, defaultInitOptions } from './init.ts';
+export type { Initializer, InitOptions, InitContext } from './init.ts';
+export { defaultRetryOptions } from './init-backoff.ts';
+export type { RetryOptions } from './init-backoff.ts';
+export type { InitWhen, InitState, InitializerStatus } from './init-registry.ts';
+export type { ReadinessReport, ServerPhase } from './health.ts';
+export { readKnativeEnv } from './knative.ts';
+export type { KnativeEnv } from './knative.ts';
+export { publish, defaultPublishOptions } from './publish.ts';
+export type { PublishOptions } from './publish.ts';
+export { startup } from './startup/measure.ts';
+export { lifecycle } from './lifecycle.ts';
+export type {
+  LifecycleHooks,
+  Disposer,
+  InvocationInfo,
+  InvocationOutcome,
+  InvocationWrapper,
+  ExtraRoute,
+  StatsProvider,
+} from './lifecycle.ts';
+export { jsonLogger } from './logger.ts';
+export type { Logger, LogFields } from './logger.ts';

@@ -1,0 +1,15 @@
+// The ready file for exec probes (`test -f $THAW_READY_FILE`). Written atomically — a temporary
+// file renamed into place — so a probe never reads half a file; removed when draining starts.
+import { rm, rename, writeFile } from 'node:fs/promises';
+
+/** Writes `content` to `path` atomically. */
+export async function writeReadyFile(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content);
+  await rename(temporary, path);
+}
+
+/** Removes the ready file; a missing file is fine. */
+export async function removeReadyFile(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
