@@ -1,6 +1,7 @@
 // The ready file for exec probes (`test -f $THAW_READY_FILE`). Written atomically — a temporary
 // file renamed into place — so a probe never reads half a file; removed when draining starts.
-import { rm, rename, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 
 /** Writes `content` to `path` atomically. */
 export async function writeReadyFile(path: string, content: string): Promise<void> {
@@ -9,7 +10,10 @@ export async function writeReadyFile(path: string, content: string): Promise<voi
   await rename(temporary, path);
 }
 
-/** Removes the ready file; a missing file is fine. */
-export async function removeReadyFile(path: string): Promise<void> {
-  await rm(path, { force: true });
+/**
+ * Removes the ready file; a missing file is fine. Synchronous on purpose: the file must be gone
+ * the moment draining starts, before anything else can run (or the process exits).
+ */
+export function removeReadyFile(path: string): void {
+  rmSync(path, { force: true });
 }

@@ -119,11 +119,17 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     sendToParent({ type: 'thaw:ready', report });
     if (opts.startupReport === 'ready') printStartupReport(report);
     if (opts.readyFile !== undefined) {
-      writeReadyFile(opts.readyFile, `${JSON.stringify(report)}\n`).catch((error: unknown) => {
-        logger.error(`Could not write the ready file: ${describeError(error)}`, {
-          readyFile: opts.readyFile,
+      const readyFile = opts.readyFile;
+      writeReadyFile(readyFile, `${JSON.stringify(report)}\n`)
+        .then(() => {
+          // A SIGTERM during the write must not leave a ready file behind.
+          if (phase === 'draining') removeReadyFile(readyFile);
+        })
+        .catch((error: unknown) => {
+          logger.error(`Could not write the ready file: ${describeError(error)}`, {
+            readyFile: opts.readyFile,
+          });
         });
-      });
     }
     markReady();
   };
@@ -143,9 +149,11 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       drain.abort(new ThawError('THAW_SHUTTING_DOWN', 'The process is shutting down.'));
       registry.abort.abort();
       if (opts.readyFile !== undefined) {
-        removeReadyFile(opts.readyFile).catch((error: unknown) => {
+        try {
+          removeReadyFile(opts.readyFile);
+        } catch (error) {
           logger.warn(`Could not remove the ready file: ${describeError(error)}`);
-        });
+        }
       }
     },
   });
@@ -193,6 +201,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     address = { host: bound.address, port: bound.port };
     listening = true;
     recordMark('listening', sinceStart(), sinceStart(), { port: bound.port });
+    logger.info(`Listening on ${bound.address}:${bound.port}.`, { host: bound.address, port: bound.port });
     startInitializers('critical');
     becomeReady();
     return address;

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { get, startFixture, type FixtureProcess } from './support/fixture-process.ts';
+
+describe('readiness ordering', () => {
+  let fixture: FixtureProcess | undefined;
+  afterEach(async () => {
+    await fixture?.stop();
+  });
+
+  it('answers /healthz 200 at once and /readyz 503 until a 300 ms critical init is done, then 200', async () => {
+    fixture = startFixture('critical-init', { env: { CRITICAL_DELAY_MS: '300' } });
+    const port = await fixture.port;
+    expect((await get(port, '/healthz')).status).toBe(200);
+    const first = await get(port, '/readyz');
+    expect(first.status).toBe(503);
+    expect(JSON.parse(first.body)).toMatchObject({
+      status: 'starting',
+      initializers: [{ name: 'config', when: 'critical', state: 'pending' }],
+    });
+    const statuses: number[] = [first.status];
+    while (statuses.at(-1) !== 200 && statuses.length < 500) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      statuses.push((await get(port, '/readyz')).status);
+    }
+    expect(statuses.at(-1)).toBe(200);
+    // Once ready it stays ready: no 503 after the first 200.
+    expect(statuses.indexOf(200)).toBe(statuses.length - 1);
+    expect((await get(port, '/healthz')).status).toBe(200);
+    expect((await get(port, '/')).body).toBe('hello');
+  });
+});
