@@ -106,8 +106,10 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     const at = sinceStart();
     recordMark('ready', at);
     const hooks = lifecycle();
-    hooks.readyAt = at;
-    for (const hook of [...hooks.afterReady]) {
+    // Process-wide and once: a second server in the same process does not rerun them.
+    const firstReady = hooks.readyAt === undefined;
+    hooks.readyAt ??= at;
+    for (const hook of firstReady ? [...hooks.afterReady] : []) {
       Promise.resolve()
         .then(() => hook.run())
         .catch((error: unknown) => {

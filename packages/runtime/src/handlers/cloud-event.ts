@@ -39,7 +39,13 @@ export async function runCloudEventHandler(
   }
   const { CloudEvent, HTTP } = await sdk;
   // Typed as unknown: a JavaScript handler may return null for "no reply".
-  const reply: unknown = await fn(event as never, ctx);
+  // In structured mode the event id is only known now; it names the invocation unless the
+  // caller sent its own x-request-id.
+  const eventCtx: InvocationContext =
+    request.headers['x-request-id'] === undefined && ctx.invocationId !== event.id
+      ? (Object.create(ctx, { invocationId: { value: event.id, enumerable: true } }) as InvocationContext)
+      : ctx;
+  const reply: unknown = await fn(event as never, eventCtx);
   if (reply === undefined || reply === null) {
     response.writeHead(204);
     response.end();
