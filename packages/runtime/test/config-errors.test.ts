@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, init, serve, ThawError, type Handler } from '../src/index.ts';
+import { closeServer } from './support/fixture-process.ts';
 import { resetRuntimeState } from './support/in-process.ts';
 
 describe('configuration errors', () => {
   let occupier: Server | undefined;
   afterEach(async () => {
-    await new Promise((resolve) => (occupier ? occupier.close(resolve) : resolve(undefined)));
+    await closeServer(occupier);
     occupier = undefined;
     resetRuntimeState();
   });

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, get, startFixture, type FixtureProcess } from './support/fixture-process.ts';
+import {
+  closeServer,
+  eventually,
+  get,
+  startFixture,
+  type FixtureProcess,
+} from './support/fixture-process.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -8,7 +14,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      probe.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -18,7 +26,7 @@ describe('a failing critical initializer', () => {
   let dependency: Server | undefined;
   afterEach(async () => {
     await fixture?.stop();
-    await new Promise((resolve) => (dependency ? dependency.close(resolve) : resolve(undefined)));
+    await closeServer(dependency);
   });
 
   it('retries with backoff, keeps /readyz 503 naming it with its redacted error, and turns ready when the dependency comes back', async () => {

@@ -1,11 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { publish, ThawError } from '../src/index.ts';
+import { closeServer } from './support/fixture-process.ts';
 
 describe('publish()', () => {
   let sink: Server | undefined;
   afterEach(async () => {
-    await new Promise((resolve) => (sink ? sink.close(resolve) : resolve(undefined)));
+    await closeServer(sink);
     sink = undefined;
   });
 

@@ -11,7 +11,11 @@ function reader(socket: Socket): { next(): Promise<{ head: string; body: string 
     buffer += chunk;
     wake?.();
   });
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const closed = new Promise<void>((resolve) => {
+    socket.once('close', () => {
+      resolve();
+    });
+  });
   return {
     closed,
     async next() {

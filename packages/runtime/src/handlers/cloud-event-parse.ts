@@ -132,6 +132,8 @@ function parseStructured(body: Buffer): ReceivedCloudEvent {
       problems.push(`member "${name}" is not a valid attribute name (lower-case letters and digits only)`);
     } else if (stringAttributes.has(name) && typeof value !== 'string') {
       problems.push(`attribute "${name}" must be a string`);
+      // Kept so the attribute is not also reported as missing; the event is rejected anyway.
+      event[name] = value;
     } else if (typeof value === 'object') {
       problems.push(
         `extension "${name}" must be a string, a boolean or an integer, not ${Array.isArray(value) ? 'an array' : 'an object'}`,

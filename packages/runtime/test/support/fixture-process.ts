@@ -160,3 +160,14 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Closes a server (node:http or node:net) if there is one. */
+export function closeServer(server: { close(callback: () => void): unknown } | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (server === undefined) resolve();
+    else
+      server.close(() => {
+        resolve();
+      });
+  });
+}
