@@ -88,6 +88,38 @@ export class PeerMissingError extends ThawError {
   }
 }
 
+/**
+ * A request that is not a valid CloudEvent. `problems` lists every violation found.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof EventInvalidError) console.log(error.problems);
+ * ```
+ */
+export class EventInvalidError extends ThawError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super('THAW_EVENT_INVALID', `The request is not a valid CloudEvents 1.0 event: ${problems.join('; ')}.`);
+    this.name = 'EventInvalidError';
+    this.problems = problems;
+  }
+}
+
+/** A request body over `maxBodyBytes`; answered 413. */
+export class BodyTooLargeError extends ThawError {
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super(
+      'THAW_BODY_TOO_LARGE',
+      `The request body is larger than maxBodyBytes (${limitBytes} bytes). Send a smaller body or raise maxBodyBytes.`,
+    );
+    this.name = 'BodyTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {

@@ -1,6 +1,13 @@
 // The public surface of @thaw/runtime. Named re-exports only; nothing here may load a heavy
 // module at import time (pg, ioredis, cloudevents and OpenTelemetry load on first use).
-export { ThawError, ConfigError, PeerMissingError, redactSecrets } from './errors.ts';
+export {
+  ThawError,
+  ConfigError,
+  PeerMissingError,
+  EventInvalidError,
+  BodyTooLargeError,
+  redactSecrets,
+} from './errors.ts';
 export type { ThawErrorCode } from './errors.ts';
 export { startupReportVersion } from './startup/report-types.ts';
 export type { StartupReport, ReadyMessage, StartupReportMessage } from './startup/report-types.ts';
@@ -23,8 +30,6 @@ export type {
   CloudEventInit,
   CloudEventAttributeValue,
 } from './handlers/cloud-event-types.ts';
-export { EventInvalidError } from './handlers/cloud-event-parse.ts';
-export { BodyTooLargeError } from './handlers/read-body.ts';
 export { contextOf } from './context.ts';
 export type { InvocationContext } from './context.ts';
 export { init, defaultInitOptions } from './init.ts';

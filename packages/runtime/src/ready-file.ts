@@ -1,10 +1,11 @@
 // The ready file for exec probes (`test -f $THAW_READY_FILE`). Written atomically — a temporary
 // file renamed into place — so a probe never reads half a file; removed when draining starts.
 import { rmSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 
 /** Writes `content` to `path` atomically. */
 export async function writeReadyFile(path: string, content: string): Promise<void> {
+  // Loaded here: most functions have no ready file, and none needs fs/promises to start.
+  const { rename, writeFile } = await import('node:fs/promises');
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, content);
   await rename(temporary, path);

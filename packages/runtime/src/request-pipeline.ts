@@ -1,17 +1,17 @@
 // What happens to each request, in order: tracking for the drain, health and readiness,
 // warm-up, extra routes, then the invocation of the user's handler (inside the invocation
 // wrapper when tracing set one), with a 413 for oversized bodies and a logged 500 for failures.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { CloudEventsSdk } from './cloud-events-sdk.ts';
+import type { CloudEventRunner } from './cloud-event-runner.ts';
 import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
 import { createContext } from './context.ts';
-import { runCloudEventHandler } from './handlers/cloud-event.ts';
 import type { ClassifiedHandler } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
-import { BodyTooLargeError, declaresTooLarge } from './handlers/read-body.ts';
+import { BodyTooLargeError } from './errors.ts';
+import { declaresTooLarge } from './handlers/read-body.ts';
 import { runWebHandler } from './handlers/web.ts';
 import { isWarmup, readiness, writeJson, type ServerPhase } from './health.ts';
+import { newInvocationId } from './invocation-id.ts';
 import type { KnativeEnv } from './knative.ts';
 import { lifecycle, type ExtraRoute, type InvocationInfo, type InvocationOutcome } from './lifecycle.ts';
 import { describeError } from './logger.ts';
@@ -24,7 +24,8 @@ export interface PipelineDeps {
   readonly tracker: ConnectionTracker;
   readonly knative: KnativeEnv;
   readonly drainSignal: AbortSignal;
-  readonly sdk: Promise<CloudEventsSdk> | undefined;
+  /** Loaded only when the handler is a CloudEvents one. */
+  readonly cloudEvents: Promise<CloudEventRunner> | undefined;
   readonly phase: () => ServerPhase;
   readonly listening: () => boolean;
   readonly onWarmup: () => void;
@@ -92,17 +93,10 @@ async function invoke(
           return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
         case 'node-listener':
           return { status: await runNodeListener(handler.fn, request, response) };
-        case 'cloud-event':
-          return {
-            status: await runCloudEventHandler(
-              handler.fn,
-              deps.sdk as Promise<CloudEventsSdk>,
-              request,
-              response,
-              ctx,
-              options.maxBodyBytes,
-            ),
-          };
+        case 'cloud-event': {
+          const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);
+          return { status: await runner(handler.fn, request, response, ctx, options.maxBodyBytes) };
+        }
       }
     } catch (error) {
       return answerFailure(deps, response, invocationId, error);
@@ -172,5 +166,5 @@ async function answerRoute(route: ExtraRoute, response: ServerResponse, deps: Pi
 function pickInvocationId(request: IncomingMessage, cloudEvent: boolean): string {
   const fromHeader = request.headers['x-request-id'] ?? (cloudEvent ? request.headers['ce-id'] : undefined);
   if (typeof fromHeader === 'string' && fromHeader !== '' && fromHeader.length <= 200) return fromHeader;
-  return randomUUID();
+  return newInvocationId();
 }

@@ -2,7 +2,7 @@
 // critical initializers in parallel, flip to ready, then background work; drain on SIGTERM.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadCloudEventsSdk } from './cloud-events-sdk.ts';
+import { loadCloudEventRunner } from './cloud-event-runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
 import { classifyHandler, type Handler } from './handlers/kinds.ts';
@@ -55,8 +55,8 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   const knative = readKnativeEnv(opts.env);
   const registry = initRegistry();
   registry.logger = logger;
-  const sdk = classified.kind === 'cloud-event' ? loadCloudEventsSdk('cloudEvent()') : undefined;
-  sdk?.catch((error: unknown) => {
+  const cloudEvents = classified.kind === 'cloud-event' ? loadCloudEventRunner() : undefined;
+  cloudEvents?.catch((error: unknown) => {
     logger.error(describeError(error));
   });
 
@@ -85,7 +85,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       tracker,
       knative,
       drainSignal: drain.signal,
-      sdk,
+      cloudEvents,
       phase: () => phase,
       listening: () => listening,
       onWarmup: () => {

@@ -1,26 +1,8 @@
 // Turns an HTTP request into a CloudEvents 1.0 event, binary or structured mode, as strictly as
 // the specification reads. The SDK's own parser fills in a missing id, time and specversion and
 // accepts any specversion, so validation happens here, before the SDK sees anything.
-import { ThawError } from '../errors.ts';
+import { EventInvalidError } from '../errors.ts';
 import type { ReceivedCloudEvent } from './cloud-event-types.ts';
-
-/**
- * A request that is not a valid CloudEvent. `problems` lists every violation found.
- *
- * @example
- * ```ts
- * if (error instanceof EventInvalidError) console.log(error.problems);
- * ```
- */
-export class EventInvalidError extends ThawError {
-  readonly problems: readonly string[];
-
-  constructor(problems: readonly string[]) {
-    super('THAW_EVENT_INVALID', `The request is not a valid CloudEvents 1.0 event: ${problems.join('; ')}.`);
-    this.name = 'EventInvalidError';
-    this.problems = problems;
-  }
-}
 
 const required = ['id', 'source', 'specversion', 'type'] as const;
 const stringAttributes = new Set([

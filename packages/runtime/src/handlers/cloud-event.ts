@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudEventsSdk } from '../cloud-events-sdk.ts';
 import type { InvocationContext } from '../context.ts';
-import { EventInvalidError, parseCloudEvent } from './cloud-event-parse.ts';
+import { EventInvalidError } from '../errors.ts';
+import { parseCloudEvent } from './cloud-event-parse.ts';
 import type { CloudEventInit } from './cloud-event-types.ts';
 import type { CloudEventFunction } from './kinds.ts';
 import { readBody } from './read-body.ts';
@@ -12,7 +13,7 @@ import { readBody } from './read-body.ts';
 /** Runs a CloudEvents function for one request; resolves with the status written. */
 export async function runCloudEventHandler(
   fn: CloudEventFunction<never>,
-  sdk: Promise<CloudEventsSdk>,
+  sdk: CloudEventsSdk,
   request: IncomingMessage,
   response: ServerResponse,
   ctx: InvocationContext,
@@ -37,7 +38,7 @@ export async function runCloudEventHandler(
     if (!(error instanceof EventInvalidError)) throw error;
     return sendJson(response, 400, { error: error.code, message: error.message, problems: error.problems });
   }
-  const { CloudEvent, HTTP } = await sdk;
+  const { CloudEvent, HTTP } = sdk;
   // Typed as unknown: a JavaScript handler may return null for "no reply".
   // In structured mode the event id is only known now; it names the invocation unless the
   // caller sent its own x-request-id.

@@ -1,21 +1,7 @@
 // Reads a request body into memory with a hard size limit, so one oversized upload cannot take
 // the process's memory; a declared Content-Length over the limit is refused before reading.
 import type { IncomingMessage } from 'node:http';
-import { ThawError } from '../errors.ts';
-
-/** A request body over `maxBodyBytes`; answered 413. */
-export class BodyTooLargeError extends ThawError {
-  readonly limitBytes: number;
-
-  constructor(limitBytes: number) {
-    super(
-      'THAW_BODY_TOO_LARGE',
-      `The request body is larger than maxBodyBytes (${limitBytes} bytes). Send a smaller body or raise maxBodyBytes.`,
-    );
-    this.name = 'BodyTooLargeError';
-    this.limitBytes = limitBytes;
-  }
-}
+import { BodyTooLargeError } from '../errors.ts';
 
 /** True when the request declares a Content-Length above the limit. */
 export function declaresTooLarge(request: IncomingMessage, limitBytes: number): boolean {
