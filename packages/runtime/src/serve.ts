@@ -61,6 +61,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   });
 
   let phase: ServerPhase = 'starting';
+  const currentPhase = (): ServerPhase => phase;
   let listening = false;
   let address: ServerAddress | undefined;
   let markReady: () => void = () => undefined;
@@ -86,7 +87,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       knative,
       drainSignal: drain.signal,
       cloudEvents,
-      phase: () => phase,
+      phase: currentPhase,
       listening: () => listening,
       onWarmup: () => {
         startInitializers('background');
@@ -199,10 +200,13 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       }
     }
     await listen(server, opts.port, opts.host);
+    // close() may have run while tracing loaded or the port was being bound.
+    if (currentPhase() === 'draining') server.close();
     const bound = server.address() as AddressInfo;
     address = { host: bound.address, port: bound.port };
     listening = true;
-    recordMark('listening', sinceStart(), sinceStart(), { port: bound.port });
+    const listenedAt = sinceStart();
+    recordMark('listening', listenedAt, listenedAt, { port: bound.port });
     logger.info(`Listening on ${bound.address}:${bound.port}.`, { host: bound.address, port: bound.port });
     startInitializers('critical');
     becomeReady();

@@ -73,7 +73,13 @@ export async function runWebHandler(
         `The handler returned ${result === null ? 'null' : typeof result} instead of a Response. Return new Response(…) or Response.json(…).`,
       );
     }
-    await writeWebResponse(result, response, request.method);
+    try {
+      await writeWebResponse(result, response, request.method);
+    } catch (error) {
+      // A client that leaves mid-body is not a handler failure.
+      if (clientGone.signal.aborted) return result.status;
+      throw error;
+    }
     return result.status;
   } finally {
     response.off('close', onClose);

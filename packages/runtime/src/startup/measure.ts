@@ -14,7 +14,8 @@ import { recordMark, sinceStart } from './marks.ts';
 export const startup = {
   /** Records a point in time, in ms since process start. */
   mark(name: string, attributes?: Readonly<Record<string, string | number | boolean>>): void {
-    recordMark(name, sinceStart(), sinceStart(), attributes);
+    const at = sinceStart();
+    recordMark(name, at, at, attributes);
   },
   /** Runs `fn` and records it as a span, whether it resolves or throws. */
   async measure<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
