@@ -39,6 +39,8 @@ interface Registry {
   /** Aborted when the process starts shutting down; passed to every factory. */
   abort: AbortController;
   logger: Logger;
+  /** Kinds the server has started; an initializer declared later of such a kind starts at once. */
+  readonly started: Set<InitWhen>;
   /** Called when a critical initializer used up `maxAttempts`. */
   onExhausted: ((name: string, error: unknown) => void) | undefined;
 }
@@ -53,6 +55,7 @@ export function initRegistry(): Registry {
     registry = {
       initializers: new Map(),
       listeners: new Set(),
+      started: new Set(),
       abort: new AbortController(),
       logger: jsonLogger(),
       onExhausted: undefined,
@@ -74,7 +77,9 @@ export function criticalInitsReady(): boolean {
 
 /** Starts every initializer declared with the given `when` that is not running or done. */
 export function startInitializers(when: InitWhen): void {
-  for (const initializer of initRegistry().initializers.values()) {
+  const registry = initRegistry();
+  registry.started.add(when);
+  for (const initializer of registry.initializers.values()) {
     if (initializer.status().when === when) initializer.start();
   }
 }
@@ -96,6 +101,7 @@ export function resetInitializersForTesting(): void {
   const registry = initRegistry();
   registry.initializers.clear();
   registry.listeners.clear();
+  registry.started.clear();
   registry.abort = new AbortController();
   registry.onExhausted = undefined;
 }

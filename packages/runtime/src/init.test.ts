@@ -122,6 +122,13 @@ describe('init()', () => {
     expect(db.status().attempts).toBe(3);
   });
 
+  it('starts a critical initializer declared after the server started the critical ones', async () => {
+    startInitializers('critical');
+    const late = init('late', () => 'ok', { when: 'critical' });
+    expect(late.status().state).toBe('pending');
+    await expect.poll(() => criticalInitsReady()).toBe(true);
+  });
+
   it('registers dispose in lifecycle().disposers when the value is created', async () => {
     const disposed: string[] = [];
     const pool = init('pool', () => 'p', { dispose: (value) => void disposed.push(value) });

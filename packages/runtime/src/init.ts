@@ -222,14 +222,17 @@ export function init<T>(
     ...(retryAt === undefined ? {} : { nextAttemptInMs: Math.max(0, Math.round(retryAt - sinceStart())) }),
   });
 
-  registry.initializers.set(name, {
+  const registered = {
     status,
     start: () => {
       if (when === 'critical') autoRetry = true;
       if (state === 'ready' || flight !== undefined || retryTimer !== undefined) return;
       void run();
     },
-  });
+  };
+  registry.initializers.set(name, registered);
+  // Declared after the server started this kind (a late import): start it now like the others.
+  if (registry.started.has(when)) registered.start();
   return Object.assign(accessor, { initializerName: name, status });
 }
 
