@@ -106,7 +106,14 @@ export class EventInvalidError extends ThawError {
   }
 }
 
-/** A request body over `maxBodyBytes`; answered 413. */
+/**
+ * A request body over `maxBodyBytes`; answered 413.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BodyTooLargeError) console.log(error.limitBytes);
+ * ```
+ */
 export class BodyTooLargeError extends ThawError {
   readonly limitBytes: number;
 

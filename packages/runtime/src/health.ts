@@ -7,7 +7,14 @@ import { criticalInitsReady, initializerStatuses, type InitializerStatus } from 
 /** The server's phase; readiness is 200 only in `ready`. */
 export type ServerPhase = 'starting' | 'ready' | 'draining';
 
-/** Body of a readiness answer. */
+/**
+ * Body of a readiness answer.
+ *
+ * @example
+ * ```ts
+ * const report = (await (await fetch('http://127.0.0.1:8080/readyz')).json()) as ReadinessReport;
+ * ```
+ */
 export interface ReadinessReport {
   readonly status: 'ready' | 'starting' | 'failing' | 'draining';
   /** Critical initializers that are not ready yet, with their last error. */

@@ -29,7 +29,14 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
 }
 
-/** The defaults of {@link RetryOptions}. */
+/**
+ * The defaults of {@link RetryOptions}.
+ *
+ * @example
+ * ```ts
+ * init('db', connect, { when: 'critical', retry: { ...defaultRetryOptions, maxAttempts: 10 } });
+ * ```
+ */
 export const defaultRetryOptions = {
   maxAttempts: undefined,
   initialDelayMs: 100,

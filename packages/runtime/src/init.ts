@@ -14,7 +14,14 @@ import { lifecycle } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
 
-/** What a factory receives. */
+/**
+ * What a factory receives.
+ *
+ * @example
+ * ```ts
+ * init('config', async ({ attempt, signal }) => (await fetch(configUrl, { signal })).json());
+ * ```
+ */
 export interface InitContext {
   /** 1 for the first attempt. */
   readonly attempt: number;
@@ -44,14 +51,30 @@ export interface InitOptions<T> {
   readonly retry?: RetryOptions;
 }
 
-/** The defaults of {@link InitOptions}. */
+/**
+ * The defaults of {@link InitOptions}.
+ *
+ * @example
+ * ```ts
+ * init('cache', connect, { when: defaultInitOptions.when }); // on-demand
+ * ```
+ */
 export const defaultInitOptions = {
   when: 'on-demand',
   dispose: undefined,
   retry: defaultRetryOptions,
 } as const satisfies Required<InitOptions<unknown>>;
 
-/** The accessor returned by {@link init}: call it to get the value. */
+/**
+ * The accessor returned by {@link init}: call it to get the value.
+ *
+ * @example
+ * ```ts
+ * const db = init('db', connect, { when: 'critical' });
+ * if (db.status().state === 'ready') console.log('connected');
+ * const pool = await db();
+ * ```
+ */
 export interface Initializer<T> {
   (): Promise<T>;
   readonly initializerName: string;

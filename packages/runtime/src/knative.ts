@@ -2,7 +2,14 @@
 // SinkBinding targets the function, where its events go and which attributes to override.
 import { ConfigError } from './errors.ts';
 
-/** The Knative environment of this process; every field is absent outside Knative. */
+/**
+ * The Knative environment of this process; every field is absent outside Knative.
+ *
+ * @example
+ * ```ts
+ * serve((_request, ctx) => new Response(ctx.knative.revision ?? 'local'));
+ * ```
+ */
 export interface KnativeEnv {
   /** `K_SERVICE`: the Knative Service name. */
   readonly service?: string;

@@ -6,7 +6,14 @@ import { redactSecrets } from './errors.ts';
 /** Extra fields of a log line. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
-/** Where the runtime writes its log lines; inject one to route them elsewhere. */
+/**
+ * Where the runtime writes its log lines; inject one to route them elsewhere.
+ *
+ * @example
+ * ```ts
+ * serve(handler, { logger: { info: console.log, warn: console.warn, error: console.error } });
+ * ```
+ */
 export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;

@@ -95,7 +95,14 @@ export interface ServeOptions {
   readonly exit?: (code: number) => void;
 }
 
-/** The defaults of {@link ServeOptions}; the README documents the same values. */
+/**
+ * The defaults of {@link ServeOptions}; the README documents the same values (a test checks).
+ *
+ * @example
+ * ```ts
+ * serve(handler, { drainTimeoutMs: defaultServeOptions.drainTimeoutMs / 2 });
+ * ```
+ */
 export const defaultServeOptions = {
   port: 8080,
   host: '0.0.0.0',

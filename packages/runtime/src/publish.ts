@@ -22,7 +22,14 @@ export interface PublishOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The defaults of {@link PublishOptions}. */
+/**
+ * The defaults of {@link PublishOptions}.
+ *
+ * @example
+ * ```ts
+ * await publish(event, { timeoutMs: defaultPublishOptions.timeoutMs * 2 });
+ * ```
+ */
 export const defaultPublishOptions = { timeoutMs: 10_000 } as const;
 
 /**

@@ -19,13 +19,30 @@ import { recordMark, sinceStart } from './startup/marks.ts';
 import { buildStartupReport, printStartupReport, sendToParent } from './startup/report.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
 
-/** Where the server listens. */
+/**
+ * Where the server listens.
+ *
+ * @example
+ * ```ts
+ * const { port } = await serve(handler, { port: 0 }).listening;
+ * ```
+ */
 export interface ServerAddress {
   readonly host: string;
   readonly port: number;
 }
 
-/** What {@link serve} returns. */
+/**
+ * What {@link serve} returns.
+ *
+ * @example
+ * ```ts
+ * const handle = serve(handler, { port: 0 });
+ * await handle.ready;
+ * console.log(handle.address?.port);
+ * await handle.close();
+ * ```
+ */
 export interface ServerHandle {
   /** Resolves once listening and every critical initializer is done; rejects if listening fails. */
   readonly ready: Promise<void>;

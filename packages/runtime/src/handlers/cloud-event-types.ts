@@ -5,7 +5,14 @@
 /** A scalar extension attribute value as CloudEvents 1.0 allows it. */
 export type CloudEventAttributeValue = string | number | boolean;
 
-/** A received CloudEvents 1.0 event: its attributes, its extensions as top-level fields, and `data`. */
+/**
+ * A received CloudEvents 1.0 event: its attributes, its extensions as top-level fields, and `data`.
+ *
+ * @example
+ * ```ts
+ * serve(cloudEvent<{ orderId: string }>((event) => void console.log(event.id, event.data?.orderId)));
+ * ```
+ */
 export interface ReceivedCloudEvent<T = unknown> {
   readonly specversion: '1.0';
   readonly id: string;
@@ -20,7 +27,14 @@ export interface ReceivedCloudEvent<T = unknown> {
   readonly [extension: string]: unknown;
 }
 
-/** An event a handler returns as its reply, or passes to `publish()`; `id` and `time` are filled in when absent. */
+/**
+ * An event a handler returns as its reply, or passes to `publish()`; `id` and `time` are filled in when absent.
+ *
+ * @example
+ * ```ts
+ * const reply: CloudEventInit = { type: 'com.example.checked', source: '/risk', data: { ok: true } };
+ * ```
+ */
 export interface CloudEventInit {
   readonly type: string;
   readonly source: string;

@@ -5,7 +5,15 @@ import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
 import type { CloudEventInit, ReceivedCloudEvent } from './cloud-event-types.ts';
 
-/** A web-standard handler: a `Request` in, a `Response` out. */
+/**
+ * A web-standard handler: a `Request` in, a `Response` out.
+ *
+ * @example
+ * ```ts
+ * const hello: WebHandler = (request) => new Response(`Hello ${new URL(request.url).pathname}`);
+ * serve(hello);
+ * ```
+ */
 export type WebHandler = (request: Request, ctx: InvocationContext) => Response | Promise<Response>;
 
 /** A Node listener, as `node:http`, Express or Connect take it. */
