@@ -8,7 +8,7 @@ import { lifecycle, type Disposer } from './lifecycle.ts';
 import { describeError, type Logger } from './logger.ts';
 
 // How long a socket must have been idle before a drain closes it; see ConnectionTracker.closeIdle.
-const idleSocketGraceMs = 250;
+const idleSocketGraceMs = 1_000;
 const sweepIntervalMs = 25;
 
 /** What a drain needs; all side effects come in here so tests can drive it. */

@@ -3,23 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   closeServer,
   eventually,
+  freePort,
   get,
   startFixture,
   type FixtureProcess,
 } from './support/fixture-process.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 describe('a failing critical initializer', () => {
   let fixture: FixtureProcess | undefined;

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { get, startFixture, type FixtureProcess } from './support/fixture-process.ts';
+import {
+  freePort,
+  get,
+  startFixture,
+  type FixtureProcess,
+  type FullResponse,
+} from './support/fixture-process.ts';
 
 describe('readiness ordering', () => {
   let fixture: FixtureProcess | undefined;
@@ -8,10 +14,17 @@ describe('readiness ordering', () => {
   });
 
   it('answers /healthz 200 at once and /readyz 503 until a 300 ms critical init is done, then 200', async () => {
-    fixture = startFixture('critical-init', { env: { CRITICAL_DELAY_MS: '300' } });
-    const port = await fixture.port;
+    const port = await freePort();
+    fixture = startFixture('critical-init', { env: { CRITICAL_DELAY_MS: '300', PORT: String(port) } });
+    // Probe from before the port listens, so the first answer comes the moment it does.
+    let first: FullResponse | undefined;
+    while (first === undefined) {
+      first = await get(port, '/readyz').catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return undefined;
+      });
+    }
     expect((await get(port, '/healthz')).status).toBe(200);
-    const first = await get(port, '/readyz');
     expect(first.status).toBe(503);
     expect(JSON.parse(first.body)).toMatchObject({
       status: 'starting',
