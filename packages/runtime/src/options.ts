@@ -42,6 +42,13 @@ export interface ServeOptions {
    */
   readonly warmupPath?: string | undefined;
   /**
+   * How long an idle keep-alive connection stays open. Longer than the 90 s a Go reverse proxy
+   * (Knative's queue-proxy) keeps idle connections, so the proxy closes them first and never
+   * reuses one the function has just closed (which it reports as a 502).
+   * @default 120000
+   */
+  readonly keepAliveTimeoutMs?: number;
+  /**
    * Largest request body accepted; a larger one gets 413 and the handler is not called.
    * @default 10485760 (10 MiB)
    */
@@ -109,6 +116,7 @@ export const defaultServeOptions = {
   healthPath: '/healthz',
   readyPath: '/readyz',
   warmupPath: undefined,
+  keepAliveTimeoutMs: 120_000,
   maxBodyBytes: 10_485_760,
   drainTimeoutMs: 20_000,
   shutdownDelayMs: 0,
@@ -127,6 +135,7 @@ export interface ResolvedServeOptions {
   readonly healthPath: string;
   readonly readyPath: string;
   readonly warmupPath: string | undefined;
+  readonly keepAliveTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly drainTimeoutMs: number;
   readonly shutdownDelayMs: number;
@@ -173,6 +182,11 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
       options.warmupPath === undefined
         ? defaultServeOptions.warmupPath
         : checkPath('warmupPath', options.warmupPath),
+    keepAliveTimeoutMs: checkInteger(
+      'keepAliveTimeoutMs',
+      options.keepAliveTimeoutMs ?? defaultServeOptions.keepAliveTimeoutMs,
+      1,
+    ),
     maxBodyBytes: checkInteger('maxBodyBytes', options.maxBodyBytes ?? defaultServeOptions.maxBodyBytes, 0),
     drainTimeoutMs: checkInteger(
       'drainTimeoutMs',

@@ -87,6 +87,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   });
   const drain = new AbortController();
   const server = createServer();
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   const tracker = new ConnectionTracker(server, () => performance.now());
 
   const reportAtFirstResponse = (): void => {
