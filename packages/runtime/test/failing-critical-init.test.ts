@@ -69,4 +69,13 @@ describe('a failing critical initializer', () => {
       'failed (attempt 2)',
     ]);
   });
+
+  it('shuts down cleanly on SIGTERM while still retrying, stopping the retries', async () => {
+    const dependencyPort = await freePort();
+    fixture = startFixture('failing-init', { env: { DEPENDENCY_PORT: String(dependencyPort) } });
+    await fixture.waitForOutput(/failed \(attempt 2\)/);
+    fixture.child.kill('SIGTERM');
+    expect(await fixture.exited).toEqual({ code: 0, signal: null });
+    expect(fixture.stderr()).toContain('Shutdown complete.');
+  });
 });
