@@ -16,7 +16,7 @@ import { removeReadyFile, writeReadyFile } from './ready-file.ts';
 import { createRequestListener } from './request-pipeline.ts';
 import { createShutdown } from './shutdown.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
-import { buildStartupReport, printStartupReport, sendToParent } from './startup/report.ts';
+import { buildStartupReport, hasParent, printStartupReport, sendToParent } from './startup/report.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
 
 /**
@@ -92,6 +92,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
 
   const reportAtFirstResponse = (): void => {
     recordMark('first response', sinceStart());
+    if (opts.startupReport !== 'first-response' && !hasParent()) return;
     const report = buildStartupReport(knative);
     if (opts.startupReport === 'first-response') printStartupReport(report);
     sendToParent({ type: 'thaw:startup', report });
@@ -136,10 +137,12 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
         });
     }
     startInitializers('background');
-    const report = buildStartupReport(knative);
-    sendToParent({ type: 'thaw:ready', report });
-    if (opts.startupReport === 'ready') printStartupReport(report);
-    if (opts.readyFile !== undefined) {
+    // Built only when someone reads it: the ready transition is on the cold-start path.
+    const wanted = hasParent() || opts.startupReport === 'ready' || opts.readyFile !== undefined;
+    const report = wanted ? buildStartupReport(knative) : undefined;
+    if (report !== undefined) sendToParent({ type: 'thaw:ready', report });
+    if (report !== undefined && opts.startupReport === 'ready') printStartupReport(report);
+    if (report !== undefined && opts.readyFile !== undefined) {
       const readyFile = opts.readyFile;
       writeReadyFile(readyFile, `${JSON.stringify(report)}\n`)
         .then(() => {

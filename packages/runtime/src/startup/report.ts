@@ -74,11 +74,16 @@ export function buildStartupReport(knative: KnativeEnv): StartupReport {
   };
 }
 
+/** True when the process has a connected IPC channel to a parent (a benchmark harness). */
+export function hasParent(): boolean {
+  return typeof process.send === 'function' && process.connected;
+}
+
 /** Sends a message to the parent process when there is an IPC channel; never throws. */
 export function sendToParent(message: ReadyMessage | StartupReportMessage): void {
-  if (typeof process.send !== 'function' || !process.connected) return;
+  if (!hasParent()) return;
   try {
-    process.send(message, undefined, {}, () => {
+    process.send?.(message, undefined, {}, () => {
       // A parent that went away is not the function's problem.
     });
   } catch {
