@@ -32,16 +32,18 @@ describe('tracing decision', () => {
   });
 
   it.runIf(tracingPresent)(
-    'loads the tracing module, which sets the invocation wrapper and a flusher',
+    'loads the tracing module, which sets the invocation wrapper and registers its SDK work',
     async () => {
       const hooks = lifecycle();
-      const before = hooks.flushers.length;
+      const before = { afterReady: hooks.afterReady.length, flushers: hooks.flushers.length };
       await installTracingModule({ serviceName: 'f', env: {} });
       expect(hooks.invocationWrapper).toBeTypeOf('function');
-      expect(hooks.flushers.length).toBeGreaterThan(before);
+      expect(hooks.afterReady.length + hooks.flushers.length).toBeGreaterThan(
+        before.afterReady + before.flushers,
+      );
       hooks.invocationWrapper = undefined;
-      hooks.flushers.length = before;
-      hooks.afterReady.length = 0;
+      hooks.afterReady.length = before.afterReady;
+      hooks.flushers.length = before.flushers;
     },
   );
 });
