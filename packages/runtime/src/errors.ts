@@ -19,7 +19,9 @@ export type ThawErrorCode =
   | 'THAW_POOL_UNAVAILABLE'
   | 'THAW_POOL_NOT_FOUND'
   | 'THAW_POOL_LEAKED'
-  | 'THAW_TELEMETRY_FAILED';
+  | 'THAW_TELEMETRY_FAILED'
+  | 'THAW_BODY_TOO_LARGE'
+  | 'THAW_DRAIN_TIMEOUT';
 
 /**
  * The one public error class of thaw. `code` is stable; `message` is a full sentence that says
@@ -86,6 +88,45 @@ export class PeerMissingError extends ThawError {
     );
     this.name = 'PeerMissingError';
     this.packageName = packageName;
+  }
+}
+
+/**
+ * A request that is not a valid CloudEvent. `problems` lists every violation found.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof EventInvalidError) console.log(error.problems);
+ * ```
+ */
+export class EventInvalidError extends ThawError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super('THAW_EVENT_INVALID', `The request is not a valid CloudEvents 1.0 event: ${problems.join('; ')}.`);
+    this.name = 'EventInvalidError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * A request body over `maxBodyBytes`; answered 413.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BodyTooLargeError) console.log(error.limitBytes);
+ * ```
+ */
+export class BodyTooLargeError extends ThawError {
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super(
+      'THAW_BODY_TOO_LARGE',
+      `The request body is larger than maxBodyBytes (${limitBytes} bytes). Send a smaller body or raise maxBodyBytes.`,
+    );
+    this.name = 'BodyTooLargeError';
+    this.limitBytes = limitBytes;
   }
 }
 

@@ -1,0 +1,170 @@
+// What happens to each request, in order: tracking for the drain, health and readiness,
+// warm-up, extra routes, then the invocation of the user's handler (inside the invocation
+// wrapper when tracing set one), with a 413 for oversized bodies and a logged 500 for failures.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { CloudEventRunner } from './cloud-event-runner.ts';
+import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
+import { createContext } from './context.ts';
+import type { ClassifiedHandler } from './handlers/kinds.ts';
+import { runNodeListener } from './handlers/node-listener.ts';
+import { BodyTooLargeError } from './errors.ts';
+import { declaresTooLarge } from './handlers/read-body.ts';
+import { runWebHandler } from './handlers/web.ts';
+import { isWarmup, readiness, writeJson, type ServerPhase } from './health.ts';
+import { newInvocationId } from './invocation-id.ts';
+import type { KnativeEnv } from './knative.ts';
+import { lifecycle, type ExtraRoute, type InvocationInfo, type InvocationOutcome } from './lifecycle.ts';
+import { describeError } from './logger.ts';
+import type { ResolvedServeOptions } from './options.ts';
+
+/** What the pipeline needs from serve(). */
+export interface PipelineDeps {
+  readonly options: ResolvedServeOptions;
+  readonly handler: ClassifiedHandler;
+  readonly tracker: ConnectionTracker;
+  readonly knative: KnativeEnv;
+  readonly drainSignal: AbortSignal;
+  /** Loaded only when the handler is a CloudEvents one. */
+  readonly cloudEvents: Promise<CloudEventRunner> | undefined;
+  readonly phase: () => ServerPhase;
+  readonly listening: () => boolean;
+  readonly onWarmup: () => void;
+  readonly onFirstRequest: () => void;
+  readonly onFirstResponse: () => void;
+}
+
+/** The `request` listener of the server. */
+export function createRequestListener(deps: PipelineDeps): RequestListener {
+  const { options, tracker } = deps;
+  let invocations = 0;
+  return (request, response) => {
+    const entry = tracker.begin(request, response);
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path === options.healthPath) {
+      writeJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === options.readyPath) {
+      const { ready, report } = readiness(deps.phase(), deps.listening());
+      writeJson(response, ready ? 200 : 503, report);
+      return;
+    }
+    if (isWarmup(request.headers['x-thaw-warmup'], path, options.warmupPath)) {
+      deps.onWarmup();
+      response.writeHead(204);
+      response.end();
+      return;
+    }
+    const route = lifecycle().routes.get(path);
+    if (route !== undefined) {
+      void answerRoute(route, response, deps);
+      return;
+    }
+    invocations += 1;
+    if (invocations === 1) deps.onFirstRequest();
+    void invoke(deps, request, response, entry, invocations === 1);
+  };
+}
+
+async function invoke(
+  deps: PipelineDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+  entry: InFlightRequest,
+  coldStart: boolean,
+): Promise<void> {
+  const { options, handler } = deps;
+  const invocationId = pickInvocationId(request, handler.kind === 'cloud-event');
+  entry.invocationId = invocationId;
+  if (coldStart) response.once('finish', deps.onFirstResponse);
+  const ctx = createContext(request, {
+    coldStart,
+    invocationId,
+    signal: deps.drainSignal,
+    knative: deps.knative,
+  });
+  const run = async (): Promise<InvocationOutcome> => {
+    try {
+      if (declaresTooLarge(request, options.maxBodyBytes)) throw new BodyTooLargeError(options.maxBodyBytes);
+      switch (handler.kind) {
+        case 'web':
+          return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
+        case 'node-listener':
+          return { status: await runNodeListener(handler.fn, request, response) };
+        case 'cloud-event': {
+          const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);
+          return { status: await runner(handler.fn, request, response, ctx, options.maxBodyBytes) };
+        }
+      }
+    } catch (error) {
+      return answerFailure(deps, response, invocationId, error);
+    }
+  };
+  const wrapper = lifecycle().invocationWrapper;
+  if (wrapper === undefined) {
+    await run();
+    return;
+  }
+  const info: InvocationInfo = {
+    invocationId,
+    coldStart,
+    trigger: handler.kind === 'cloud-event' ? 'pubsub' : 'http',
+    method: request.method ?? 'GET',
+    target: request.url ?? '/',
+    headers: request.headers,
+  };
+  const progress = { started: false };
+  try {
+    await wrapper(info, () => {
+      progress.started = true;
+      return run();
+    });
+  } catch (error) {
+    // Telemetry never costs a request: a wrapper that fails before running it is bypassed.
+    deps.options.logger.warn(`The invocation wrapper failed: ${describeError(error)}`, { invocationId });
+    if (!progress.started) await run();
+  }
+}
+
+function answerFailure(
+  deps: PipelineDeps,
+  response: ServerResponse,
+  invocationId: string,
+  error: unknown,
+): InvocationOutcome {
+  if (error instanceof BodyTooLargeError) {
+    if (!response.headersSent) {
+      // The rest of the body is never read, so the connection cannot carry another request.
+      response.setHeader('connection', 'close');
+      writeJson(response, 413, { error: error.code, message: error.message, invocationId });
+    }
+    return { status: 413, error };
+  }
+  deps.options.logger.error(`The handler failed for invocation ${invocationId}: ${describeError(error)}`, {
+    invocationId,
+    stack: error instanceof Error ? error.stack : undefined,
+  });
+  if (response.headersSent) response.destroy();
+  else writeJson(response, 500, { error: 'Internal Server Error', invocationId });
+  return { status: 500, error };
+}
+
+async function answerRoute(route: ExtraRoute, response: ServerResponse, deps: PipelineDeps): Promise<void> {
+  try {
+    const answer = await route();
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  } catch (error) {
+    deps.options.logger.error(`A built-in route failed: ${describeError(error)}`);
+    if (!response.headersSent) writeJson(response, 500, { error: 'Internal Server Error' });
+    else response.destroy();
+  }
+}
+
+function pickInvocationId(request: IncomingMessage, cloudEvent: boolean): string {
+  const fromHeader = request.headers['x-request-id'] ?? (cloudEvent ? request.headers['ce-id'] : undefined);
+  if (typeof fromHeader === 'string' && fromHeader !== '' && fromHeader.length <= 200) return fromHeader;
+  return newInvocationId();
+}

@@ -1,0 +1,144 @@
+// The graceful shutdown: readiness 503 at once, optionally wait for endpoints to update, stop
+// accepting, let in-flight requests finish (bounded), close what is left, run disposers in
+// reverse order and then flushers, each bounded. Any overrun is named, never silently dropped.
+import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
+import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
+import { lifecycle, type Disposer } from './lifecycle.ts';
+import { describeError, type Logger } from './logger.ts';
+
+// How long a socket must have been idle before a drain closes it; see ConnectionTracker.closeIdle.
+const idleSocketGraceMs = 1_000;
+const sweepIntervalMs = 25;
+
+/** What a drain needs; all side effects come in here so tests can drive it. */
+export interface ShutdownDeps {
+  readonly server: Server;
+  readonly tracker: ConnectionTracker;
+  readonly drainTimeoutMs: number;
+  readonly shutdownDelayMs: number;
+  readonly disposeTimeoutMs: number;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Flip readiness, abort ctx.signal, remove the ready file: everything that happens at once. */
+  readonly onDrainStart: () => void;
+}
+
+/** Outcome of a shutdown: the exit code and, on failure, why. */
+export interface ShutdownResult {
+  readonly exitCode: 0 | 1;
+  readonly stuck: readonly InFlightRequest[];
+}
+
+/** Runs one graceful shutdown and resolves with its outcome. Safe to call twice (same promise). */
+export function createShutdown(deps: ShutdownDeps): {
+  run(reason: string): Promise<ShutdownResult>;
+  readonly started: boolean;
+  describeStuck(): string;
+} {
+  let running: Promise<ShutdownResult> | undefined;
+  const describeStuck = (): string => describeRequests(deps.tracker.inFlight(), deps.now());
+  return {
+    get started() {
+      return running !== undefined;
+    },
+    describeStuck,
+    run(reason) {
+      running ??= drain(deps, reason, describeStuck);
+      return running;
+    },
+  };
+}
+
+async function drain(
+  deps: ShutdownDeps,
+  reason: string,
+  describeStuck: () => string,
+): Promise<ShutdownResult> {
+  const { tracker, logger } = deps;
+  logger.info(`Shutting down (${reason}): readiness is now 503.`, { inFlight: tracker.inFlightCount });
+  deps.onDrainStart();
+  tracker.startDraining();
+  if (deps.shutdownDelayMs > 0) await sleep(deps.shutdownDelayMs);
+  // net.Server's close stops accepting without http.Server's immediate closeIdleConnections(),
+  // which would reset a request a client has just sent on a keep-alive socket.
+  NetServer.prototype.close.call(deps.server);
+  const drained = await waitForDrain(tracker, deps.drainTimeoutMs);
+  if (!drained) {
+    const stuck = tracker.inFlight();
+    logger.error(
+      `Shutdown timed out after drainTimeoutMs (${deps.drainTimeoutMs} ms) with ${stuck.length} request(s) still running: ${describeStuck()}. Exiting with code 1.`,
+      { stuck: stuck.map((entry) => ({ ...entry, runningMs: deps.now() - entry.startedAt })) },
+    );
+    tracker.destroyAll();
+    return { exitCode: 1, stuck };
+  }
+  deps.server.close();
+  const { disposers, flushers } = lifecycle();
+  // pop() walks the list backwards: the last resource created is the first released.
+  for (let disposer = disposers.pop(); disposer !== undefined; disposer = disposers.pop()) {
+    await runBounded(disposer, 'disposer', deps);
+  }
+  for (let flusher = flushers.shift(); flusher !== undefined; flusher = flushers.shift()) {
+    await runBounded(flusher, 'flusher', deps);
+  }
+  logger.info('Shutdown complete.');
+  return { exitCode: 0, stuck: [] };
+}
+
+function waitForDrain(tracker: ConnectionTracker, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      tracker.closeIdle(idleSocketGraceMs);
+      if (tracker.inFlightCount === 0 && tracker.socketCount === 0) finish(true);
+    };
+    const finish = (drained: boolean): void => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      unsubscribe();
+      resolve(drained);
+    };
+    const sweep = setInterval(check, sweepIntervalMs);
+    const deadline = setTimeout(() => {
+      finish(false);
+    }, timeoutMs);
+    const unsubscribe = tracker.onChange(check);
+    check();
+  });
+}
+
+async function runBounded(task: Disposer, kind: string, deps: ShutdownDeps): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('timeout');
+    }, deps.disposeTimeoutMs);
+    timer.unref();
+  });
+  try {
+    const outcome = await Promise.race([Promise.resolve().then(() => task.dispose()), timeout]);
+    if (outcome === 'timeout') {
+      deps.logger.warn(
+        `The ${kind} "${task.name}" did not finish within disposeTimeoutMs (${deps.disposeTimeoutMs} ms); continuing without it.`,
+      );
+    }
+  } catch (error) {
+    deps.logger.error(`The ${kind} "${task.name}" failed: ${describeError(error)}`, { [kind]: task.name });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeRequests(requests: readonly InFlightRequest[], now: number): string {
+  if (requests.length === 0) return 'none';
+  return requests
+    .map(
+      (entry) =>
+        `${entry.method} ${entry.target} (invocation ${entry.invocationId ?? 'unknown'}, running ${Math.round(now - entry.startedAt)} ms)`,
+    )
+    .join(', ');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,46 @@
+// Decides whether tracing is wanted and, only then, loads the tracing module. The specifier is
+// built at run time: the core never imports src/tracing/ statically, so a function without
+// tracing never loads (or bundles a reference to) OpenTelemetry.
+import { ThawError } from './errors.ts';
+
+/** What the tracing module exports; kept here so the core compiles without it. */
+interface TracingModule {
+  installTracing(options: { serviceName: string; serviceVersion?: string; env: NodeJS.ProcessEnv }): void;
+}
+
+const otelApiGlobal = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * True when tracing is asked for: the `tracing` option, else `THAW_OTEL=1`, any
+ * `OTEL_EXPORTER_OTLP_*` variable, or an OpenTelemetry API already registered in the process
+ * (checked on its global, without importing the API).
+ */
+export function tracingWanted(option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (option !== undefined) return option;
+  if (env.THAW_OTEL === '1') return true;
+  if (Object.keys(env).some((name) => name.startsWith('OTEL_EXPORTER_OTLP_') && env[name] !== ''))
+    return true;
+  return (globalThis as Record<symbol, unknown>)[otelApiGlobal] !== undefined;
+}
+
+/** Loads `./tracing/install` and installs tracing; a missing module is a clear error. */
+export async function installTracingModule(options: {
+  serviceName: string;
+  serviceVersion?: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<void> {
+  // Same extension as this file: `.ts` when run from source, `.js` once built.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const specifier = `./tracing/install${extension}`;
+  let tracing: TracingModule;
+  try {
+    tracing = (await import(specifier)) as TracingModule;
+  } catch (error) {
+    throw new ThawError(
+      'THAW_TELEMETRY_FAILED',
+      `Tracing was requested (tracing option, THAW_OTEL or OTEL_EXPORTER_OTLP_*), but the tracing module of @thaw/runtime could not be loaded. Reinstall @thaw/runtime, or set tracing: false.`,
+      { cause: error },
+    );
+  }
+  tracing.installTracing(options);
+}
