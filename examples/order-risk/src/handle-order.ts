@@ -3,13 +3,13 @@ import { assessOrder, type Assessment, type CounterStore, type Queryable } from 
 import { orderCreatedType, orderRiskAssessedType, parseOrder } from './order-event.ts';
 
 /** The attributes of the reply event; the entry point wraps them in a CloudEvent. */
-export interface ReplyEvent {
+export type ReplyEvent = {
   readonly type: typeof orderRiskAssessedType;
   readonly source: string;
   readonly subject: string;
   readonly datacontenttype: 'application/json';
   readonly data: Assessment;
-}
+};
 
 /** Thrown for an event this function does not handle; the entry point answers 400. */
 export class UnsupportedEventError extends Error {

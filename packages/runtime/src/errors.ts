@@ -21,7 +21,8 @@ export type ThawErrorCode =
   | 'THAW_POOL_LEAKED'
   | 'THAW_TELEMETRY_FAILED'
   | 'THAW_BODY_TOO_LARGE'
-  | 'THAW_DRAIN_TIMEOUT';
+  | 'THAW_DRAIN_TIMEOUT'
+  | 'THAW_HTTP_ERROR';
 
 /**
  * The one public error class of thaw. `code` is stable; `message` is a full sentence that says
@@ -127,6 +128,32 @@ export class BodyTooLargeError extends ThawError {
     );
     this.name = 'BodyTooLargeError';
     this.limitBytes = limitBytes;
+  }
+}
+
+/**
+ * Thrown by a handler to answer a client error on purpose: the request gets `status` and a JSON
+ * body `{ error, message }` with this message, and the handler's failure is not logged as a
+ * server error. Any other error thrown by a handler is a 500 whose message stays in the log.
+ *
+ * @example
+ * ```ts
+ * serve(cloudEvent((event) => {
+ *   if (event.data === undefined) throw new HttpError(400, 'An order event needs data.');
+ *   return undefined;
+ * }));
+ * ```
+ */
+export class HttpError extends ThawError {
+  readonly status: number;
+
+  constructor(status: number, message: string, options?: { cause?: unknown }) {
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new ConfigError('HttpError status', status, 'an integer from 400 to 599');
+    }
+    super('THAW_HTTP_ERROR', message, options);
+    this.name = 'HttpError';
+    this.status = status;
   }
 }
 

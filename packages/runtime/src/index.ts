@@ -6,6 +6,7 @@ export {
   PeerMissingError,
   EventInvalidError,
   BodyTooLargeError,
+  HttpError,
   redactSecrets,
 } from './errors.ts';
 export type { ThawErrorCode } from './errors.ts';

@@ -7,7 +7,7 @@ import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts
 import { createContext } from './context.ts';
 import type { ClassifiedHandler } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
-import { BodyTooLargeError } from './errors.ts';
+import { BodyTooLargeError, HttpError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
 import { runWebHandler } from './handlers/web.ts';
 import { isWarmup, readiness, writeJson, type ServerPhase } from './health.ts';
@@ -141,6 +141,19 @@ function answerFailure(
       writeJson(response, 413, { error: error.code, message: error.message, invocationId });
     }
     return { status: 413, error };
+  }
+  if (error instanceof HttpError) {
+    if (error.status >= 500) {
+      deps.options.logger.error(
+        `The handler answered ${error.status} for invocation ${invocationId}: ${describeError(error)}`,
+        {
+          invocationId,
+        },
+      );
+    }
+    if (response.headersSent) response.destroy();
+    else writeJson(response, error.status, { error: error.code, message: error.message, invocationId });
+    return { status: error.status, error };
   }
   deps.options.logger.error(`The handler failed for invocation ${invocationId}: ${describeError(error)}`, {
     invocationId,

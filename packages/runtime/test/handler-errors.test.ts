@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { HttpError } from '../src/errors.ts';
 import { get } from './support/fixture-process.ts';
 import { resetRuntimeState, startServer, type TestServer } from './support/in-process.ts';
 
@@ -41,5 +42,28 @@ describe('a failing handler', () => {
 
     expect((await get(server.port, '/')).body).toBe('still up');
     expect(calls).toBe(4);
+  });
+
+  it('answers an HttpError with its status and message, without logging a server error', async () => {
+    server = await startServer((request) => {
+      const path = new URL(request.url).pathname;
+      if (path === '/bad') throw new HttpError(422, 'The order needs at least one item.');
+      return new Response('fine');
+    });
+    const bad = await get(server.port, '/bad', { headers: { 'x-request-id': 'req-422' } });
+    expect(bad.status).toBe(422);
+    expect(JSON.parse(bad.body)).toEqual({
+      error: 'THAW_HTTP_ERROR',
+      message: 'The order needs at least one item.',
+      invocationId: 'req-422',
+    });
+    expect(server.logs.filter((line) => line.level === 'error')).toEqual([]);
+    expect((await get(server.port, '/')).body).toBe('fine');
+  });
+
+  it('refuses an HttpError status outside 400–599', () => {
+    expect(() => new HttpError(200, 'ok')).toThrow(
+      'Invalid HttpError status: received 200; expected an integer from 400 to 599.',
+    );
   });
 });
