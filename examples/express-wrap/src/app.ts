@@ -27,7 +27,11 @@ export function createApp(seed: readonly Item[] = []): express.Express {
 
   app.post('/items', (req, res) => {
     const body = req.body as Partial<Item> | undefined;
-    if (typeof body?.id !== 'string' || typeof body.name !== 'string' || !Number.isSafeInteger(body.priceCents)) {
+    if (
+      typeof body?.id !== 'string' ||
+      typeof body.name !== 'string' ||
+      !Number.isSafeInteger(body.priceCents)
+    ) {
       res.status(400).json({ error: 'expected { id: string, name: string, priceCents: integer }' });
       return;
     }
@@ -37,7 +41,9 @@ export function createApp(seed: readonly Item[] = []): express.Express {
   });
 
   const onError: ErrorRequestHandler = (error: { status?: number; message?: string }, _req, res, _next) => {
-    res.status(error.status ?? 500).json({ error: error.status === undefined ? 'internal error' : error.message });
+    res
+      .status(error.status ?? 500)
+      .json({ error: error.status === undefined ? 'internal error' : error.message });
   };
   app.use(onError);
   return app;
