@@ -48,6 +48,18 @@ for (const [label, path] of [
   }
 }
 
+// thaw image's tests drive a real registry and independent OCI clients (Debian packages).
+const imageTools = ['docker-registry', 'skopeo', 'umoci', 'htpasswd', 'openssl'];
+const missingTools = imageTools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+if (missingTools.length > 0) {
+  console.error(
+    `The image tests need ${missingTools.join(', ')}. Install them with:\n` +
+      '  apt-get install -y docker-registry skopeo umoci apache2-utils openssl\n' +
+      '(.ci/run does this by itself.)',
+  );
+  process.exit(1);
+}
+
 const problems = await ensureServices();
 if (problems.length > 0) {
   for (const problem of problems) console.error(problem);
