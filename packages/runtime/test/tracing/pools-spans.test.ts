@@ -24,14 +24,18 @@ describe('a served function with critical pg and Redis pools, traced by thaw’s
     expect(run.stderr).not.toContain('thaw.telemetry.error');
   });
 
-  it('has not resolved the SDK at ready, and resolves it only after the first response', () => {
+  it('has loaded no OpenTelemetry package at ready, and starts loading them only after the first response', () => {
     const atReady = run.messages.find((m) => m['type'] === 'test:at-ready')!;
     expect(atReady['sdkNodeMs']).toBeNull();
+    expect(atReady['openTelemetry']).toEqual([]);
     const startup = run.messages.find((m) => m['type'] === 'thaw:startup') as
       { report: { milestones: { firstResponseMs?: number } } } | undefined;
     const firstResponseMs = startup?.report.milestones.firstResponseMs;
     expect(firstResponseMs).toEqual(expect.any(Number));
     const atShutdown = run.messages.find((m) => m['type'] === 'test:at-shutdown')!;
+    // The first response was finished before anything of OpenTelemetry was even resolved, so
+    // loading the SDK and its instrumentations cannot have delayed it.
+    expect(atShutdown['firstOpenTelemetryMs']).toBeGreaterThan(firstResponseMs!);
     expect(atShutdown['sdkNodeMs']).toBeGreaterThan(firstResponseMs!);
   });
 
