@@ -5,11 +5,9 @@
 // instrumentations patch reachable by `require`; a specifier built at run time left a bundled
 // function unable to trace at all.
 import { ThawError } from './errors.ts';
+import type { installTracing } from './tracing/install.ts';
 
-/** What the tracing module exports; kept here so the core compiles without it. */
-interface TracingModule {
-  installTracing(options: { serviceName: string; serviceVersion?: string; env: NodeJS.ProcessEnv }): void;
-}
+type InstallTracing = typeof installTracing;
 
 const otelApiGlobal = Symbol.for('opentelemetry.js.api.1');
 
@@ -32,10 +30,10 @@ export async function installTracingModule(options: {
   serviceVersion?: string;
   env: NodeJS.ProcessEnv;
 }): Promise<void> {
-  let tracing: TracingModule;
+  let tracing: { installTracing: InstallTracing };
   try {
     // Compiled to `./tracing/install.js` (rewriteRelativeImportExtensions).
-    tracing = (await import('./tracing/install.ts')) as TracingModule;
+    tracing = await import('./tracing/install.ts');
   } catch (error) {
     throw new ThawError(
       'THAW_TELEMETRY_FAILED',

@@ -131,7 +131,7 @@ function checkInstrumentations(option: string, value: unknown): readonly Tracing
   const allowed = tracingInstrumentations as readonly unknown[];
   const expected = `an array of ${tracingInstrumentations.map((n) => `'${n}'`).join(', ')}`;
   if (!Array.isArray(value)) throw new ConfigError(option, value, expected);
-  const unknown = value.find((item) => !allowed.includes(item));
+  const unknown = (value as unknown[]).find((item) => !allowed.includes(item));
   if (unknown !== undefined) throw new ConfigError(option, unknown, `each item one of ${expected.slice(12)}`);
   return [...new Set(value as TracingInstrumentation[])];
 }

@@ -73,7 +73,7 @@ export async function runTracedPoolsScenario(script: string, cwd: string): Promi
     const exit = await exited;
     return { spans: collector.spans, responses, messages, exit, stderr };
   } finally {
-    if (!done) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
     await collector.close();
   }
