@@ -21,6 +21,11 @@ export interface Telemetry {
   readonly source: 'user' | 'thaw';
   /** Exports pending spans; for thaw's own SDK, also shuts it down. Not bounded here. */
   readonly flush: () => Promise<void>;
+  /**
+   * Hands modules loaded since the SDK started to the instrumentations' hooks (thaw's own SDK
+   * only); see `patchLoadedModules`.
+   */
+  readonly patchLoadedModules?: () => void;
 }
 
 const apiGlobalKey = Symbol.for('opentelemetry.js.api.1');
@@ -136,6 +141,9 @@ export async function thawTelemetry(options: {
     tracer: api.trace.getTracer(thawTracerName, options.serviceVersion),
     source: 'thaw',
     flush: () => sdk.shutdown(),
+    patchLoadedModules: () => {
+      patchLoadedModules(loaded.instrumentations);
+    },
   };
 }
 

@@ -22,8 +22,16 @@ export interface ScenarioRun {
 const observer = fileURLToPath(new URL('fixtures/observe-process.ts', import.meta.url));
 const recorder = fileURLToPath(new URL('fixtures/record-resolutions.ts', import.meta.url));
 
-/** Runs `node [--import recorder --import observer] <script>` in `cwd`; always reaps the child. */
-export async function runTracedPoolsScenario(script: string, cwd: string): Promise<ScenarioRun> {
+/**
+ * Runs `node [--import recorder --import observer] <script>` in `cwd`: `/first` with a
+ * traceparent, then, once the cold start is exported, each of `later` (the first of them with
+ * another traceparent), then SIGTERM. Always reaps the child.
+ */
+export async function runTracedPoolsScenario(
+  script: string,
+  cwd: string,
+  later: readonly string[] = ['/second', '/last'],
+): Promise<ScenarioRun> {
   const collector = await startOtlpCollector();
   const child = spawn(process.execPath, ['--import', recorder, '--import', observer, script], {
     cwd,
@@ -67,8 +75,10 @@ export async function runTracedPoolsScenario(script: string, cwd: string): Promi
     const responses: FullResponse[] = [];
     responses.push(await get(port, '/first', { headers: { traceparent: firstTraceparent } }));
     await until('the replayed cold start', () => collector.spans.some((s) => s.name === 'cold start'));
-    responses.push(await get(port, '/second', { headers: { traceparent: secondTraceparent } }));
-    responses.push(await get(port, '/last'));
+    for (const [index, path] of later.entries()) {
+      const headers: Record<string, string> = index === 0 ? { traceparent: secondTraceparent } : {};
+      responses.push(await get(port, path, { headers }));
+    }
     child.kill('SIGTERM');
     const exit = await exited;
     return { spans: collector.spans, responses, messages, exit, stderr };
