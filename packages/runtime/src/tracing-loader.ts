@@ -1,12 +1,13 @@
-// Decides whether tracing is wanted and, only then, loads the tracing module. The specifier is
-// built at run time: the core never imports src/tracing/ statically, so a function without
-// tracing never loads (or bundles a reference to) OpenTelemetry.
+// Decides whether tracing is wanted and, only then, loads the tracing module with import(): the
+// core never imports src/tracing/ statically, so a function without tracing never loads
+// OpenTelemetry. The specifier is a literal so that a bundler (thaw slim) sees the tracing module
+// and the instrumentations it loads, keeps them lazy chunks, and keeps the packages those
+// instrumentations patch reachable by `require`; a specifier built at run time left a bundled
+// function unable to trace at all.
 import { ThawError } from './errors.ts';
+import type { installTracing } from './tracing/install.ts';
 
-/** What the tracing module exports; kept here so the core compiles without it. */
-interface TracingModule {
-  installTracing(options: { serviceName: string; serviceVersion?: string; env: NodeJS.ProcessEnv }): void;
-}
+type InstallTracing = typeof installTracing;
 
 const otelApiGlobal = Symbol.for('opentelemetry.js.api.1');
 
@@ -29,12 +30,10 @@ export async function installTracingModule(options: {
   serviceVersion?: string;
   env: NodeJS.ProcessEnv;
 }): Promise<void> {
-  // Same extension as this file: `.ts` when run from source, `.js` once built.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const specifier = `./tracing/install${extension}`;
-  let tracing: TracingModule;
+  let tracing: { installTracing: InstallTracing };
   try {
-    tracing = (await import(specifier)) as TracingModule;
+    // Compiled to `./tracing/install.js` (rewriteRelativeImportExtensions).
+    tracing = await import('./tracing/install.ts');
   } catch (error) {
     throw new ThawError(
       'THAW_TELEMETRY_FAILED',

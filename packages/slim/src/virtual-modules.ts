@@ -53,13 +53,17 @@ export function lazyWrapper(specifier: string, resolvedFile: string): string {
     encoding: 'utf8',
     timeout: 30_000,
   });
-  let parsed: { esm: boolean; names: string[] } = { esm: true, names: [] };
+  let parsed: { esm: boolean; names: string[] } = { esm: true, names: ['default'] };
   try {
     parsed = JSON.parse(result.stdout) as typeof parsed;
   } catch {
     // Could not load it at build time: fall back to what esbuild does on its own.
   }
-  if (parsed.esm) return `export * from ${from};\nexport { default } from ${from};\n`;
+  if (parsed.esm) {
+    // Re-exporting a default that an ES module does not have is a bundling error.
+    const withDefault = parsed.names.includes('default') ? `export { default } from ${from};\n` : '';
+    return `export * from ${from};\n${withDefault}`;
+  }
   const names = parsed.names.filter((n) => identifier.test(n) && n !== 'default' && n !== '__esModule');
   const named = names.length > 0 ? `export { ${names.sort().join(', ')} } from ${from};\n` : '';
   return `export { default } from ${from};\n${named}`;

@@ -182,7 +182,15 @@ async function openPg(
     });
   });
 
-  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<PoolClient> | undefined;
+  // Looked up on the prototype at each call, not captured now: an instrumentation that patches
+  // pg-pool's `connect` later (thaw loads OpenTelemetry after ready) must reach this pool too.
+  const prototype = Object.getPrototypeOf(pool) as object;
+  const connect = (callback?: ConnectCallback): Promise<PoolClient> | undefined =>
+    (
+      Reflect.get(prototype, 'connect', pool) as (
+        callback?: ConnectCallback,
+      ) => Promise<PoolClient> | undefined
+    ).call(pool, callback);
   const explain = (error: unknown): Error => {
     if (!(error instanceof Error)) return new Error(String(error));
     if (error.message === 'timeout exceeded when trying to connect') {

@@ -89,7 +89,11 @@ export function openStandalone(
       );
     });
   }
-  const send = (client.sendCommand as unknown as SendCommand).bind(client);
+  // Looked up on the prototype at each call, not captured now: an instrumentation that patches
+  // `sendCommand` later (thaw loads OpenTelemetry after ready) must reach this client too.
+  const prototype = Object.getPrototypeOf(client) as object;
+  const send: SendCommand = (command, stream) =>
+    (Reflect.get(prototype, 'sendCommand', client) as SendCommand).call(client, command, stream);
   Object.defineProperty(client, 'sendCommand', {
     configurable: true,
     writable: true,

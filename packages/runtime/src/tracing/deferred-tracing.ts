@@ -46,6 +46,8 @@ export class DeferredTracing {
   #sdkLoad: PhaseSpan | undefined;
   /** The span of the cold-start invocation, which the `cold start` trace links to. */
   #coldInvocation: SpanContext | undefined;
+  /** How many resources (pools) were registered when modules were last handed to the hooks. */
+  #resourcesPatched = 0;
 
   constructor(deps: DeferredTracingDeps) {
     this.#deps = deps;
@@ -129,6 +131,7 @@ export class DeferredTracing {
           this.#sdkLoad = { name: 'tracing sdk load', startMs, endMs: this.#deps.now(), kind: 'phase' };
         }
         this.#telemetry = telemetry;
+        this.#resourcesPatched = this.#deps.stats.size;
         this.#replayBuffered(telemetry);
         if (this.#firstInvocationEnded) this.#replayColdStart(telemetry);
         return telemetry;
@@ -187,6 +190,7 @@ export class DeferredTracing {
     } catch (error) {
       this.#report(error, 'Recording the span of an invocation failed');
     }
+    if (telemetry !== undefined) this.#patchNewModules(telemetry);
     if (this.#firstInvocationEnded) return;
     this.#firstInvocationEnded = true;
     // The core marks the first response when the response is done; let that happen first.
@@ -196,6 +200,21 @@ export class DeferredTracing {
       }).unref();
     } else if (this.#ready) {
       this.#loadSoon();
+    }
+  }
+
+  // A pool created after the SDK started may have loaded its client package with import(),
+  // which the instrumentations' require hooks do not see (pg is still patched through the files
+  // it requires; ioredis is not). A new pool shows as a new resource: hand the modules to the
+  // hooks again, so the pool's calls are traced from the next invocation on.
+  #patchNewModules(telemetry: Telemetry): void {
+    const resources = this.#deps.stats.size;
+    if (telemetry.patchLoadedModules === undefined || resources === this.#resourcesPatched) return;
+    this.#resourcesPatched = resources;
+    try {
+      telemetry.patchLoadedModules();
+    } catch (error) {
+      this.#report(error, 'Instrumenting modules loaded after the OpenTelemetry SDK failed');
     }
   }
 

@@ -58,6 +58,7 @@ export function installTracing(options: InstallTracingOptions): void {
             env: options.env,
             resourceAttributes,
             serviceVersion: options.serviceVersion,
+            instrumentations: resolved.instrumentations,
             onError: resolved.onError,
           }),
   });

@@ -7,6 +7,7 @@ import type * as otelResources from '@opentelemetry/resources';
 import type * as otelSdkNode from '@opentelemetry/sdk-node';
 import type * as otlpHttp from '@opentelemetry/exporter-trace-otlp-http';
 import { PeerMissingError, ThawError } from '../errors.ts';
+import { loadInstrumentations, patchLoadedModules, type TracingInstrumentation } from './instrumentations.ts';
 import { thawTracerName } from './semconv.ts';
 
 /** The `@opentelemetry/api` module, loaded late. */
@@ -20,6 +21,11 @@ export interface Telemetry {
   readonly source: 'user' | 'thaw';
   /** Exports pending spans; for thaw's own SDK, also shuts it down. Not bounded here. */
   readonly flush: () => Promise<void>;
+  /**
+   * Hands modules loaded since the SDK started to the instrumentations' hooks (thaw's own SDK
+   * only); see `patchLoadedModules`.
+   */
+  readonly patchLoadedModules?: () => void;
 }
 
 const apiGlobalKey = Symbol.for('opentelemetry.js.api.1');
@@ -77,20 +83,29 @@ export async function thawTelemetry(options: {
   readonly env: NodeJS.ProcessEnv;
   readonly resourceAttributes: Readonly<Record<string, string | number>>;
   readonly serviceVersion: string | undefined;
+  /** Instrumentations to start the SDK with; modules loaded before them are patched too. */
+  readonly instrumentations: readonly TracingInstrumentation[];
   /** Receives the errors the SDK reports (failed exports), unless OTEL_LOG_LEVEL is set. */
   readonly onError: (error: ThawError) => void;
 }): Promise<Telemetry> {
   const { env } = options;
   const feature = 'Tracing with thaw’s own OpenTelemetry SDK';
-  const [api, sdkNode] = await Promise.all([
+  const [api, sdkNode, loaded] = await Promise.all([
     importPeer<OtelApi>('@opentelemetry/api', () => import('@opentelemetry/api'), feature),
     importPeer<typeof otelSdkNode>(
       '@opentelemetry/sdk-node',
       () => import('@opentelemetry/sdk-node'),
       feature,
     ),
+    loadInstrumentations(options.instrumentations),
   ]);
-  const config: ConstructorParameters<typeof sdkNode.NodeSDK>[0] & object = { instrumentations: [] };
+  for (const problem of loaded.problems) options.onError(problem);
+  type SdkConfig = ConstructorParameters<typeof sdkNode.NodeSDK>[0] & object;
+  const config: SdkConfig = {
+    // Each instrumentation package may carry its own copy of @opentelemetry/instrumentation,
+    // whose classes TypeScript sees as distinct; the SDK only calls their public methods.
+    instrumentations: loaded.instrumentations as SdkConfig['instrumentations'] & object,
+  };
   if (!exporterChoiceVariables.some((name) => isSet(env[name]))) {
     const { OTLPTraceExporter } = await importPeer<typeof otlpHttp>(
       '@opentelemetry/exporter-trace-otlp-http',
@@ -110,11 +125,25 @@ export async function thawTelemetry(options: {
   if (!isSet(env['OTEL_LOG_LEVEL'])) routeDiagnostics(api, options.onError);
   const sdk = new sdkNode.NodeSDK(config);
   sdk.start();
+  try {
+    patchLoadedModules(loaded.instrumentations);
+  } catch (error) {
+    options.onError(
+      new ThawError(
+        'THAW_TELEMETRY_FAILED',
+        'Instrumenting the modules loaded before the OpenTelemetry SDK failed; their calls are not traced.',
+        { cause: error },
+      ),
+    );
+  }
   return {
     api,
     tracer: api.trace.getTracer(thawTracerName, options.serviceVersion),
     source: 'thaw',
     flush: () => sdk.shutdown(),
+    patchLoadedModules: () => {
+      patchLoadedModules(loaded.instrumentations);
+    },
   };
 }
 

@@ -22,6 +22,8 @@ describe('tracing options', () => {
     expect(documented['sdkIdleDelayMs']).toBe(String(defaultTracingOptions.sdkIdleDelayMs));
     expect(documented['flushTimeoutMs']).toBe(String(defaultTracingOptions.flushTimeoutMs));
     expect(documented['invocationBufferSize']).toBe(String(defaultTracingOptions.invocationBufferSize));
+    expect(documented['instrumentations']).toBe("['pg', 'ioredis']");
+    expect(defaultTracingOptions.instrumentations).toEqual(['pg', 'ioredis']);
     expect(documented['onError']).toContain('stderr');
   });
 
@@ -48,5 +50,26 @@ describe('tracing options', () => {
     );
     expect(() => resolveTracingOptions({ invocationBufferSize: 1.5 }, {})).toThrow('invocationBufferSize');
     expect(() => resolveTracingOptions({ sdkIdleDelayMs: -1 }, {})).toThrow('sdkIdleDelayMs');
+  });
+
+  it('reads THAW_OTEL_INSTRUMENTATIONS as a list or none, and code wins over it', () => {
+    expect(resolveTracingOptions({}, { THAW_OTEL_INSTRUMENTATIONS: 'pg, http' }).instrumentations).toEqual([
+      'pg',
+      'http',
+    ]);
+    expect(resolveTracingOptions({}, { THAW_OTEL_INSTRUMENTATIONS: 'none' }).instrumentations).toEqual([]);
+    expect(
+      resolveTracingOptions({ instrumentations: ['ioredis'] }, { THAW_OTEL_INSTRUMENTATIONS: 'pg' })
+        .instrumentations,
+    ).toEqual(['ioredis']);
+  });
+
+  it('rejects an unknown instrumentation, naming the variable or option and what is allowed', () => {
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_INSTRUMENTATIONS: 'pg,mysql' })).toThrow(
+      'Invalid THAW_OTEL_INSTRUMENTATIONS: received "pg,mysql"; expected a comma-separated list of pg, ioredis, http, or none.',
+    );
+    expect(() => resolveTracingOptions({ instrumentations: ['redis'] as unknown as ['pg'] }, {})).toThrow(
+      `Invalid instrumentations: received "redis"; expected each item one of 'pg', 'ioredis', 'http'.`,
+    );
   });
 });

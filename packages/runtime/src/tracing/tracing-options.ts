@@ -1,6 +1,7 @@
 // Options of startup tracing, their defaults in one place, and their resolution from code and
 // environment. Environment variables are configuration too: they are validated the same way.
 import { ConfigError, redactSecrets, type ThawError } from '../errors.ts';
+import { tracingInstrumentations, type TracingInstrumentation } from './instrumentations.ts';
 
 /** How startup tracing behaves. Every field is optional. */
 export interface TracingOptions {
@@ -24,6 +25,16 @@ export interface TracingOptions {
    */
   readonly invocationBufferSize?: number;
   /**
+   * The OpenTelemetry instrumentations thaw's own SDK starts with (not used with a provider the
+   * application registered, which brings its own). Each is loaded after the first response, only
+   * if its package (`@opentelemetry/instrumentation-pg`, `-ioredis`, `-http`) is installed, and
+   * also patches the modules loaded before it. `http` traces outgoing calls only: incoming
+   * requests have thaw's own SERVER span. Env: `THAW_OTEL_INSTRUMENTATIONS`, a comma-separated
+   * list, or `none`.
+   * @default ['pg', 'ioredis']
+   */
+  readonly instrumentations?: readonly TracingInstrumentation[];
+  /**
    * Where telemetry problems go. Telemetry never throws into user code.
    * @default a one-line JSON `thaw.telemetry.error` on stderr
    */
@@ -45,6 +56,7 @@ export const defaultTracingOptions: ResolvedTracingOptions = {
   sdkIdleDelayMs: 1000,
   flushTimeoutMs: 3000,
   invocationBufferSize: 64,
+  instrumentations: ['pg', 'ioredis'],
   onError: logTelemetryError,
 };
 
@@ -73,6 +85,12 @@ export function resolveTracingOptions(
   checkInteger('sdkIdleDelayMs', sdkIdleDelayMs, 0);
   checkInteger('flushTimeoutMs', flushTimeoutMs, 1);
   checkInteger('invocationBufferSize', invocationBufferSize, 0);
+  const instrumentations = checkInstrumentations(
+    'instrumentations',
+    options.instrumentations ??
+      envList(env, 'THAW_OTEL_INSTRUMENTATIONS') ??
+      defaultTracingOptions.instrumentations,
+  );
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new ConfigError('onError', options.onError, 'a function');
   }
@@ -80,6 +98,7 @@ export function resolveTracingOptions(
     sdkIdleDelayMs,
     flushTimeoutMs,
     invocationBufferSize,
+    instrumentations,
     onError: options.onError ?? defaultTracingOptions.onError,
   };
 }
@@ -89,6 +108,32 @@ function envInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, raw, 'a whole number of milliseconds');
   return Number(raw.trim());
+}
+
+function envList(env: NodeJS.ProcessEnv, name: string): readonly string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw.trim() === 'none') return [];
+  const items = raw.split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (!(tracingInstrumentations as readonly string[]).includes(item)) {
+      throw new ConfigError(
+        name,
+        raw,
+        `a comma-separated list of ${tracingInstrumentations.join(', ')}, or none`,
+      );
+    }
+  }
+  return items;
+}
+
+function checkInstrumentations(option: string, value: unknown): readonly TracingInstrumentation[] {
+  const allowed = tracingInstrumentations as readonly unknown[];
+  const expected = `an array of ${tracingInstrumentations.map((n) => `'${n}'`).join(', ')}`;
+  if (!Array.isArray(value)) throw new ConfigError(option, value, expected);
+  const unknown = (value as unknown[]).find((item) => !allowed.includes(item));
+  if (unknown !== undefined) throw new ConfigError(option, unknown, `each item one of ${expected.slice(12)}`);
+  return [...new Set(value as TracingInstrumentation[])];
 }
 
 function checkInteger(option: string, value: unknown, min: number): void {
