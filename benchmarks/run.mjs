@@ -227,15 +227,25 @@ for (const [line, binary] of Object.entries(nodeLines)) {
 
 if (options.measure && options.build) {
   process.stdout.write('── building packages and examples\n');
-  const code = await runChild(nodeLines[24], [
-    join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'),
-    'run-many',
-    '-t',
-    'build',
-    '--output-style=static',
-  ]);
+  let buildLog = '';
+  const code = await runChild(
+    nodeLines[24],
+    [
+      join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'),
+      'run-many',
+      '-t',
+      'build',
+      '--output-style=static',
+    ],
+    {
+      filter: (output) => {
+        buildLog = output;
+        return '';
+      },
+    },
+  );
   if (code !== 0) {
-    process.stderr.write('The build failed; nothing was measured.\n');
+    process.stderr.write(`${buildLog.slice(-4000)}\nThe build failed (above); nothing was measured.\n`);
     process.exit(1);
   }
 }

@@ -15,7 +15,7 @@ export const orderRiskDir = join(repoRoot, 'examples', 'order-risk');
  * The deploy folders, by name. `eager` and `eager-otel` are the usual way bundled: the app and its
  * OpenTelemetry preload, each slimmed on its own. pg and ioredis are kept loadable by `require`
  * in the app's bundle (the preload's instrumentations are in the other bundle, so slim cannot see
- * them there), as a careful user marks them external, so their spans survive bundling.
+ * them there), as a careful user marks them external, so that the preload's require hook can patch them.
  */
 export const deployVariants = {
   thaw: { entry: 'dist/thaw.js', compileCache: true },
