@@ -208,17 +208,24 @@ const { checkServices, describeMissing } = await import('../benchmarks/support/s
 const orderRisk = await import('../benchmarks/support/order-risk-deploys.mjs');
 const missing = describeMissing(await checkServices());
 let code;
-if (missing.length === 0) {
-  code = await orderRiskDemo(orderRisk);
-} else {
+try {
+  if (missing.length === 0) {
+    code = await orderRiskDemo(orderRisk);
+  } else {
+    say();
+    say('order-risk needs PostgreSQL and Redis, and cannot run here:');
+    for (const line of missing) say(`  ${line}`);
+    say('Then run `npm run demo` again. Meanwhile, the part that needs neither: the hello function.');
+    code = await helloDemo();
+  }
+} catch (error) {
+  // A build step that failed says what happened in its message; the stack adds nothing here.
   say();
-  say('order-risk needs PostgreSQL and Redis, and cannot run here:');
-  for (const line of missing) say(`  ${line}`);
-  say('Then run `npm run demo` again. Meanwhile, the part that needs neither: the hello function.');
-  code = await helloDemo();
+  say(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }
 say();
 say(`Demo finished in ${elapsed()}.`);
-if (code !== 0) say('Some runs failed: the report lists each failure with the tail of its stderr.');
-// Exit 0 when the demo ran, even with a service missing: what could run, ran.
-process.exit(0);
+if (code !== 0) say('Some runs failed (above): the report lists each failure with the tail of its stderr.');
+// A missing service is not a failure of the demo (what could run, ran); a failed run is.
+process.exit(code === 0 ? 0 : 1);

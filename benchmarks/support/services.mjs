@@ -41,13 +41,18 @@ async function checkRedis(url, timeoutMs) {
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on('error', () => undefined);
+  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
+  let socketError;
+  client.on('error', (error) => {
+    socketError ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    const cause = socketError ?? error;
+    return cause instanceof Error ? cause.message : String(cause);
   } finally {
     client.disconnect();
   }
