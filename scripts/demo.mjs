@@ -122,6 +122,7 @@ async function orderRiskDemo({ migrateOrderRisk, slimOrderRisk }) {
   say(
     '  thaw-slimmed     thaw slim of dist/thaw.js: listen first, critical init, deferred tracing, compile cache',
   );
+  say("  hello-node-http  for reference, the floor: Knative's hello-world on bare node:http, no database");
   say();
   const result = await bench('order-risk', [
     join('benchmarks', 'order-risk', 'thaw.bench.json'),
