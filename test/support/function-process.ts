@@ -95,8 +95,9 @@ export async function startFunction(
   } = {},
 ): Promise<FunctionProcess> {
   const port = await freePort();
+  const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...process.env, PORT: String(port), ...options.env })) {
+  for (const [name, value] of Object.entries(merged)) {
     if (value !== undefined) env[name] = value;
   }
   const child = spawn(options.node ?? process.execPath, ['--no-warnings', ...args], {
@@ -108,15 +109,15 @@ export async function startFunction(
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  let running = true;
+  const state = { running: true };
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
-      running = false;
+      state.running = false;
       resolve({ code, signal });
     });
   });
   const stop = async (): Promise<void> => {
-    if (running) child.kill('SIGKILL');
+    if (state.running) child.kill('SIGKILL');
     await exited;
   };
   const fn: FunctionProcess = {
@@ -126,7 +127,7 @@ export async function startFunction(
     stdout: () => out,
     stderr: () => err,
     terminate: async () => {
-      if (running) child.kill('SIGTERM');
+      if (state.running) child.kill('SIGTERM');
       return (await exited).code;
     },
     stop,
@@ -135,7 +136,7 @@ export async function startFunction(
   const ready = options.ready ?? { http: '/readyz' };
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
-    if (!running) {
+    if (!state.running) {
       throw new Error(`The function exited before it was ready.\nstdout: ${out}\nstderr: ${err}`);
     }
     try {

@@ -50,7 +50,7 @@ describe('the Express app served through thaw', () => {
       body: JSON.stringify({ id: 'x', name: 'X', priceCents: 1.5 }),
     });
     expect(invalid.status).toBe(400);
-    expect(JSON.parse(invalid.body).error).toContain('priceCents');
+    expect((JSON.parse(invalid.body) as { error: string }).error).toContain('priceCents');
   });
 
   it('answers 400 from Express’s own error handler for a body that is not JSON', async () => {

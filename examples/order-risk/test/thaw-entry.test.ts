@@ -93,7 +93,7 @@ describe('the thaw entry of order-risk against PostgreSQL and Redis', () => {
     }
     const noItems = await send(fn.port, binaryEvent({ ...orderData('bad-2', customer('cy')), items: [] }));
     expect(noItems.status).toBe(400);
-    expect(JSON.parse(noItems.body).message).toContain('items');
+    expect((JSON.parse(noItems.body) as { message: string }).message).toContain('items');
     const rows = await schema.pool.query("SELECT id FROM orders WHERE id LIKE 'bad-%'");
     expect(rows.rows).toEqual([]);
   });
@@ -104,13 +104,13 @@ describe('the thaw entry of order-risk against PostgreSQL and Redis', () => {
       binaryEvent(orderData('t-1', customer('dee')), { type: 'OrderShipped' }),
     );
     expect(other.status).toBe(400);
-    expect(JSON.parse(other.body).message).toContain('OrderShipped');
+    expect((JSON.parse(other.body) as { message: string }).message).toContain('OrderShipped');
     const plain = await send(fn.port, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(plain.status).toBe(400);
-    expect(JSON.parse(plain.body).error).toBe('THAW_EVENT_INVALID');
+    expect((JSON.parse(plain.body) as { error: string }).error).toBe('THAW_EVENT_INVALID');
   });
 });

@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { committedManifests, freshManifests } from '../../../test/support/example-manifests.ts';
+
+const exampleDir = join(import.meta.dirname, '..');
+
+it('the committed Knative manifests are the ones `thaw slim` generates from the package config', () => {
+  expect(committedManifests(exampleDir)).toEqual(freshManifests(exampleDir));
+}, 120_000);
+
+it('routes OrderCreated events from the default broker to the service', () => {
+  const trigger = committedManifests(exampleDir)['trigger.yaml'];
+  expect(trigger).toContain('broker: default');
+  expect(trigger).toMatch(/filter:\s+attributes:\s+type: OrderCreated/);
+  expect(trigger).toMatch(/kind: Service\s+name: order-risk/);
+});
