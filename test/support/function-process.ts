@@ -89,13 +89,17 @@ export async function startFunction(
     cwd?: string;
     /** Added to the parent's environment; `undefined` removes a variable. */
     env?: Record<string, string | undefined>;
+    /** Start from the parent's environment (true) or from `PATH` alone (false). @default true */
+    inheritEnv?: boolean;
     ready?: { http: string } | 'tcp';
     timeoutMs?: number;
     node?: string;
   } = {},
 ): Promise<FunctionProcess> {
   const port = await freePort();
-  const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
+  const base: Record<string, string | undefined> =
+    options.inheritEnv === false ? { PATH: process.env['PATH'] } : { ...process.env };
+  const merged: Record<string, string | undefined> = { ...base, PORT: String(port), ...options.env };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(merged)) {
     if (value !== undefined) env[name] = value;
