@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { send, startFunction } from '../../../test/support/function-process.ts';
 import { redisKeys } from '../src/assess.ts';
 import { binaryEvent, orderData, structuredEvent } from './support/order-events.ts';
+import { startOtlpCollector, type OtlpCollector } from './support/otlp-collector.ts';
 import { createScratchSchema, redisUrl } from './support/scratch-schema.ts';
 
 const src = join(import.meta.dirname, '..', 'src');
@@ -32,6 +33,7 @@ interface Outcome {
 }
 
 let redis: Redis;
+let collector: OtlpCollector;
 
 async function clearRedis(): Promise<void> {
   const keys = await redis.keys(redisKeys.velocity(`${run}-*`));
@@ -39,12 +41,14 @@ async function clearRedis(): Promise<void> {
 }
 
 beforeAll(async () => {
+  collector = await startOtlpCollector();
   redis = new Redis(redisUrl, { lazyConnect: true });
   await redis.connect();
   await redis.sadd(redisKeys.blockedCustomers, customer('blocked'));
 });
 
 afterAll(async () => {
+  await collector.close();
   await clearRedis();
   await redis.srem(redisKeys.blockedCustomers, customer('blocked'));
   await redis.quit();
@@ -55,10 +59,15 @@ async function outcomesOf(variant: 'eager' | 'thaw'): Promise<{ outcomes: Outcom
   const schema = await createScratchSchema(`order_risk_${run}_${variant}`);
   await clearRedis();
   const env = { DATABASE_URL: schema.url, REDIS_URL: redisUrl };
+  // Each entry as it is meant to run: the eager one with its OpenTelemetry preload, exporting
+  // to a collector of the test's own.
   const fn =
     variant === 'thaw'
       ? await startFunction([join(src, 'thaw.ts')], { env })
-      : await startFunction([join(src, 'eager.ts')], { env, ready: 'tcp' });
+      : await startFunction(['--import', join(src, 'eager-otel.ts'), join(src, 'eager.ts')], {
+          env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint },
+          ready: 'tcp',
+        });
   try {
     const outcomes: Outcome[] = [];
     for (const delivery of deliveries) {
@@ -81,6 +90,8 @@ async function outcomesOf(variant: 'eager' | 'thaw'): Promise<{ outcomes: Outcom
     const rows = await schema.pool.query(
       'SELECT id, customer_id, amount_cents, decision, reasons FROM orders ORDER BY id',
     );
+    // Both shut down cleanly on SIGTERM (the eager one after flushing its spans).
+    expect(await fn.terminate()).toBe(0);
     return { outcomes, rows: rows.rows };
   } finally {
     await fn.stop();
@@ -119,4 +130,9 @@ it('the eager and the thaw entry answer the same events with the same replies an
   expect(thaw.outcomes[11]?.problem).toContain('email');
   expect(thaw.outcomes[12]?.problem).toContain('OrderShipped');
   expect(thaw.rows).toHaveLength(9);
+
+  // The eager entry traced the same work through its preloaded SDK, database and Redis included.
+  const scopes = new Set(collector.spans().map((span) => span.scope));
+  expect(scopes).toContain('@opentelemetry/instrumentation-pg');
+  expect(scopes).toContain('@opentelemetry/instrumentation-ioredis');
 }, 60_000);
