@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { bundle, type BundleInput, type BundleResult } from './bundle.ts';
 import { SlimError } from './errors.ts';
 import { modulesToKeepExternal, scanInstrumentations } from './instrumentation.ts';
@@ -130,21 +130,42 @@ export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
 }
 
 /**
- * Bytes of each package's code that ended up in the bundle, from esbuild's metafile.
+ * Bytes of each package's code that ended up in the bundle, from esbuild's metafile. esbuild
+ * names a linked package's files (a workspace package, `npm link`) by their real path, outside
+ * any `node_modules`; `packages` (name and real folder of each installed package) attributes
+ * those to the right name.
  *
  * @example
  * ```ts
- * bundledBytesByPackage(result, projectDir).get('@opentelemetry/api'); // 11230
+ * bundledBytesByPackage(result, projectDir, productionClosure(projectDir)).get('@opentelemetry/api'); // 11230
  * ```
  */
-export function bundledBytesByPackage(result: BundleResult, projectDir: string): Map<string, number> {
+export function bundledBytesByPackage(
+  result: BundleResult,
+  projectDir: string,
+  packages: readonly { readonly name: string; readonly dir: string }[] = [],
+): Map<string, number> {
   const bytes = new Map<string, number>();
   for (const output of Object.values(result.metafile.outputs)) {
     for (const [input, info] of Object.entries(output.inputs)) {
-      const location = nodeModulesPathOf(resolve(projectDir, input));
-      if (location === null) continue;
-      bytes.set(location.packageName, (bytes.get(location.packageName) ?? 0) + info.bytesInOutput);
+      const file = resolve(projectDir, input);
+      const name = nodeModulesPathOf(file)?.packageName ?? linkedPackageOf(file, packages);
+      if (name === undefined) continue;
+      bytes.set(name, (bytes.get(name) ?? 0) + info.bytesInOutput);
     }
   }
   return bytes;
+}
+
+function linkedPackageOf(
+  file: string,
+  packages: readonly { readonly name: string; readonly dir: string }[],
+): string | undefined {
+  let found: { name: string; dir: string } | undefined;
+  for (const pkg of packages) {
+    if (file.startsWith(`${pkg.dir}${sep}`) && (found === undefined || pkg.dir.length > found.dir.length)) {
+      found = pkg;
+    }
+  }
+  return found?.name;
 }

@@ -168,10 +168,11 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   });
 
   const optionalMissing = new Set([...bundled.optionalMissing.map((m) => m.specifier), ...runtime.missing]);
+  const closure = productionClosure(projectDir);
   const size = sizeReport({
-    closure: productionClosure(projectDir),
+    closure,
     outputFiles: files,
-    bundledBytes: bundledBytesByPackage(bundled, projectDir),
+    bundledBytes: bundledBytesByPackage(bundled, projectDir, closure),
     unbundled: planned.unbundled,
     optionalMissing: [...optionalMissing].sort(),
     stubbed: [...bundled.stubbed.keys()].sort(),
