@@ -113,10 +113,11 @@ function waitForDrain(tracker: ConnectionTracker, timeoutMs: number): Promise<bo
 async function runBounded(task: Disposer, kind: string, deps: ShutdownDeps): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
+    // Not unref'd: a disposer waiting on nothing would otherwise let the event loop empty and
+    // the process end (with code 0) before the other disposers, the flushers and the exit code.
     timer = setTimeout(() => {
       resolve('timeout');
     }, deps.disposeTimeoutMs);
-    timer.unref();
   });
   try {
     const outcome = await Promise.race([Promise.resolve().then(() => task.dispose()), timeout]);

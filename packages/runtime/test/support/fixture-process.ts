@@ -53,7 +53,8 @@ export function startFixture(
     poke();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': the process has ended and its output has been read to the end.
+    child.once('close', (code, signal) => {
       resolve({ code, signal });
       poke();
     });
