@@ -7,7 +7,12 @@ function exchange(
   port: number,
   payload: string,
   waitMs: number,
-): Promise<{ received: string; error: string | undefined; closed: boolean; firstByteMs: number | undefined }> {
+): Promise<{
+  received: string;
+  error: string | undefined;
+  closed: boolean;
+  firstByteMs: number | undefined;
+}> {
   return new Promise((resolve) => {
     const started = performance.now();
     let received = '';

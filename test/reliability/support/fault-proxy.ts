@@ -111,8 +111,14 @@ export async function startFaultProxy(
     upstream.once('close', () => {
       kill(pair);
     });
-    client.on('data', forwarder(pair, () => pair.upstream));
-    upstream.on('data', forwarder(pair, () => pair.client));
+    client.on(
+      'data',
+      forwarder(pair, () => pair.upstream),
+    );
+    upstream.on(
+      'data',
+      forwarder(pair, () => pair.client),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -11,7 +11,11 @@ declare module 'vitest' {
 }
 
 /** Appends one scenario's figures (and how many runs they come from) to this run's results. */
-export function recordFigures(scenario: string, runs: number, figures: Readonly<Record<string, unknown>>): void {
+export function recordFigures(
+  scenario: string,
+  runs: number,
+  figures: Readonly<Record<string, unknown>>,
+): void {
   const line = { scenario, form: longForm ? 'long' : 'quick', runs, figures, at: new Date().toISOString() };
   appendFileSync(inject('reliabilityResultsFile'), `${JSON.stringify(line)}\n`);
 }
