@@ -55,7 +55,11 @@ describe('the fault proxy', () => {
   afterEach(async () => {
     await proxy?.close();
     proxy = undefined;
-    await new Promise<void>((resolve) => echo.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      echo.close(() => {
+        resolve();
+      });
+    });
   });
 
   it('passes bytes both ways, adds latency, blackholes, resets and closes after N bytes', async () => {
