@@ -50,7 +50,11 @@ async function probeUnderLoad(
   );
   let out = '';
   generator.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const done = new Promise<void>((resolve) => generator.once('close', () => resolve()));
+  const done = new Promise<void>((resolve) => {
+    generator.once('close', () => {
+      resolve();
+    });
+  });
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const started = performance.now();

@@ -51,11 +51,10 @@ describe('Redis down', () => {
       const lag = monitorEventLoopDelay({ resolution: 10 });
       let downAt = 0;
       let upAt = 0;
-      let acceptedBefore = 0;
       let acceptedDuring: number[] = [];
       try {
         await sleep(500);
-        acceptedBefore = proxy.accepted;
+        const acceptedBefore = proxy.accepted;
         downAt = performance.now();
         lag.enable();
         await server.stop();

@@ -25,6 +25,7 @@ interface Cycle {
   readonly truncated: number;
   readonly resets: number;
   readonly refused: number;
+  readonly resetInListenBacklog: number;
   readonly inFlightAtSigterm: number;
   readonly inFlightWithoutClose: number;
   readonly sentAfterSigtermOnOpenConnections: number;
@@ -36,7 +37,7 @@ interface Cycle {
 
 async function runCycle(seed: number, started: FixtureProcess[]): Promise<Cycle> {
   const random = seededRandom(seed);
-  const child = startFixture(fixture);
+  const child = startFixture(fixture, { env: { REPORT_CONNECTIONS: '1' } });
   started.push(child);
   const port = await child.port;
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
@@ -83,20 +84,29 @@ async function runCycle(seed: number, started: FixtureProcess[]): Promise<Cycle>
     for (const own of idleAgents) own.destroy();
   }
   const exit = await exited;
-  const accepted = outcomes.filter((o) => o.kind !== 'refused');
+  const acceptedPorts = new Set([...child.stdout().matchAll(/^accepted (\d+)$/gm)].map((m) => Number(m[1])));
+  // A connection the kernel completed but the process never accepted is reset when the listener
+  // closes: like a refused one, its request never reached the server.
+  const inBacklog = (o: HttpOutcome): boolean =>
+    o.kind === 'reset' && !o.reusedSocket && (o.localPort === undefined || !acceptedPorts.has(o.localPort));
+  const accepted = outcomes.filter((o) => o.kind !== 'refused' && !inBacklog(o));
   // Responses that arrived well after SIGTERM were written while draining (the margin covers
   // signal delivery): each must close its connection.
   const drained = accepted.filter((o) => o.sentAt < sigtermAt && (o.headersAt ?? 0) > sigtermAt + 100);
   const afterOnOpen = accepted.filter((o) => o.reusedSocket && o.sentAt > sigtermAt);
   const problems = accepted
     .filter((o) => o.kind !== 'complete' || o.status !== 200)
-    .map((o) => `${o.kind} ${o.status ?? ''} ${o.error ?? ''}`);
+    .map(
+      (o) =>
+        `${o.kind} ${o.status ?? ''} ${o.error ?? ''} on a ${o.reusedSocket ? 'reused' : 'new'} connection, sent ${Math.round(o.sentAt - sigtermAt)} ms after SIGTERM`,
+    );
   return {
     accepted: accepted.length,
     failed: problems.length,
     truncated: accepted.filter((o) => o.kind === 'truncated').length,
     resets: accepted.filter((o) => o.kind === 'reset').length,
-    refused: outcomes.length - accepted.length,
+    refused: outcomes.filter((o) => o.kind === 'refused').length,
+    resetInListenBacklog: outcomes.filter(inBacklog).length,
     inFlightAtSigterm: drained.length,
     inFlightWithoutClose: drained.filter((o) => o.headers?.connection !== 'close').length,
     sentAfterSigtermOnOpenConnections: afterOnOpen.length,
@@ -112,7 +122,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function idleExitMs(started: FixtureProcess[], keepAliveIdleMs: number | undefined): Promise<number> {
-  const child = startFixture(fixture);
+  const child = startFixture(fixture, { env: { REPORT_CONNECTIONS: '1' } });
   started.push(child);
   const port = await child.port;
   const agent = new Agent({ keepAlive: true });
@@ -167,25 +177,30 @@ describe('SIGTERM under load', () => {
         sentAfterSigtermOnOpenConnections: sum((c) => c.sentAfterSigtermOnOpenConnections),
         answeredAfterSigtermOnOpenConnections: sum((c) => c.answeredAfterSigtermOnOpenConnections),
         refusedAfterListenerClosed: sum((c) => c.refused),
+        resetInListenBacklogNeverAccepted: sum((c) => c.resetInListenBacklog),
         exitCodes: [...new Set(results.map((c) => c.exitCode))],
         sigtermToExitMs: summarize(results.map((c) => c.sigtermToExitMs)),
       });
     },
   );
 
-  it('exits within half a second of SIGTERM when idle, with or without an idle keep-alive connection', async () => {
-    const runs = byForm(3, 20);
-    const noConnection: number[] = [];
-    const idleKeepAlive: number[] = [];
-    for (let run = 0; run < runs; run += 1) {
-      noConnection.push(await idleExitMs(started, undefined));
-      idleKeepAlive.push(await idleExitMs(started, 1_100));
-    }
-    recordFigures('1. idle exit', runs, {
-      noConnectionMs: summarize(noConnection),
-      idleKeepAliveConnectionMs: summarize(idleKeepAlive),
-    });
-    // The 500 ms target is reported as a figure; the assertion leaves room for a loaded machine.
-    expect(Math.max(...noConnection, ...idleKeepAlive)).toBeLessThan(3_000);
-  });
+  it(
+    'exits within half a second of SIGTERM when idle, with or without an idle keep-alive connection',
+    { timeout: 180_000 },
+    async () => {
+      const runs = byForm(3, 20);
+      const noConnection: number[] = [];
+      const idleKeepAlive: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        noConnection.push(await idleExitMs(started, undefined));
+        idleKeepAlive.push(await idleExitMs(started, 1_100));
+      }
+      recordFigures('1. idle exit', runs, {
+        noConnectionMs: summarize(noConnection),
+        idleKeepAliveConnectionMs: summarize(idleKeepAlive),
+      });
+      // The 500 ms target is reported as a figure; the assertion leaves room for a loaded machine.
+      expect(Math.max(...noConnection, ...idleKeepAlive)).toBeLessThan(3_000);
+    },
+  );
 });

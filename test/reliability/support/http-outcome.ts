@@ -11,6 +11,8 @@ export interface HttpOutcome {
   readonly body: string;
   readonly error: string | undefined;
   readonly reusedSocket: boolean;
+  /** The client's port of the connection, once connected (the server sees it as remotePort). */
+  readonly localPort: number | undefined;
   readonly sentAt: number;
   readonly headersAt: number | undefined;
   readonly endAt: number;
@@ -33,6 +35,7 @@ export function sendRequest(options: {
     let headers: IncomingHttpHeaders | undefined;
     let body = '';
     let settled = false;
+    let localPort: number | undefined;
     const finish = (kind: HttpOutcome['kind'], error?: string): void => {
       if (settled) return;
       settled = true;
@@ -44,6 +47,7 @@ export function sendRequest(options: {
         body,
         error,
         reusedSocket: req.reusedSocket,
+        localPort,
         sentAt,
         headersAt,
         endAt: performance.now(),
@@ -75,6 +79,13 @@ export function sendRequest(options: {
         });
       },
     );
+    req.on('socket', (socket) => {
+      if (socket.localPort !== undefined) localPort = socket.localPort;
+      else
+        socket.once('connect', () => {
+          localPort = socket.localPort;
+        });
+    });
     const guard = setTimeout(() => {
       req.destroy(new Error('client timeout'));
     }, options.timeoutMs ?? 30_000);
