@@ -22,9 +22,19 @@ export default defineConfig({
       {
         test: {
           ...shared,
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: [...shared.globalSetup, './test/reliability/support/results-setup.ts'],
+          // Faults, signals and load: one file at a time keeps the figures free of each other's noise.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          ...shared,
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/support/**'],
+          exclude: ['test/support/**', 'test/reliability/**'],
           // Each file packs and installs tarballs; running them one at a time keeps npm's cache sane.
           fileParallelism: false,
         },

@@ -81,4 +81,31 @@ describe('serve() options', () => {
       /Invalid PORT environment variable/,
     );
   });
+
+  it('rejects header and request timeouts that are not integers, or a header limit above the request limit', () => {
+    expect(() => resolveServeOptions({ env: {}, headersTimeoutMs: 0 })).toThrow(
+      'Invalid headersTimeoutMs: received 0; expected an integer ≥ 1.',
+    );
+    expect(() => resolveServeOptions({ env: {}, requestTimeoutMs: 1.5 })).toThrow(/Invalid requestTimeoutMs/);
+    expect(() => resolveServeOptions({ env: {}, headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 })).toThrow(
+      /Invalid headersTimeoutMs: received 5000; expected at most requestTimeoutMs \(1000\)/,
+    );
+    expect(resolveServeOptions({ env: {}, headersTimeoutMs: 5_000, requestTimeoutMs: 0 })).toMatchObject({
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 0,
+    });
+  });
+
+  it('rejects a logger, exit, env, serviceName or readyFile of the wrong type, naming the option', () => {
+    const bad: Array<[string, Record<string, unknown>]> = [
+      ['logger', { logger: { info: () => undefined } }],
+      ['exit', { exit: 1 }],
+      ['env', { env: 'PORT=1' }],
+      ['serviceName', { serviceName: 42 }],
+      ['readyFile', { readyFile: '' }],
+    ];
+    for (const [option, given] of bad) {
+      expect(() => resolveServeOptions({ env: {}, ...given })).toThrow(`Invalid ${option}: received`);
+    }
+  });
 });

@@ -49,6 +49,19 @@ export interface ServeOptions {
    */
   readonly keepAliveTimeoutMs?: number;
   /**
+   * How long a client may take to send a request's headers; a slower one (slow-loris) gets 408
+   * and its connection is closed. At most `requestTimeoutMs` when that is not 0.
+   * @default 60000
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body; a slower one gets 408
+   * and its connection is closed. `0` turns the limit off. The handler's own running time is not
+   * counted.
+   * @default 300000
+   */
+  readonly requestTimeoutMs?: number;
+  /**
    * Largest request body accepted; a larger one gets 413 and the handler is not called.
    * @default 10485760 (10 MiB)
    */
@@ -117,6 +130,8 @@ export const defaultServeOptions = {
   readyPath: '/readyz',
   warmupPath: undefined,
   keepAliveTimeoutMs: 120_000,
+  headersTimeoutMs: 60_000,
+  requestTimeoutMs: 300_000,
   maxBodyBytes: 10_485_760,
   drainTimeoutMs: 20_000,
   shutdownDelayMs: 0,
@@ -136,6 +151,8 @@ export interface ResolvedServeOptions {
   readonly readyPath: string;
   readonly warmupPath: string | undefined;
   readonly keepAliveTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly drainTimeoutMs: number;
   readonly shutdownDelayMs: number;
@@ -187,6 +204,16 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
       options.keepAliveTimeoutMs ?? defaultServeOptions.keepAliveTimeoutMs,
       1,
     ),
+    headersTimeoutMs: checkInteger(
+      'headersTimeoutMs',
+      options.headersTimeoutMs ?? defaultServeOptions.headersTimeoutMs,
+      1,
+    ),
+    requestTimeoutMs: checkInteger(
+      'requestTimeoutMs',
+      options.requestTimeoutMs ?? defaultServeOptions.requestTimeoutMs,
+      0,
+    ),
     maxBodyBytes: checkInteger('maxBodyBytes', options.maxBodyBytes ?? defaultServeOptions.maxBodyBytes, 0),
     drainTimeoutMs: checkInteger(
       'drainTimeoutMs',
@@ -205,13 +232,23 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     ),
     handleSignals: checkBoolean('handleSignals', options.handleSignals ?? defaultServeOptions.handleSignals),
     startupReport,
-    readyFile,
+    readyFile: readyFile === undefined ? undefined : checkString('readyFile', readyFile),
     tracing: options.tracing === undefined ? undefined : checkBoolean('tracing', options.tracing),
-    serviceName: options.serviceName ?? nonEmpty(env.K_SERVICE) ?? defaultServeOptions.serviceName,
-    env,
-    logger: options.logger ?? jsonLogger(),
-    exit: options.exit ?? ((code: number) => process.exit(code)),
+    serviceName: checkString(
+      'serviceName',
+      options.serviceName ?? nonEmpty(env.K_SERVICE) ?? defaultServeOptions.serviceName,
+    ),
+    env: checkEnv(env),
+    logger: options.logger === undefined ? jsonLogger() : checkLogger(options.logger),
+    exit: options.exit === undefined ? (code: number) => process.exit(code) : checkExit(options.exit),
   };
+  if (resolved.requestTimeoutMs !== 0 && resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
+    throw new ConfigError(
+      'headersTimeoutMs',
+      resolved.headersTimeoutMs,
+      `at most requestTimeoutMs (${resolved.requestTimeoutMs}), or requestTimeoutMs 0`,
+    );
+  }
   if (new Set([resolved.healthPath, resolved.readyPath, resolved.warmupPath]).size < 3) {
     throw new ConfigError(
       'healthPath/readyPath/warmupPath',
@@ -250,6 +287,37 @@ function checkInteger(option: string, value: unknown, min: number, max = Number.
 function checkBoolean(option: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(option, value, 'true or false');
   return value;
+}
+
+function checkString(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigError(option, value, 'a non-empty string');
+  return value;
+}
+
+function checkEnv(value: unknown): NodeJS.ProcessEnv {
+  if (typeof value !== 'object' || value === null) {
+    throw new ConfigError('env', value, 'an object of environment variables (such as process.env)');
+  }
+  return value as NodeJS.ProcessEnv;
+}
+
+function checkLogger(value: unknown): Logger {
+  const candidate = value as Partial<Record<keyof Logger, unknown>> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.info !== 'function' ||
+    typeof candidate.warn !== 'function' ||
+    typeof candidate.error !== 'function'
+  ) {
+    throw new ConfigError('logger', value, 'an object with info, warn and error functions');
+  }
+  return value as Logger;
+}
+
+function checkExit(value: unknown): (code: number) => void {
+  if (typeof value !== 'function') throw new ConfigError('exit', value, 'a function (code) => void');
+  return value as (code: number) => void;
 }
 
 function checkPath(option: string, value: unknown): string {

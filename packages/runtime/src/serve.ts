@@ -2,6 +2,7 @@
 // critical initializers in parallel, flip to ready, then background work; drain on SIGTERM.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-error.ts';
 import { loadCloudEventRunner } from './cloud-event-runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
@@ -86,7 +87,11 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     markReady = resolve;
   });
   const drain = new AbortController();
-  const server = createServer();
+  const server = createServer({
+    headersTimeout: opts.headersTimeoutMs,
+    requestTimeout: opts.requestTimeoutMs,
+    connectionsCheckingInterval: checkingIntervalMs(opts.headersTimeoutMs, opts.requestTimeoutMs),
+  });
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   const tracker = new ConnectionTracker(server, () => performance.now());
 
@@ -115,10 +120,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       onFirstResponse: reportAtFirstResponse,
     }),
   );
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
 
   const becomeReady = (): void => {
     if (phase !== 'starting' || !listening || !criticalInitsReady()) return;
@@ -256,6 +258,13 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       }
     },
   };
+}
+
+// Node checks the header and request timeouts on an interval (30 s by default), so a limit fires
+// up to one interval late; a quarter of the shorter limit keeps the overrun small.
+function checkingIntervalMs(headersTimeoutMs: number, requestTimeoutMs: number): number {
+  const shortest = requestTimeoutMs === 0 ? headersTimeoutMs : Math.min(headersTimeoutMs, requestTimeoutMs);
+  return Math.min(30_000, Math.max(50, Math.floor(shortest / 4)));
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {

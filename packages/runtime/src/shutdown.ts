@@ -64,16 +64,18 @@ async function drain(
   // which would reset a request a client has just sent on a keep-alive socket.
   NetServer.prototype.close.call(deps.server);
   const drained = await waitForDrain(tracker, deps.drainTimeoutMs);
+  let stuck: readonly InFlightRequest[] = [];
   if (!drained) {
-    const stuck = tracker.inFlight();
+    stuck = tracker.inFlight();
     logger.error(
-      `Shutdown timed out after drainTimeoutMs (${deps.drainTimeoutMs} ms) with ${stuck.length} request(s) still running: ${describeStuck()}. Exiting with code 1.`,
+      `Shutdown timed out after drainTimeoutMs (${deps.drainTimeoutMs} ms) with ${stuck.length} request(s) still running: ${describeStuck()}. Releasing resources and flushing telemetry, then exiting with code 1.`,
       { stuck: stuck.map((entry) => ({ ...entry, runningMs: deps.now() - entry.startedAt })) },
     );
     tracker.destroyAll();
-    return { exitCode: 1, stuck };
   }
   deps.server.close();
+  // Even after a timed-out drain: pools must still close their server-side connections and the
+  // spans of the requests that did finish must still be exported, each within its own bound.
   const { disposers, flushers } = lifecycle();
   // pop() walks the list backwards: the last resource created is the first released.
   for (let disposer = disposers.pop(); disposer !== undefined; disposer = disposers.pop()) {
@@ -82,6 +84,7 @@ async function drain(
   for (let flusher = flushers.shift(); flusher !== undefined; flusher = flushers.shift()) {
     await runBounded(flusher, 'flusher', deps);
   }
+  if (!drained) return { exitCode: 1, stuck };
   logger.info('Shutdown complete.');
   return { exitCode: 0, stuck: [] };
 }
@@ -110,10 +113,11 @@ function waitForDrain(tracker: ConnectionTracker, timeoutMs: number): Promise<bo
 async function runBounded(task: Disposer, kind: string, deps: ShutdownDeps): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
+    // Not unref'd: a disposer waiting on nothing would otherwise let the event loop empty and
+    // the process end (with code 0) before the other disposers, the flushers and the exit code.
     timer = setTimeout(() => {
       resolve('timeout');
     }, deps.disposeTimeoutMs);
-    timer.unref();
   });
   try {
     const outcome = await Promise.race([Promise.resolve().then(() => task.dispose()), timeout]);

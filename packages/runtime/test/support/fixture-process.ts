@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** A spawned fixture function process, with its output collected. */
 export interface FixtureProcess {
@@ -20,12 +20,16 @@ export interface FixtureProcess {
 
 const fixtureDir = join(import.meta.dirname, '..', 'fixtures');
 
-/** Spawns `test/fixtures/<name>.ts` with Node's type stripping, PORT=0 and loopback host by default. */
+/**
+ * Spawns `test/fixtures/<name>.ts` (or the `.ts` file at an absolute path) with Node's type
+ * stripping, PORT=0 and loopback host by default.
+ */
 export function startFixture(
   name: string,
   options: { env?: Record<string, string>; ipc?: boolean } = {},
 ): FixtureProcess {
-  const child = spawn(process.execPath, ['--no-warnings', join(fixtureDir, `${name}.ts`)], {
+  const file = isAbsolute(name) ? name : join(fixtureDir, `${name}.ts`);
+  const child = spawn(process.execPath, ['--no-warnings', file], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc === true ? (['ipc'] as const) : [])],
   });
@@ -49,7 +53,8 @@ export function startFixture(
     poke();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': the process has ended and its output has been read to the end.
+    child.once('close', (code, signal) => {
       resolve({ code, signal });
       poke();
     });

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFixture, type FixtureProcess } from '../../packages/runtime/test/support/fixture-process.ts';
+import {
+  startOtlpCollector,
+  type OtlpCollector,
+} from '../../packages/runtime/test/tracing/otlp-collector.ts';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
+import { sendRequest } from './support/http-outcome.ts';
+import { byForm } from './support/mode.ts';
+import { recordFigures } from './support/results.ts';
+import { summarize } from './support/stats.ts';
+
+const fixture = join(import.meta.dirname, 'fixtures', 'sleepy.ts');
+const flushTimeoutMs = 1_500;
+
+function tracedEnv(endpoint: string): Record<string, string> {
+  return {
+    THAW_OTEL: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    THAW_OTEL_IDLE_DELAY_MS: '0',
+    THAW_OTEL_FLUSH_TIMEOUT_MS: String(flushTimeoutMs),
+    // Spans wait in the batch until shutdown: the flush is what must deliver them.
+    OTEL_BSP_SCHEDULE_DELAY: '60000',
+  };
+}
+
+describe('telemetry collector faults', () => {
+  let child: FixtureProcess | undefined;
+  let collector: OtlpCollector | undefined;
+  let proxy: FaultProxy | undefined;
+  afterEach(async () => {
+    await child?.stop();
+    await proxy?.close();
+    await collector?.close();
+    child = undefined;
+    proxy = undefined;
+    collector = undefined;
+  });
+
+  it(
+    'completes the shutdown within its bound when the collector is blackholed',
+    { timeout: 120_000 },
+    async () => {
+      const runs = byForm(2, 10);
+      collector = await startOtlpCollector();
+      const port = Number(new URL(collector.url).port);
+      proxy = await startFaultProxy({ host: '127.0.0.1', port }, { kind: 'blackhole' });
+      const exitMs: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        child = startFixture(fixture, { env: tracedEnv(`http://127.0.0.1:${proxy.port}`) });
+        const appPort = await child.port;
+        for (let index = 0; index < 5; index += 1) {
+          expect((await sendRequest({ port: appPort, path: '/?ms=0' })).status).toBe(200);
+        }
+        // Let the SDK load (idle delay 0) so that the flush really talks to the blackhole.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const sigtermAt = performance.now();
+        child.child.kill('SIGTERM');
+        expect(await child.exited).toEqual({ code: 0, signal: null });
+        exitMs.push(performance.now() - sigtermAt);
+        child = undefined;
+      }
+      expect(proxy.accepted).toBeGreaterThan(0);
+      expect(collector.spans).toHaveLength(0);
+      // Bounded by flushTimeoutMs, with room for a loaded machine.
+      expect(Math.max(...exitMs)).toBeLessThan(flushTimeoutMs + 3_000);
+      recordFigures('8. collector blackholed', runs, {
+        flushTimeoutMs,
+        sigtermToExitMs: summarize(exitMs),
+        exitCode: 0,
+        connectionsToTheBlackhole: proxy.accepted,
+      });
+    },
+  );
+
+  it('delivers every span ended before SIGTERM to a working collector', { timeout: 120_000 }, async () => {
+    const runs = byForm(5, 30);
+    const perRun = 20;
+    collector = await startOtlpCollector();
+    let delivered = 0;
+    for (let run = 0; run < runs; run += 1) {
+      child = startFixture(fixture, { env: tracedEnv(collector.url) });
+      const appPort = await child.port;
+      const ids = Array.from({ length: perRun }, (_, index) => `span-${run}-${index}`);
+      await Promise.all(
+        ids.map(async (id) => {
+          const outcome = await sendRequest({
+            port: appPort,
+            path: '/?ms=10',
+            headers: { 'x-request-id': id },
+          });
+          expect(outcome.status).toBe(200);
+        }),
+      );
+      child.child.kill('SIGTERM');
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+      child = undefined;
+      const received = new Set(collector.spans.map((span) => span.attributes['faas.invocation_id']));
+      const missing = ids.filter((id) => !received.has(id));
+      expect({ run, missing }).toEqual({ run, missing: [] });
+      delivered += ids.length;
+    }
+    recordFigures('8. spans delivered at shutdown', runs, {
+      spansEndedBeforeSigterm: runs * perRun,
+      delivered,
+      deliveredPercent: (100 * delivered) / (runs * perRun),
+    });
+  });
+});
