@@ -58,7 +58,7 @@ export function fixedMtimeSeconds(env: NodeJS.ProcessEnv = process.env): number 
  *
  * @example
  * ```ts
- * prepareOutDir('/work/fn/deploy', '/work/fn');
+ * prepareOutDir('/srv/fn/deploy', '/srv/fn');
  * ```
  */
 export function prepareOutDir(outDir: string, projectDir: string): void {
@@ -118,7 +118,7 @@ export function sizeOf(outDir: string, path: string): number {
  *
  * @example
  * ```ts
- * normalizeFiles('/work/fn/deploy', fixedMtimeSeconds());
+ * normalizeFiles('/srv/fn/deploy', fixedMtimeSeconds());
  * ```
  */
 export function normalizeFiles(dir: string, seconds: number): void {

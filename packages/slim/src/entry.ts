@@ -26,7 +26,7 @@ function exportsEntry(exportsField: unknown): string | undefined {
  *
  * @example
  * ```ts
- * resolveEntry('/work/fn', undefined, { main: 'src/index.ts' }); // '/work/fn/src/index.ts'
+ * resolveEntry('/srv/fn', undefined, { main: 'src/index.ts' }); // '/srv/fn/src/index.ts'
  * ```
  */
 export function resolveEntry(

@@ -70,7 +70,7 @@ function measure(dir: string): { files: number; bytes: number } {
  *
  * @example
  * ```ts
- * const closure = productionClosure('/work/my-function');
+ * const closure = productionClosure('/srv/my-function');
  * closure.reduce((sum, p) => sum + p.bytes, 0);
  * ```
  */
