@@ -1,9 +1,10 @@
-// Decides whether tracing is wanted and, only then, loads the tracing module. The specifier is
-// built at run time: the core never imports src/tracing/ statically, so a function without
-// tracing never loads (or bundles a reference to) OpenTelemetry.
+// Decides whether tracing is wanted and, only then, loads the tracing module with import(): the
+// core never imports src/tracing/ statically, so a function without tracing never loads
+// OpenTelemetry. The specifier is a literal so the package build splits the tracing module into
+// its own lazily loaded chunk (OpenTelemetry itself stays an external peer).
 import { ThawError } from './errors.ts';
 
-/** What the tracing module exports; kept here so the core compiles without it. */
+/** The part of the tracing module the core relies on. */
 interface TracingModule {
   installTracing(options: { serviceName: string; serviceVersion?: string; env: NodeJS.ProcessEnv }): void;
 }
@@ -29,12 +30,9 @@ export async function installTracingModule(options: {
   serviceVersion?: string;
   env: NodeJS.ProcessEnv;
 }): Promise<void> {
-  // Same extension as this file: `.ts` when run from source, `.js` once built.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const specifier = `./tracing/install${extension}`;
   let tracing: TracingModule;
   try {
-    tracing = (await import(specifier)) as TracingModule;
+    tracing = await import('./tracing/install.ts');
   } catch (error) {
     throw new ThawError(
       'THAW_TELEMETRY_FAILED',
