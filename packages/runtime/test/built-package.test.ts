@@ -76,6 +76,23 @@ describe.skipIf(!built)('the built package', () => {
     });
   });
 
+  it('takes node:http and node:fs from process.getBuiltinModule, never from an ES import of them', () => {
+    // An ES import of node:http loads Node's fetch implementation and one of node:fs its stream
+    // classes (their namespaces evaluate lazy getters): milliseconds at startup for nothing.
+    const imports = runModule(`
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { join } from 'node:path';
+      const found = [];
+      for (const entry of readdirSync('dist', { recursive: true })) {
+        if (!String(entry).endsWith('.js') || /install-/.test(String(entry))) continue;
+        const text = readFileSync(join('dist', String(entry)), 'utf8');
+        for (const match of text.matchAll(/from "(node:(?:http|fs))"/g)) found.push(String(entry) + ' ' + match[1]);
+      }
+      console.log(JSON.stringify(found));
+    `);
+    expect(imports).toEqual([]);
+  });
+
   it('shares lifecycle hooks, initializers and handler kinds between two copies in one process', () => {
     const first = pathToFileURL(join(copyOfPackage(), 'dist', 'index.js')).href;
     const second = pathToFileURL(join(copyOfPackage(), 'dist', 'index.js')).href;
