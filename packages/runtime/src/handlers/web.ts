@@ -13,6 +13,8 @@ import { readBody } from './read-body.ts';
  * waits no longer than it would have in the handler.
  */
 export function preloadWebClasses(): void {
+  // Absent under --no-experimental-fetch: the handler then fails on its own, with a clear error.
+  if (typeof globalThis.Request !== 'function') return;
   new Request('http://localhost/', { headers: new Headers() });
 }
 
