@@ -3,6 +3,10 @@
 // error never reaches a log.
 import { redactSecrets } from './errors.ts';
 
+// Not `import … from 'node:fs'`: an ES import of a builtin builds a namespace of all its exports,
+// and node:fs's lazy getters then load its stream classes (milliseconds at startup) for nothing.
+const { writeSync } = process.getBuiltinModule('node:fs');
+
 /** Extra fields of a log line. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -27,6 +31,29 @@ export function describeError(error: unknown): string {
 }
 
 /**
+ * Writes a line to file descriptor 2 directly. `process.stderr` is built on first access, which
+ * costs milliseconds, and the runtime's first log line ("Listening on …") sits right before the
+ * first response; on Linux `process.stderr` writes synchronously to pipes, files and terminals
+ * alike, so writing to the descriptor keeps the order of lines. A write the descriptor refuses
+ * (or takes only in part) goes through `process.stderr` instead.
+ */
+export function writeToStderr(line: string): void {
+  // Elsewhere process.stderr may write asynchronously, and only the stream keeps lines in order.
+  if (process.platform === 'win32') {
+    process.stderr.write(line);
+    return;
+  }
+  const bytes = Buffer.from(line);
+  let written = 0;
+  try {
+    written = writeSync(2, bytes);
+  } catch {
+    // EAGAIN on a non-blocking pipe, or no descriptor 2: the stream queues and reports it.
+  }
+  if (written < bytes.length) process.stderr.write(bytes.subarray(written));
+}
+
+/**
  * The default logger: JSON lines on stderr with `level`, `msg`, `time` and the fields given.
  *
  * @example
@@ -35,7 +62,7 @@ export function describeError(error: unknown): string {
  * logger.info('listening', { port: 8080 });
  * ```
  */
-export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function jsonLogger(write: (line: string) => void = writeToStderr): Logger {
   const emit = (level: 'info' | 'warn' | 'error', message: string, fields?: LogFields): void => {
     const record: Record<string, unknown> = { level, msg: redactSecrets(message), time: Date.now() };
     if (fields !== undefined) {

@@ -1,6 +1,8 @@
 // The ready file for exec probes (`test -f $THAW_READY_FILE`). Written atomically — a temporary
 // file renamed into place — so a probe never reads half a file; removed when draining starts.
-import { rmSync } from 'node:fs';
+// node:fs comes from process.getBuiltinModule: an ES import of it builds a namespace of all its
+// exports, which loads its stream classes (milliseconds at startup) for nothing.
+const { rmSync } = process.getBuiltinModule('node:fs');
 
 /** Writes `content` to `path` atomically. */
 export async function writeReadyFile(path: string, content: string): Promise<void> {

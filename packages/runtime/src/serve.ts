@@ -1,12 +1,12 @@
 // The server's life: validate, listen at once (readiness answers from the first instant), run
 // critical initializers in parallel, flip to ready, then background work; drain on SIGTERM.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error.ts';
 import { loadCloudEventRunner } from './cloud-event-runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
 import { classifyHandler, type Handler } from './handlers/kinds.ts';
+import { preloadWebClasses } from './handlers/web.ts';
 import type { ServerPhase } from './health.ts';
 import { criticalInitsReady, initRegistry, onInitializerChange, startInitializers } from './init-registry.ts';
 import { readKnativeEnv } from './knative.ts';
@@ -19,6 +19,11 @@ import { createShutdown } from './shutdown.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
 import { buildStartupReport, hasParent, printStartupReport, sendToParent } from './startup/report.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
+
+// Not `import … from 'node:http'`: an ES import of a builtin builds a namespace of all its
+// exports, which runs node:http's lazy WebSocket/CloseEvent/MessageEvent getters and so loads
+// Node's whole fetch implementation (some 20 ms of CPU at startup); the CommonJS object does not.
+const { createServer } = process.getBuiltinModule('node:http');
 
 /**
  * Where the server listens.
@@ -233,6 +238,8 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     logger.info(`Listening on ${bound.address}:${bound.port}.`, { host: bound.address, port: bound.port });
     startInitializers('critical');
     becomeReady();
+    // After listen and the ready signal, in the idle time before the first request arrives.
+    if (classified.kind === 'web') setImmediate(preloadWebClasses).unref();
     return address;
   })();
   // `ready` carries a listen failure to the caller (or, unawaited, to the process as a crash);

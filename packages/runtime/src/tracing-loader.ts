@@ -1,9 +1,9 @@
 // Decides whether tracing is wanted and, only then, loads the tracing module with import(): the
 // core never imports src/tracing/ statically, so a function without tracing never loads
-// OpenTelemetry. The specifier is a literal so that a bundler (thaw slim) sees the tracing module
-// and the instrumentations it loads, keeps them lazy chunks, and keeps the packages those
-// instrumentations patch reachable by `require`; a specifier built at run time left a bundled
-// function unable to trace at all.
+// OpenTelemetry. The specifier is a literal so that a bundler (the package build, thaw slim)
+// sees the tracing module and the instrumentations it loads, keeps them lazy chunks, and keeps
+// the packages those instrumentations patch reachable by `require`; a specifier built at run
+// time left a bundled function unable to trace at all.
 import { ThawError } from './errors.ts';
 import type { installTracing } from './tracing/install.ts';
 
@@ -32,7 +32,6 @@ export async function installTracingModule(options: {
 }): Promise<void> {
   let tracing: { installTracing: InstallTracing };
   try {
-    // Compiled to `./tracing/install.js` (rewriteRelativeImportExtensions).
     tracing = await import('./tracing/install.ts');
   } catch (error) {
     throw new ThawError(

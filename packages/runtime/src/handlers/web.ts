@@ -1,13 +1,22 @@
 // Bridges node:http and the web-standard Request/Response a WebHandler speaks: the request body
 // is read (bounded) before the handler runs, the response body is streamed with backpressure.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { pipeline } from 'node:stream/promises';
 import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
 import type { WebHandler } from './kinds.ts';
 import { readBody } from './read-body.ts';
+
+/**
+ * Loads Node's fetch implementation, which backs `Request`, `Response` and `Headers` and is
+ * loaded on their first use (tens of milliseconds on a small CPU). Run while the process waits
+ * for its first request, it takes that cost off the first response; a request arriving meanwhile
+ * waits no longer than it would have in the handler.
+ */
+export function preloadWebClasses(): void {
+  // Absent under --no-experimental-fetch: the handler then fails on its own, with a clear error.
+  if (typeof globalThis.Request !== 'function') return;
+  new Request('http://localhost/', { headers: new Headers() });
+}
 
 /** Converts a Node request into a web `Request`, reading at most `maxBodyBytes` of body. */
 export async function toWebRequest(
@@ -48,8 +57,59 @@ export async function writeWebResponse(
     target.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), target);
+  await writeBody(response.body, target);
 }
+
+/**
+ * Copies a web stream onto the Node response with its reader: the first `Readable.fromWeb` +
+ * `pipeline` in a process costs milliseconds on the cold path, a reader loop almost nothing.
+ * Waits for `drain` when the socket is full; a client that leaves cancels the body stream (so a
+ * long or endless stream stops) and rejects, as a pipeline would.
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, target: ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  // An object read through a function: the listeners change it between awaits.
+  const state: { closed: boolean; wake: (() => void) | undefined } = { closed: false, wake: undefined };
+  const gone = (): boolean => state.closed;
+  const waitFor = (start: () => void): Promise<void> =>
+    new Promise((resolve) => {
+      state.wake = resolve;
+      start();
+    });
+  const onClose = (): void => {
+    state.closed = true;
+    state.wake?.();
+    if (!target.writableFinished) reader.cancel(new ThawError('THAW_CLIENT_GONE', clientGone)).catch(ignore);
+  };
+  const onWake = (): void => state.wake?.();
+  target.on('close', onClose);
+  target.on('drain', onWake);
+  target.on('finish', onWake);
+  try {
+    for (;;) {
+      const chunk = await reader.read();
+      if (gone()) break;
+      if (chunk.done) {
+        await waitFor(() => target.end());
+        if (target.writableFinished) return;
+        break;
+      }
+      if (!target.write(chunk.value)) await waitFor(ignore);
+      if (gone()) break;
+    }
+  } catch (error) {
+    reader.cancel(error).catch(ignore);
+    throw error;
+  } finally {
+    target.off('close', onClose);
+    target.off('drain', onWake);
+    target.off('finish', onWake);
+  }
+  throw new ThawError('THAW_CLIENT_GONE', clientGone);
+}
+
+const clientGone = 'The client closed the connection before the response body was written.';
+const ignore = (): void => undefined;
 
 /** Runs a web-standard handler for one request; resolves with the status written. */
 export async function runWebHandler(

@@ -1,0 +1,33 @@
+// Builds dist/: one ESM file per package.json "exports" subpath, with the parts the runtime loads
+// on first use (CloudEvents handling, tracing) split into chunks that stay lazy. Importing the
+// runtime then reads a couple of files instead of one per source module, which is most of what
+// `import '@thaw/runtime'` costs. Bare specifiers (node:*, pg, ioredis, generic-pool, cloudevents,
+// @opentelemetry/*) stay external: optional peers keep loading with import() on first use.
+// Type declarations still come from tsc (tsconfig.build.json, emitDeclarationOnly).
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(packageDir, 'dist');
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: packageDir,
+  entryPoints: { index: 'src/index.ts', 'pools/index': 'src/pools/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22.12',
+  packages: 'external',
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  // Readable output: stack traces from the runtime should point at recognisable code.
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
