@@ -1,7 +1,6 @@
 // Turns `thaw bench` arguments into a plan and options. Every flag is validated like a bench
 // file field: the error names the flag, the value and what is allowed.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { splitCommand, parseDurationMs } from './command-line.ts';
 import {
   type BenchPlan,
@@ -11,6 +10,7 @@ import {
   settleVariants,
 } from './config.ts';
 import { BenchConfigError, BenchError } from './errors.ts';
+import { parseUsage } from './parse-usage.ts';
 import { type BenchOptions } from './options.ts';
 import { parseOptions } from './validate.ts';
 
@@ -124,14 +124,7 @@ function quickVariants(texts: readonly string[], values: Record<string, unknown>
  * ```
  */
 export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: optionSpec, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new BenchError('THAW_BENCH_USAGE', `${(error as Error).message}. See thaw bench --help.`, {
-      cause: error,
-    });
-  }
+  const parsed = parseUsage(args, optionSpec);
   const { values, positionals } = parsed;
   if (positionals.length > 1) {
     throw new BenchError(

@@ -1,6 +1,6 @@
 // `thaw bench compare OLD.json NEW.json`: regression detection between two results files.
-import { parseArgs } from 'node:util';
 import { benchHelp } from './cli-help.ts';
+import { parseUsage } from './parse-usage.ts';
 import { type BenchCliIo, readResultFile } from './cli-io.ts';
 import { type ComparedMetric, compareResults, defaultCompareOptions, renderComparison } from './compare.ts';
 import { BenchConfigError, BenchError } from './errors.ts';
@@ -23,23 +23,11 @@ function parseThreshold(text: string): number {
  * ```
  */
 export function runCompareCommand(args: readonly string[], io: Required<BenchCliIo>): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: {
-        threshold: { type: 'string' },
-        metric: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new BenchError('THAW_BENCH_USAGE', `${(error as Error).message}. See thaw bench --help.`, {
-      cause: error,
-    });
-  }
+  const parsed = parseUsage(args, {
+    threshold: { type: 'string' },
+    metric: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (parsed.values.help === true) {
     io.stdout.write(benchHelp);
     return 0;

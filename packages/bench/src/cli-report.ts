@@ -1,7 +1,7 @@
 // `thaw bench report RESULTS.json`: renders a saved result again (table, Markdown, SVG), so a
 // committed benchmark's documents are regenerated from its JSON, never typed by hand.
-import { parseArgs } from 'node:util';
 import { benchHelp } from './cli-help.ts';
+import { parseUsage } from './parse-usage.ts';
 import { type BenchCliIo, readResultFile, writeOutputs } from './cli-io.ts';
 import { BenchError } from './errors.ts';
 import { renderTable } from './report/table.ts';
@@ -15,23 +15,11 @@ import { renderTable } from './report/table.ts';
  * ```
  */
 export function runReportCommand(args: readonly string[], io: Required<BenchCliIo>): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: {
-        md: { type: 'string' },
-        svg: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new BenchError('THAW_BENCH_USAGE', `${(error as Error).message}. See thaw bench --help.`, {
-      cause: error,
-    });
-  }
+  const parsed = parseUsage(args, {
+    md: { type: 'string' },
+    svg: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (parsed.values.help === true) {
     io.stdout.write(benchHelp);
     return 0;
