@@ -9,11 +9,17 @@ const key: unique symbol = Symbol.for('thaw.runtime.serve-check');
 
 interface ServeCheckState {
   served: boolean;
+  armed: boolean;
 }
 
 function state(): ServeCheckState {
-  const holder = globalThis as { [key]?: ServeCheckState };
-  return (holder[key] ??= { served: false });
+  const holder = globalThis as { [key]?: ServeCheckState | undefined };
+  let current = holder[key];
+  if (current === undefined) {
+    current = { served: false, armed: false };
+    holder[key] = current;
+  }
+  return current;
 }
 
 /** Records that serve() ran, so the exit check stays silent. */
@@ -35,9 +41,8 @@ export function neverServedMessage(name: string): string {
 
 /** Arms the check once per process. */
 export function armServeCheck(): void {
-  const holder = globalThis as { [key]?: ServeCheckState & { armed?: boolean } };
-  const current = (holder[key] ??= { served: false }) as ServeCheckState & { armed?: boolean };
-  if (current.armed === true) return;
+  const current = state();
+  if (current.armed) return;
   current.armed = true;
   process.once('beforeExit', (code) => {
     const entry = process.argv[1];
