@@ -48,6 +48,7 @@ export type {
   InvocationOutcome,
   InvocationWrapper,
   ExtraRoute,
+  ReadinessCheck,
   StatsProvider,
 } from './lifecycle.ts';
 export { jsonLogger } from './logger.ts';
