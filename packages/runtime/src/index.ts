@@ -52,6 +52,7 @@ export type {
   InvocationOutcome,
   InvocationWrapper,
   ExtraRoute,
+  ReadinessCheck,
   StatsProvider,
 } from './lifecycle.ts';
 export { jsonLogger } from './logger.ts';

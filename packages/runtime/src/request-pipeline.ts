@@ -10,7 +10,7 @@ import { runNodeListener } from './handlers/node-listener.ts';
 import { BodyTooLargeError, HttpError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
 import { runWebHandler } from './handlers/web.ts';
-import { isWarmup, readiness, writeJson, type ServerPhase } from './health.ts';
+import { isWarmup, readiness, readinessWithChecks, writeJson, type ServerPhase } from './health.ts';
 import { newInvocationId } from './invocation-id.ts';
 import type { KnativeEnv } from './knative.ts';
 import { lifecycle, type ExtraRoute, type InvocationInfo, type InvocationOutcome } from './lifecycle.ts';
@@ -46,9 +46,16 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       writeJson(response, 200, { status: 'ok' });
       return;
     }
-    if (path === options.readyPath) {
-      const { ready, report } = readiness(deps.phase(), deps.listening());
-      writeJson(response, ready ? 200 : 503, report);
+    if (path === options.readyPath || lifecycle().readinessPaths.has(path)) {
+      const base = readiness(deps.phase(), deps.listening());
+      const checks = lifecycle().readinessChecks;
+      if (checks.length === 0 || !base.ready) {
+        writeJson(response, base.ready ? 200 : 503, base.report);
+        return;
+      }
+      void readinessWithChecks(base, checks, request).then(({ ready, report }) => {
+        writeJson(response, ready ? 200 : 503, report);
+      });
       return;
     }
     if (isWarmup(request.headers['x-thaw-warmup'], path, options.warmupPath)) {
@@ -59,7 +66,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     }
     const route = lifecycle().routes.get(path);
     if (route !== undefined) {
-      void answerRoute(route, response, deps);
+      void answerRoute(route, request, response, deps);
       return;
     }
     invocations += 1;
@@ -164,9 +171,14 @@ function answerFailure(
   return { status: 500, error };
 }
 
-async function answerRoute(route: ExtraRoute, response: ServerResponse, deps: PipelineDeps): Promise<void> {
+async function answerRoute(
+  route: ExtraRoute,
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: PipelineDeps,
+): Promise<void> {
   try {
-    const answer = await route();
+    const answer = await route(request);
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
   } catch (error) {
