@@ -1,6 +1,6 @@
 // The public surface of @thaw/bench. Named re-exports only.
-export { runBenchCli } from './cli.ts';
-export type { BenchCliIo } from './cli.ts';
+export { runBenchCli } from './cli/bench-command.ts';
+export type { BenchCliIo } from './cli/bench-command.ts';
 export { runBench, benchResultVersion } from './bench.ts';
 export type { BenchResult, BenchEnvironment, BenchProgress, RunBenchHooks } from './bench.ts';
 export { runColdStart } from './run.ts';
@@ -57,8 +57,19 @@ export { renderSvg } from './report/svg.ts';
 export { createProgress } from './report/progress.ts';
 export { BenchError, BenchConfigError, RunFailedError } from './errors.ts';
 export type { BenchErrorCode } from './errors.ts';
-export { Podman, Container, requirePodman, containerPackages, parseRuntimeTime } from './containers/podman.ts';
+export {
+  Podman,
+  Container,
+  requirePodman,
+  containerPackages,
+  parseRuntimeTime,
+} from './containers/podman.ts';
 export type { PodmanStore, ContainerSpec, ContainerState, ContainerLogs } from './containers/podman.ts';
 export { liveContainers, removeLiveContainersSync } from './containers/container-registry.ts';
-export { importRootfs, writeNodeRootfs, writeBusyboxRootfs, localImagePath } from './containers/local-image.ts';
+export {
+  importRootfs,
+  writeNodeRootfs,
+  writeBusyboxRootfs,
+  localImagePath,
+} from './containers/local-image.ts';
 export type { ImageConfig } from './containers/local-image.ts';

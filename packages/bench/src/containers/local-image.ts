@@ -67,25 +67,26 @@ export async function importRootfs(
 }
 
 /**
- * Writes a root filesystem with `nodeBinary` at /usr/local/bin/node, the shared libraries it
- * links, and an empty world-writable /tmp, as a distroless Node base has.
+ * Writes a root filesystem with `nodeBinary` at `nodePath` (distroless keeps it at
+ * /nodejs/bin/node), the shared libraries it links, and an empty world-writable /tmp, as a
+ * distroless Node base has.
  *
  * @example
  * ```ts
  * writeNodeRootfs('/tmp/node-rootfs', process.execPath);
  * ```
  */
-export function writeNodeRootfs(rootfs: string, nodeBinary: string): void {
+export function writeNodeRootfs(rootfs: string, nodeBinary: string, nodePath = '/usr/local/bin/node'): void {
   const node = realpathSync(nodeBinary);
   const libraries = execFileSync('ldd', [node], { encoding: 'utf8' })
     .split('\n')
     .map((line) => /(\/\S+)\s+\(0x/u.exec(line)?.[1])
     .filter((path): path is string => path !== undefined);
-  for (const [from, to] of [[node, '/usr/local/bin/node'], ...libraries.map((lib) => [lib, lib])] as const) {
+  for (const [from, to] of [[node, nodePath], ...libraries.map((lib) => [lib, lib])] as const) {
     mkdirSync(join(rootfs, dirname(to)), { recursive: true });
     copyFileSync(realpathSync(from), join(rootfs, to));
   }
-  chmodSync(join(rootfs, 'usr/local/bin/node'), 0o755);
+  chmodSync(join(rootfs, nodePath), 0o755);
   mkdirSync(join(rootfs, 'tmp'), { recursive: true });
   chmodSync(join(rootfs, 'tmp'), 0o1777);
 }

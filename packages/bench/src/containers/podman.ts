@@ -11,6 +11,17 @@ import { trackContainer, untrackContainer } from './container-registry.ts';
 /** The Debian packages that provide the container runtime (`apt-get install -y …`). */
 export const containerPackages: readonly string[] = ['podman', 'runc'];
 
+/** The Debian package of each container tool the harness and its tests may drive. */
+const toolPackages: Readonly<Record<string, string>> = {
+  podman: 'podman',
+  runc: 'runc',
+  buildah: 'buildah',
+  skopeo: 'skopeo',
+  umoci: 'umoci',
+  'docker-registry': 'docker-registry',
+  busybox: 'busybox-static',
+};
+
 /** Where podman keeps images and containers; both unset: the machine's default store. */
 export interface PodmanStore {
   /** `--root`: images and container layers. A private folder isolates a run's images. */
@@ -57,25 +68,29 @@ export interface ContainerLogs {
   readonly stderr: string;
 }
 
-/** The error thrown when podman or runc is not installed: one line naming the packages. */
+/** The error thrown when container tools are not installed: one line naming the packages. */
 export function containerToolsMissing(missing: readonly string[]): BenchError {
+  const packages = [...new Set([...containerPackages, ...missing.map((tool) => toolPackages[tool] ?? tool)])];
+  const names =
+    missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
   return new BenchError(
     'THAW_BENCH_CONTAINER_TOOLS_MISSING',
-    `Container runs need ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed. Install with: apt-get install -y ${containerPackages.join(' ')}`,
+    `Container runs need ${names}, which ${missing.length === 1 ? 'is' : 'are'} not installed. Install with: apt-get install -y ${packages.join(' ')}`,
   );
 }
 
 /**
- * Throws a one-line BenchError naming the Debian packages to install when podman or runc is not
- * on PATH.
+ * Throws a one-line BenchError naming the Debian packages to install when podman, runc or any
+ * of `also` (`buildah`, `skopeo`, `docker-registry`, `busybox`…) is not on PATH.
  *
  * @example
  * ```ts
  * requirePodman(); // Container runs need runc, which is not installed. Install with: apt-get install -y podman runc
+ * requirePodman(['buildah']);
  * ```
  */
-export function requirePodman(path = process.env.PATH ?? ''): void {
-  const missing = containerPackages.filter(
+export function requirePodman(also: readonly string[] = [], path = process.env.PATH ?? ''): void {
+  const missing = [...containerPackages, ...also].filter(
     (tool) =>
       spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { stdio: 'ignore', env: { PATH: path } }).status !==
       0,

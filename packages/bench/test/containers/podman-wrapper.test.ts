@@ -109,9 +109,14 @@ describe('the podman wrapper', () => {
 
   it('says in one line which packages to install when podman or runc is missing', () => {
     expect(() => {
-      requirePodman('/nonexistent');
+      requirePodman([], '/nonexistent');
     }).toThrow(
       /^Container runs need podman and runc, which are not installed\. Install with: apt-get install -y podman runc$/u,
+    );
+    expect(() => {
+      requirePodman(['buildah', 'busybox'], '/nonexistent');
+    }).toThrow(
+      'Container runs need podman, runc, buildah and busybox, which are not installed. Install with: apt-get install -y podman runc buildah busybox-static',
     );
   });
 });
