@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFixture, type FixtureProcess } from '../../packages/runtime/test/support/fixture-process.ts';
+import {
+  freePort,
+  startFixture,
+  type FixtureProcess,
+} from '../../packages/runtime/test/support/fixture-process.ts';
 import {
   startOtlpCollector,
   type OtlpCollector,
@@ -14,12 +18,12 @@ import { summarize } from './support/stats.ts';
 const fixture = join(import.meta.dirname, 'fixtures', 'sleepy.ts');
 const flushTimeoutMs = 1_500;
 
-function tracedEnv(endpoint: string): Record<string, string> {
+function tracedEnv(endpoint: string, timeoutMs = flushTimeoutMs): Record<string, string> {
   return {
     THAW_OTEL: '1',
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     THAW_OTEL_IDLE_DELAY_MS: '0',
-    THAW_OTEL_FLUSH_TIMEOUT_MS: String(flushTimeoutMs),
+    THAW_OTEL_FLUSH_TIMEOUT_MS: String(timeoutMs),
     // Spans wait in the batch until shutdown: the flush is what must deliver them.
     OTEL_BSP_SCHEDULE_DELAY: '60000',
   };
@@ -63,13 +67,56 @@ describe('telemetry collector faults', () => {
       }
       expect(proxy.accepted).toBeGreaterThan(0);
       expect(collector.spans).toHaveLength(0);
-      // Bounded by flushTimeoutMs, with room for a loaded machine.
-      expect(Math.max(...exitMs)).toBeLessThan(flushTimeoutMs + 3_000);
+      // Bounded by flushTimeoutMs, plus the idle-exit target for the rest of the shutdown.
+      expect(Math.max(...exitMs)).toBeLessThan(flushTimeoutMs + 500);
       recordFigures('8. collector blackholed', runs, {
         flushTimeoutMs,
         sigtermToExitMs: summarize(exitMs),
         exitCode: 0,
         connectionsToTheBlackhole: proxy.accepted,
+      });
+    },
+  );
+
+  it(
+    'ends the flush at once, with one log line, when the collector refuses the connection',
+    { timeout: 120_000 },
+    async () => {
+      const runs = byForm(3, 10);
+      // Far above the target, so that waiting for the bound instead of the refusal fails clearly.
+      const longFlushTimeoutMs = 20_000;
+      const exitMs: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        // A port nothing listens on: the kernel refuses every connection to it.
+        const refusingPort = await freePort();
+        child = startFixture(fixture, {
+          env: tracedEnv(`http://127.0.0.1:${refusingPort}`, longFlushTimeoutMs),
+        });
+        const appPort = await child.port;
+        for (let index = 0; index < 5; index += 1) {
+          expect((await sendRequest({ port: appPort, path: '/?ms=0' })).status).toBe(200);
+        }
+        // The SDK loads (idle delay 0) and the spans wait in the batch for the flush.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const sigtermAt = performance.now();
+        child.child.kill('SIGTERM');
+        expect(await child.exited).toEqual({ code: 0, signal: null });
+        exitMs.push(performance.now() - sigtermAt);
+        const refusalLines = child
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('refused the connection'));
+        expect(refusalLines).toHaveLength(1);
+        expect(refusalLines[0]).toContain(`127.0.0.1:${refusingPort}`);
+        expect(child.stderr()).not.toContain('took longer than');
+        child = undefined;
+      }
+      // The idle-exit target: the refusal ends the flush, the 20 s bound plays no part.
+      expect(Math.max(...exitMs)).toBeLessThan(500);
+      recordFigures('8. collector refuses connections', runs, {
+        flushTimeoutMs: longFlushTimeoutMs,
+        sigtermToExitMs: summarize(exitMs),
+        exitCode: 0,
       });
     },
   );

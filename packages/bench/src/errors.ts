@@ -13,7 +13,9 @@ export type BenchErrorCode =
   | 'THAW_BENCH_REQUEST_FAILED'
   | 'THAW_BENCH_NO_FREE_PORT'
   | 'THAW_BENCH_RESULTS_INVALID'
-  | 'THAW_BENCH_INTERRUPTED';
+  | 'THAW_BENCH_INTERRUPTED'
+  | 'THAW_BENCH_CONTAINER_TOOLS_MISSING'
+  | 'THAW_BENCH_CONTAINER_FAILED';
 
 /**
  * The base error of @thaw/bench. `code` is stable; `message` is a full sentence that says what

@@ -57,3 +57,19 @@ export { renderSvg } from './report/svg.ts';
 export { createProgress } from './report/progress.ts';
 export { BenchError, BenchConfigError, RunFailedError } from './errors.ts';
 export type { BenchErrorCode } from './errors.ts';
+export {
+  Podman,
+  Container,
+  requirePodman,
+  containerPackages,
+  parseRuntimeTime,
+} from './containers/podman.ts';
+export type { PodmanStore, ContainerSpec, ContainerState, ContainerLogs } from './containers/podman.ts';
+export { liveContainers, removeLiveContainersSync } from './containers/container-registry.ts';
+export {
+  importRootfs,
+  writeNodeRootfs,
+  writeBusyboxRootfs,
+  localImagePath,
+} from './containers/local-image.ts';
+export type { ImageConfig } from './containers/local-image.ts';

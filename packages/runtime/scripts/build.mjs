@@ -15,7 +15,10 @@ const outdir = join(packageDir, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: packageDir,
-  entryPoints: { index: 'src/index.ts', 'pools/index': 'src/pools/index.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    'pools/index': 'src/pools/index.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -30,4 +33,35 @@ await build({
   minify: false,
   legalComments: 'none',
   logLevel: 'warning',
+});
+// The adapters (@thaw/runtime/adapters) are a build of their own: in the build above they would
+// share chunks with the main entry and make its import read more files. They reach the runtime
+// through its public entry (kept external, as ../index.js), so one copy of its state exists.
+const publicEntries = new Set([join(packageDir, 'src', 'index.ts'), join(packageDir, 'src', 'errors.ts')]);
+await build({
+  absWorkingDir: packageDir,
+  entryPoints: { 'adapters/index': 'src/adapters/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22.12',
+  packages: 'external',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'runtime-entry-external',
+      setup(build) {
+        build.onResolve({ filter: /^\./ }, (args) =>
+          publicEntries.has(join(args.resolveDir, args.path))
+            ? { path: '../index.js', external: true }
+            : undefined,
+        );
+      },
+    },
+  ],
 });

@@ -1,8 +1,9 @@
 // Liveness, readiness and warm-up: answered before the user handler, never counted as
 // invocations, and cheap enough for Knative's startup probing (every 50 ms, 100 ms timeout):
 // readiness reads in-memory state only, it never touches a dependency.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { criticalInitsReady, initializerStatuses, type InitializerStatus } from './init-registry.ts';
+import type { ReadinessCheck } from './lifecycle.ts';
 
 /** The server's phase; readiness is 200 only in `ready`. */
 export type ServerPhase = 'starting' | 'ready' | 'draining';
@@ -16,23 +17,72 @@ export type ServerPhase = 'starting' | 'ready' | 'draining';
  * ```
  */
 export interface ReadinessReport {
-  readonly status: 'ready' | 'starting' | 'failing' | 'draining';
+  readonly status: 'ready' | 'starting' | 'failing' | 'draining' | 'not-ready';
   /** Critical initializers that are not ready yet, with their last error. */
   readonly initializers?: readonly InitializerStatus[];
+  /** Extra readiness checks (an adapter's `readiness` export) that did not pass. */
+  readonly failedChecks?: readonly string[];
+  /** Why the handler itself cannot run (a missing optional peer), with the fix. */
+  readonly error?: string;
+}
+
+/** What the served handler needs besides the initializers (the cloudevents SDK, loaded). */
+export interface HandlerRequirement {
+  readonly ready: boolean;
+  /** Set when it failed for good. */
+  readonly error?: string | undefined;
 }
 
 /** Whether the process is ready, and the body that says why not. */
 export function readiness(
   phase: ServerPhase,
   listening: boolean,
+  handler: HandlerRequirement = { ready: true },
 ): { ready: boolean; report: ReadinessReport } {
   if (phase === 'draining') return { ready: false, report: { status: 'draining' } };
-  if (listening && criticalInitsReady()) return { ready: true, report: { status: 'ready' } };
+  if (handler.error !== undefined)
+    return { ready: false, report: { status: 'failing', error: handler.error } };
+  if (listening && handler.ready && criticalInitsReady()) return { ready: true, report: { status: 'ready' } };
   const pending = initializerStatuses().filter(
     (status) => status.when === 'critical' && status.state !== 'ready',
   );
   const failing = pending.some((status) => status.state === 'failed' || status.attempts > 1);
   return { ready: false, report: { status: failing ? 'failing' : 'starting', initializers: pending } };
+}
+
+/**
+ * Readiness with the extra checks ANDed in (each bounded by `timeoutMs`, since a probe gives up
+ * after 100 ms); a failing check is named in the report.
+ */
+export async function readinessWithChecks(
+  base: { ready: boolean; report: ReadinessReport },
+  checks: readonly ReadinessCheck[],
+  request: IncomingMessage,
+  timeoutMs = 80,
+): Promise<{ ready: boolean; report: ReadinessReport }> {
+  if (!base.ready || checks.length === 0) return base;
+  const results = await Promise.all(checks.map((check) => runCheck(check, request, timeoutMs)));
+  const failed = checks.filter((_, index) => !results[index]).map((check) => check.name);
+  return failed.length === 0 ? base : { ready: false, report: { status: 'not-ready', failedChecks: failed } };
+}
+
+async function runCheck(
+  check: ReadinessCheck,
+  request: IncomingMessage,
+  timeoutMs: number,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => check.check(request)), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Writes a small JSON answer, the shape every health answer has. */

@@ -2,6 +2,7 @@
 // in the server's life without the core importing them. Kept on globalThis under a
 // Symbol.for key so that two copies of @thaw/runtime in one process (bundled and unbundled)
 // share one set of hooks.
+import type { IncomingMessage } from 'node:http';
 
 /** Something to release on shutdown: a pool, a client, an initializer's resource. */
 export interface Disposer {
@@ -40,10 +41,24 @@ export type InvocationWrapper = (
   run: () => Promise<InvocationOutcome>,
 ) => Promise<InvocationOutcome>;
 
-/** A route answered before the user handler (`/metrics`). Returns the full response. */
-export type ExtraRoute = () =>
+/**
+ * A route answered before the user handler (`/metrics`). Returns the full response. The server
+ * always passes the request; it is optional so a route can be called directly.
+ */
+export type ExtraRoute = (
+  request?: IncomingMessage,
+) =>
   | { status: number; headers: Record<string, string>; body: string }
   | Promise<{ status: number; headers: Record<string, string>; body: string }>;
+
+/**
+ * A check ANDed into readiness once the core is ready (an adapter's user-defined readiness):
+ * resolves true when ready. Bounded by the caller; a throw or false answers 503.
+ */
+export interface ReadinessCheck {
+  readonly name: string;
+  readonly check: (request: IncomingMessage) => boolean | Promise<boolean>;
+}
 
 /** Gauges of a resource, for the startup report and /metrics. */
 export type StatsProvider = () => Readonly<Record<string, number>>;
@@ -59,6 +74,10 @@ export interface LifecycleHooks {
   readonly stats: Map<string, StatsProvider>;
   /** Routes answered before the user handler, keyed by exact path. */
   readonly routes: Map<string, ExtraRoute>;
+  /** Extra readiness checks, all of which must pass for readiness to answer 200. */
+  readonly readinessChecks: ReadinessCheck[];
+  /** More paths answered exactly as the readiness path is (an adapter's `/health/readiness`). */
+  readonly readinessPaths: Set<string>;
   /** At most one; set by tracing. */
   invocationWrapper: InvocationWrapper | undefined;
   /** Whether the process has become ready (late registrants of afterReady run at once). */
@@ -85,6 +104,8 @@ export function lifecycle(): LifecycleHooks {
       flushers: [],
       stats: new Map(),
       routes: new Map(),
+      readinessChecks: [],
+      readinessPaths: new Set(),
       invocationWrapper: undefined,
       readyAt: undefined,
     };

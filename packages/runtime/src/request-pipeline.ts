@@ -1,16 +1,23 @@
 // What happens to each request, in order: tracking for the drain, health and readiness,
-// warm-up, extra routes, then the invocation of the user's handler (inside the invocation
+// warm-up, extra routes, the hold until ready, then the invocation of the user's handler (inside the invocation
 // wrapper when tracing set one), with a 413 for oversized bodies and a logged 500 for failures.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { CloudEventRunner } from './cloud-event-runner.ts';
-import type { ConnectionTracker } from './connection-tracker.ts';
+import type { CloudEventRunner } from './cloud-events/runner.ts';
+import type { ConnectionTracker, InFlightEntry } from './connection-tracker.ts';
 import { createContext, type InvocationContext } from './context.ts';
 import type { ClassifiedHandler, NodeListener } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
-import { BodyTooLargeError, HttpError } from './errors.ts';
+import { BodyTooLargeError, HttpError, ThawError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
 import { runWebHandler } from './handlers/web.ts';
-import { isWarmup, readiness, writeJson, type ServerPhase } from './health.ts';
+import {
+  isWarmup,
+  readiness,
+  readinessWithChecks,
+  writeJson,
+  type HandlerRequirement,
+  type ServerPhase,
+} from './health.ts';
 import type { KnativeEnv } from './knative.ts';
 import {
   lifecycle,
@@ -22,6 +29,8 @@ import {
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { rawHeader } from './raw-headers.ts';
+import { retryAfterSeconds, type ReadyGate } from './ready-gate.ts';
+import { runInRequestScope } from './request-scope.ts';
 
 /** What the pipeline needs from serve(). */
 export interface PipelineDeps {
@@ -33,7 +42,11 @@ export interface PipelineDeps {
   /** Loaded only when the handler is a CloudEvents one. */
   readonly cloudEvents: Promise<CloudEventRunner> | undefined;
   readonly phase: () => ServerPhase;
+  /** Holds invocations that arrive before ready. */
+  readonly gate: ReadyGate;
   readonly listening: () => boolean;
+  /** The handler's own requirement (the CloudEvents SDK loaded). */
+  readonly handlerRequirement: () => HandlerRequirement;
   readonly onWarmup: () => void;
   readonly onFirstRequest: () => void;
   readonly onFirstResponse: () => void;
@@ -56,9 +69,16 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       writeJson(response, 200, { status: 'ok' });
       return;
     }
-    if (path === readyPath) {
-      const { ready, report } = readiness(deps.phase(), deps.listening());
-      writeJson(response, ready ? 200 : 503, report);
+    if (path === readyPath || (hooks.readinessPaths.size > 0 && hooks.readinessPaths.has(path))) {
+      const base = readiness(deps.phase(), deps.listening(), deps.handlerRequirement());
+      const checks = hooks.readinessChecks;
+      if (checks.length === 0 || !base.ready) {
+        writeJson(response, base.ready ? 200 : 503, base.report);
+        return;
+      }
+      void readinessWithChecks(base, checks, request).then(({ ready, report }) => {
+        writeJson(response, ready ? 200 : 503, report);
+      });
       return;
     }
     if (isWarmup(rawHeader(request, 'x-thaw-warmup'), path, warmupPath)) {
@@ -70,10 +90,19 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     if (hooks.routes.size > 0) {
       const route = hooks.routes.get(path);
       if (route !== undefined) {
-        void answerRoute(route, response, deps);
+        void answerRoute(route, request, response, deps);
         return;
       }
     }
+    if (!deps.gate.isOpen) {
+      deps.gate.hold(response, () => {
+        start(request, response, entry);
+      });
+      return;
+    }
+    start(request, response, entry);
+  };
+  function start(request: IncomingMessage, response: ServerResponse, entry: InFlightEntry): void {
     invocations += 1;
     const coldStart = invocations === 1;
     if (coldStart) {
@@ -91,11 +120,13 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     if (wrapper === undefined && handler.kind === 'node-listener') {
       // Nobody waits for the end of this invocation (the tracker sees the response close), so
       // the listener runs as node:http would run it: no promise, no listeners of thaw's own.
-      runListenerDirectly(deps, handler.fn, request, response, ctx);
+      runInRequestScope(response, ctx, () => {
+        runListenerDirectly(deps, handler.fn, request, response, ctx);
+      });
       return;
     }
     void invoke(deps, request, response, ctx, wrapper);
-  };
+  }
 }
 
 function runListenerDirectly(
@@ -137,7 +168,11 @@ async function invoke(
         case 'web':
           return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
         case 'node-listener':
-          return { status: await runNodeListener(handler.fn, request, response) };
+          return {
+            status: await runInRequestScope(response, ctx, () =>
+              runNodeListener(handler.fn, request, response),
+            ),
+          };
         case 'cloud-event': {
           const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);
           return { status: await runner(handler.fn, request, response, ctx, options.maxBodyBytes) };
@@ -189,6 +224,16 @@ function answerFailure(
     }
     return { status: 413, error };
   }
+  if (error instanceof ThawError && error.code === 'THAW_INIT_FAILED') {
+    // A dependency the function needs is not there yet: the client may retry, the process is fine.
+    deps.options.logger.error(`Invocation ${invocationId} failed: ${describeError(error)}`, { invocationId });
+    if (response.headersSent) response.destroy();
+    else {
+      response.setHeader('retry-after', String(retryAfterSeconds));
+      writeJson(response, 503, { error: error.code, message: error.message, invocationId });
+    }
+    return { status: 503, error };
+  }
   if (error instanceof HttpError) {
     if (error.status >= 500) {
       deps.options.logger.error(
@@ -211,9 +256,14 @@ function answerFailure(
   return { status: 500, error };
 }
 
-async function answerRoute(route: ExtraRoute, response: ServerResponse, deps: PipelineDeps): Promise<void> {
+async function answerRoute(
+  route: ExtraRoute,
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: PipelineDeps,
+): Promise<void> {
   try {
-    const answer = await route();
+    const answer = await route(request);
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { ManifestFile } from './deploy-folder.ts';
 import { writeOut } from './deploy-folder.ts';
+import { compileCacheFillScript, compileCacheFillScriptName } from './compile-cache-fill-script.ts';
 import { dockerfile, dockerignore } from './dockerfile.ts';
 import type { ResolvedKnativeOptions } from './knative/options.ts';
 import { knativeService } from './knative/service.ts';
@@ -49,6 +50,7 @@ export function writeDeployExtras(input: DeployExtrasInput): string[] {
     }),
   );
   writeOut(input.outDir, '.dockerignore', dockerignore());
+  if (input.compileCache) writeOut(input.outDir, compileCacheFillScriptName, compileCacheFillScript());
   const manifests: string[] = [];
   for (const [name, object] of [
     ['knative/service.yaml', knativeService(input.knative)],

@@ -52,3 +52,13 @@ test('.dockerignore keeps the build files out of the image context', () => {
     expect.arrayContaining(['Dockerfile', 'knative', 'size-report.json', 'thaw-slim.json']),
   );
 });
+
+test('with a compile cache, the base image fills it with its own node as root, then the function user runs', () => {
+  const lines = dockerfile(input).split('\n');
+  expect(lines).not.toContain('COPY --from=build /app/compile-cache /app/compile-cache');
+  const run = lines.findIndex((l) => l.startsWith('RUN ["/nodejs/bin/node"'));
+  expect(lines[run]).toBe('RUN ["/nodejs/bin/node","/tmp/thaw-compile-cache.cjs","65532","index.js"]');
+  expect(run).toBeGreaterThan(lines.indexOf('COPY --from=build /app/index.js /app/index.js'));
+  expect(run).toBeLessThan(lines.indexOf('USER 65532:65532'));
+  expect(dockerignore().split('\n')).toContain('compile-cache');
+});

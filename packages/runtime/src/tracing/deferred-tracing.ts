@@ -4,11 +4,13 @@
 // invocations are replayed with their real times, and later invocations get live spans. At
 // shutdown whatever is pending is flushed, within a bound.
 import type { Span, SpanContext } from '@opentelemetry/api';
-import { ThawError } from '../errors.ts';
+import { redactSecrets, ThawError } from '../errors.ts';
 import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvider } from '../lifecycle.ts';
+import { checkRefusal, type RefusalCheck } from './collector-refusal.ts';
 import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
 import { endInvocationSpan, startInvocationSpan } from './invocation-span.ts';
-import { countInvocation, InvocationBuffer } from './invocations.ts';
+import { countInvocation } from '../metrics/invocation-count.ts';
+import { InvocationBuffer } from './invocation-buffer.ts';
 import { hasRegisteredTracerProvider, type Telemetry } from './otel.ts';
 import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED } from './semconv.ts';
 import type { ResolvedTracingOptions } from './tracing-options.ts';
@@ -146,15 +148,21 @@ export class DeferredTracing {
 
   /**
    * Exports everything recorded so far, loading the tracer first if it never was. Bounded by
-   * `flushTimeoutMs`; never rejects.
+   * `flushTimeoutMs`, and ended at once when thaw's exporter's collector refuses connections;
+   * never rejects.
    */
   async flush(): Promise<void> {
     this.#clearIdleTimer();
-    const work = async (): Promise<void> => {
+    let refusal: RefusalCheck | undefined;
+    const work = async (): Promise<'done' | { refused: string; endpoint: string }> => {
       const telemetry = await this.load();
-      if (telemetry === undefined) return;
+      if (telemetry === undefined) return 'done';
       this.#replayColdStart(telemetry);
-      await telemetry.flush();
+      const flushing = telemetry.flush().then(() => 'done' as const);
+      const endpoint = telemetry.collectorEndpoint;
+      if (endpoint === undefined) return flushing;
+      refusal = checkRefusal(endpoint);
+      return Promise.race([flushing, refusal.refused.then((code) => ({ refused: code, endpoint }))]);
     };
     const timeoutMs = this.#deps.options.flushTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -165,17 +173,23 @@ export class DeferredTracing {
       timer.unref();
     });
     try {
-      const result = await Promise.race([work().then(() => 'done' as const), timeout]);
+      const result = await Promise.race([work(), timeout]);
       if (result === 'timeout') {
         this.#report(
           undefined,
           `Flushing telemetry took longer than ${timeoutMs} ms (flushTimeoutMs); spans not exported by then were dropped so that shutdown could go on. Check that the collector at OTEL_EXPORTER_OTLP_ENDPOINT is reachable`,
+        );
+      } else if (result !== 'done') {
+        this.#report(
+          undefined,
+          `The collector at ${redactSecrets(result.endpoint)} refused the connection (${result.refused}); spans not exported yet were dropped at once so that shutdown could go on. Check OTEL_EXPORTER_OTLP_ENDPOINT and that the collector runs`,
         );
       }
     } catch (error) {
       this.#report(error, 'Flushing telemetry failed');
     } finally {
       clearTimeout(timer);
+      refusal?.cancel();
     }
   }
 

@@ -7,6 +7,7 @@ import type * as otelResources from '@opentelemetry/resources';
 import type * as otelSdkNode from '@opentelemetry/sdk-node';
 import type * as otlpHttp from '@opentelemetry/exporter-trace-otlp-http';
 import { PeerMissingError, ThawError } from '../errors.ts';
+import { otlpTracesEndpoint } from './collector-refusal.ts';
 import { loadInstrumentations, patchLoadedModules, type TracingInstrumentation } from './instrumentations.ts';
 import { thawTracerName } from './semconv.ts';
 
@@ -21,6 +22,8 @@ export interface Telemetry {
   readonly source: 'user' | 'thaw';
   /** Exports pending spans; for thaw's own SDK, also shuts it down. Not bounded here. */
   readonly flush: () => Promise<void>;
+  /** Where thaw's own OTLP/HTTP exporter sends spans; absent for any other exporter. */
+  readonly collectorEndpoint?: string;
   /**
    * Hands modules loaded since the SDK started to the instrumentations' hooks (thaw's own SDK
    * only); see `patchLoadedModules`.
@@ -106,6 +109,7 @@ export async function thawTelemetry(options: {
     // whose classes TypeScript sees as distinct; the SDK only calls their public methods.
     instrumentations: loaded.instrumentations as SdkConfig['instrumentations'] & object,
   };
+  let collectorEndpoint: string | undefined;
   if (!exporterChoiceVariables.some((name) => isSet(env[name]))) {
     const { OTLPTraceExporter } = await importPeer<typeof otlpHttp>(
       '@opentelemetry/exporter-trace-otlp-http',
@@ -113,6 +117,7 @@ export async function thawTelemetry(options: {
       feature,
     );
     config.traceExporter = new OTLPTraceExporter();
+    collectorEndpoint = otlpTracesEndpoint(env);
   }
   if (!isSet(env[metricsChoiceVariable])) config.metricReaders = [];
   if (!isSet(env[logsChoiceVariable])) config.logRecordProcessors = [];
@@ -141,6 +146,7 @@ export async function thawTelemetry(options: {
     tracer: api.trace.getTracer(thawTracerName, options.serviceVersion),
     source: 'thaw',
     flush: () => sdk.shutdown(),
+    ...(collectorEndpoint === undefined ? {} : { collectorEndpoint }),
     patchLoadedModules: () => {
       patchLoadedModules(loaded.instrumentations);
     },

@@ -109,11 +109,13 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
 
   log(`base ${baseName} (${platform.os}/${platform.architecture})`);
   const base: BaseImage = await resolveBaseImage(parseImageReference(baseName), platform, clientFor);
-  const { uid, gid } = parseUser(user);
+  const { uid } = parseUser(user);
+  // Files are root-owned and world-readable (0644/0755): the function, running as `user`, can
+  // read its code and compile cache but never rewrite them.
   const settings = {
     workDir,
-    uid,
-    gid,
+    uid: 0,
+    gid: 0,
     mtimeSec,
     compressionLevel: options.compressionLevel ?? defaultBuildImageOptions.compressionLevel,
     mapPath: compileCachePathMapper(

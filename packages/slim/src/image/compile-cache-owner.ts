@@ -3,7 +3,8 @@
 // the CI user) would be skipped by the image's non-root user, so the folder is relabelled for
 // the uid the image runs as.
 
-const cacheFolder = /^(v\d+\.\d+\.\d+[^/]*-[0-9a-f]+)-(\d+)$/u;
+/** A compile cache folder's name: `<version>-<arch>-<flags hash>` and the uid that wrote it. */
+export const compileCacheFolderPattern = /^(v\d+\.\d+\.\d+[^/]*-[0-9a-f]+)-(\d+)$/u;
 
 /**
  * Returns a function that maps a deploy-folder path to its path in the image, moving compile
@@ -27,12 +28,12 @@ export function compileCachePathMapper(
     path.startsWith(prefix) ? path.slice(prefix.length).split('/')[0] : undefined;
   const tags = new Set<string>();
   for (const path of paths) {
-    const match = cacheFolder.exec(folderOf(path) ?? '');
+    const match = compileCacheFolderPattern.exec(folderOf(path) ?? '');
     if (match?.[2] === String(uid) && match[1] !== undefined) tags.add(match[1]);
   }
   return (path) => {
     const folder = folderOf(path);
-    const match = cacheFolder.exec(folder ?? '');
+    const match = compileCacheFolderPattern.exec(folder ?? '');
     if (folder === undefined || match?.[1] === undefined || tags.has(match[1])) return path;
     return `${prefix}${match[1]}-${uid}${path.slice(prefix.length + folder.length)}`;
   };

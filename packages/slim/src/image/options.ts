@@ -25,7 +25,7 @@ export interface BuildImageOptions {
   readonly platform?: string;
   /** Where the deploy folder lives in the image. @default '/app' */
   readonly workDir?: string;
-  /** Numeric `uid:gid` the function runs as and owns its files as (distroless "nonroot"). @default '65532:65532' */
+  /** Numeric `uid:gid` the function runs as (distroless "nonroot"); its files stay root-owned. @default '65532:65532' */
   readonly user?: string;
   /** The image entrypoint. @default undefined (the base's entrypoint, else `['node']`) */
   readonly entrypoint?: readonly string[];
