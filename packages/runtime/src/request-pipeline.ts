@@ -2,7 +2,7 @@
 // warm-up, extra routes, the hold until ready, then the invocation of the user's handler (inside the invocation
 // wrapper when tracing set one), with a 413 for oversized bodies and a logged 500 for failures.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { CloudEventRunner } from './cloud-event-runner.ts';
+import type { CloudEventRunner } from './cloud-events/runner.ts';
 import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
 import { createContext } from './context.ts';
 import type { ClassifiedHandler } from './handlers/kinds.ts';

@@ -2,7 +2,7 @@
 // critical initializers in parallel, flip to ready, then background work; drain on SIGTERM.
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error.ts';
-import { loadCloudEventRunner } from './cloud-event-runner.ts';
+import { loadCloudEventRunner } from './cloud-events/runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
 import { classifyHandler, type Handler } from './handlers/kinds.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countInvocation, InvocationBuffer, invocationCount } from './invocations.ts';
+import { InvocationBuffer } from './invocation-buffer.ts';
 
 const record = (id: string) => ({
   info: {
@@ -26,12 +26,5 @@ describe('invocation buffer', () => {
     expect(buffer.size).toBe(0);
     expect(buffer.dropped).toBe(1);
     expect(buffer.add(record('d'))).toBe(true);
-  });
-
-  it('counts invocations process-wide', () => {
-    const before = invocationCount();
-    countInvocation();
-    countInvocation();
-    expect(invocationCount()).toBe(before + 2);
   });
 });

@@ -1,9 +1,9 @@
 // Sends a CloudEvent to the sink a SinkBinding injected (K_SINK), in binary mode, with the
 // binding's K_CE_OVERRIDES applied, through the cloudevents SDK loaded on first use.
-import { loadCloudEventsSdk } from './cloud-events-sdk.ts';
-import { ThawError } from './errors.ts';
-import type { CloudEventInit } from './handlers/cloud-event-types.ts';
-import { readKnativeEnv } from './knative.ts';
+import { loadCloudEventsSdk } from './sdk.ts';
+import { ThawError } from '../errors.ts';
+import type { CloudEventInit } from './types.ts';
+import { readKnativeEnv } from '../knative.ts';
 
 /**
  * Options of {@link publish}.

@@ -1,6 +1,6 @@
-// What is remembered of invocations before a tracer exists, and the process-wide invocation
-// count that /metrics reports. The buffer is bounded: a function that takes traffic long before
-// the SDK loads (it never should) keeps its first invocations and counts the rest.
+// What is remembered of invocations before a tracer exists. The buffer is bounded: a function
+// that takes traffic long before the SDK loads (it never should) keeps its first invocations and
+// counts the rest.
 import type { InvocationInfo, InvocationOutcome } from '../lifecycle.ts';
 
 /** One finished invocation, in ms since process start. */
@@ -55,37 +55,4 @@ export class InvocationBuffer {
     this.#records = [];
     return records;
   }
-}
-
-interface InvocationCounter {
-  total: number;
-}
-
-const key: unique symbol = Symbol.for('thaw.runtime.invocation-count');
-
-function counter(): InvocationCounter {
-  const holder = globalThis as { [key]?: InvocationCounter | undefined };
-  let value = holder[key];
-  if (value === undefined) {
-    value = { total: 0 };
-    holder[key] = value;
-  }
-  return value;
-}
-
-/** Counts one invocation, process-wide (every copy of the runtime shares the count). */
-export function countInvocation(): void {
-  counter().total += 1;
-}
-
-/**
- * How many invocations this process has started.
- *
- * @example
- * ```ts
- * invocationCount(); // 0 before the first request
- * ```
- */
-export function invocationCount(): number {
-  return counter().total;
 }

@@ -1,7 +1,7 @@
 // The cloudevents SDK is an optional peer loaded on first use: a function that never handles or
 // publishes an event never pays for it (it pulls in ajv and uuid).
 import type * as CloudEventsModule from 'cloudevents';
-import { PeerMissingError } from './errors.ts';
+import { PeerMissingError } from '../errors.ts';
 
 /** The SDK module, as its types describe it. */
 export type CloudEventsSdk = typeof CloudEventsModule;

@@ -1,8 +1,8 @@
 // Loads what a CloudEvents function needs — the handler module with its validation, and the
 // cloudevents SDK — in one step, only when serve() is given a CloudEvents handler.
-import { loadCloudEventsSdk } from './cloud-events-sdk.ts';
-import type { InvocationContext } from './context.ts';
-import type { CloudEventFunction } from './handlers/kinds.ts';
+import { loadCloudEventsSdk } from './sdk.ts';
+import type { InvocationContext } from '../context.ts';
+import type { CloudEventFunction } from '../handlers/kinds.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Runs one CloudEvents invocation; resolves with the status written. */
@@ -17,7 +17,7 @@ export type CloudEventRunner = (
 /** Starts loading the CloudEvents handler and SDK; the promise rejects when `cloudevents` is missing. */
 export async function loadCloudEventRunner(): Promise<CloudEventRunner> {
   const [{ runCloudEventHandler }, sdk] = await Promise.all([
-    import('./handlers/cloud-event.ts'),
+    import('./handler.ts'),
     loadCloudEventsSdk('cloudEvent()'),
   ]);
   return (fn, request, response, ctx, maxBodyBytes) =>

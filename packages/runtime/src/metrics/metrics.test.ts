@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import { lifecycle, type InvocationWrapper } from '../lifecycle.ts';
 import { recordMark, resetMarksForTesting } from '../startup/marks.ts';
-import { invocationCount } from './invocations.ts';
+import { invocationCount } from './invocation-count.ts';
 import {
   defaultMetricsOptions,
   installMetrics,

@@ -2,13 +2,13 @@
 // naming the problems otherwise, the function not called); a returned event is the reply, in
 // binary mode, serialized by the cloudevents SDK.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CloudEventsSdk } from '../cloud-events-sdk.ts';
+import type { CloudEventsSdk } from './sdk.ts';
 import type { InvocationContext } from '../context.ts';
 import { EventInvalidError } from '../errors.ts';
-import { parseCloudEvent } from './cloud-event-parse.ts';
-import type { CloudEventInit } from './cloud-event-types.ts';
-import type { CloudEventFunction } from './kinds.ts';
-import { readBody } from './read-body.ts';
+import { parseCloudEvent } from './parse.ts';
+import type { CloudEventInit } from './types.ts';
+import type { CloudEventFunction } from '../handlers/kinds.ts';
+import { readBody } from '../handlers/read-body.ts';
 
 /** Runs a CloudEvents function for one request; resolves with the status written. */
 export async function runCloudEventHandler(

@@ -2,7 +2,7 @@
 // the specification reads. The SDK's own parser fills in a missing id, time and specversion and
 // accepts any specversion, so validation happens here, before the SDK sees anything.
 import { EventInvalidError } from '../errors.ts';
-import type { ReceivedCloudEvent } from './cloud-event-types.ts';
+import type { ReceivedCloudEvent } from './types.ts';
 
 const required = ['id', 'source', 'specversion', 'type'] as const;
 const stringAttributes = new Set([

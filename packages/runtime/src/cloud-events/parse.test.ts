@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventInvalidError } from '../errors.ts';
-import { parseCloudEvent } from './cloud-event-parse.ts';
+import { parseCloudEvent } from './parse.ts';
 
 const binary = { 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't', 'ce-specversion': '1.0' };
 const structured = { 'content-type': 'application/cloudevents+json' };

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.ts';
 import { lifecycle, type InvocationWrapper, type StatsProvider } from '../lifecycle.ts';
 import { nodeBootstrapMarks, readMarks, type StartupMark } from '../startup/marks.ts';
-import { countInvocation, invocationCount } from './invocations.ts';
+import { countInvocation, invocationCount } from './invocation-count.ts';
 
 /** Options of {@link installMetrics}. */
 export interface MetricsOptions {
