@@ -1,6 +1,6 @@
 // The public surface of @thaw/bench. Named re-exports only.
-export { runBenchCli } from './cli.ts';
-export type { BenchCliIo } from './cli.ts';
+export { runBenchCli } from './cli/bench-command.ts';
+export type { BenchCliIo } from './cli/bench-command.ts';
 export { runBench, benchResultVersion } from './bench.ts';
 export type { BenchResult, BenchEnvironment, BenchProgress, RunBenchHooks } from './bench.ts';
 export { runColdStart } from './run.ts';

@@ -22,15 +22,27 @@ export interface ReadinessReport {
   readonly initializers?: readonly InitializerStatus[];
   /** Extra readiness checks (an adapter's `readiness` export) that did not pass. */
   readonly failedChecks?: readonly string[];
+  /** Why the handler itself cannot run (a missing optional peer), with the fix. */
+  readonly error?: string;
+}
+
+/** What the served handler needs besides the initializers (the cloudevents SDK, loaded). */
+export interface HandlerRequirement {
+  readonly ready: boolean;
+  /** Set when it failed for good. */
+  readonly error?: string | undefined;
 }
 
 /** Whether the process is ready, and the body that says why not. */
 export function readiness(
   phase: ServerPhase,
   listening: boolean,
+  handler: HandlerRequirement = { ready: true },
 ): { ready: boolean; report: ReadinessReport } {
   if (phase === 'draining') return { ready: false, report: { status: 'draining' } };
-  if (listening && criticalInitsReady()) return { ready: true, report: { status: 'ready' } };
+  if (handler.error !== undefined)
+    return { ready: false, report: { status: 'failing', error: handler.error } };
+  if (listening && handler.ready && criticalInitsReady()) return { ready: true, report: { status: 'ready' } };
   const pending = initializerStatuses().filter(
     (status) => status.when === 'critical' && status.state !== 'ready',
   );

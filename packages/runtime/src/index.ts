@@ -26,11 +26,7 @@ export type {
   CloudEventFunction,
   CloudEventHandler,
 } from './handlers/kinds.ts';
-export type {
-  ReceivedCloudEvent,
-  CloudEventInit,
-  CloudEventAttributeValue,
-} from './handlers/cloud-event-types.ts';
+export type { ReceivedCloudEvent, CloudEventInit, CloudEventAttributeValue } from './cloud-events/types.ts';
 export { contextOf } from './context.ts';
 export type { InvocationContext } from './context.ts';
 export { init, defaultInitOptions } from './init.ts';
@@ -41,8 +37,8 @@ export type { InitWhen, InitState, InitializerStatus } from './init-registry.ts'
 export type { ReadinessReport, ServerPhase } from './health.ts';
 export { readKnativeEnv } from './knative.ts';
 export type { KnativeEnv } from './knative.ts';
-export { publish, defaultPublishOptions } from './publish.ts';
-export type { PublishOptions } from './publish.ts';
+export { publish, defaultPublishOptions } from './cloud-events/publish.ts';
+export type { PublishOptions } from './cloud-events/publish.ts';
 export { startup } from './startup/measure.ts';
 export { lifecycle } from './lifecycle.ts';
 export type {
@@ -57,5 +53,5 @@ export type {
 } from './lifecycle.ts';
 export { jsonLogger } from './logger.ts';
 export type { Logger, LogFields } from './logger.ts';
-export { installMetrics, defaultMetricsOptions } from './tracing/metrics.ts';
-export type { MetricsOptions } from './tracing/metrics.ts';
+export { installMetrics, defaultMetricsOptions } from './metrics/metrics.ts';
+export type { MetricsOptions } from './metrics/metrics.ts';

@@ -12,6 +12,7 @@ import {
 } from './init-registry.ts';
 import { lifecycle } from './lifecycle.ts';
 import { describeError } from './logger.ts';
+import { noteInitFailure } from './request-scope.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
 
 /**
@@ -153,6 +154,13 @@ export function init<T>(
     );
   };
 
+  // Remembered with the request it is raised in, so that a route leaving it unhandled gets 503.
+  const scopedFailure = (): ThawError => {
+    const error = failure();
+    noteInitFailure(error);
+    return error;
+  };
+
   const scheduleRetry = (): void => {
     if (registry.abort.signal.aborted) return;
     if (retry.maxAttempts !== undefined && attempts >= retry.maxAttempts) {
@@ -227,11 +235,11 @@ export function init<T>(
   const accessor = async (): Promise<T> => {
     if (state === 'ready') return value as T;
     // During a critical init's backoff, callers fail fast instead of hammering the dependency.
-    if (retryTimer !== undefined) throw failure();
+    if (retryTimer !== undefined) throw scopedFailure();
     await run();
     // run() changed `state`; read it afresh rather than through the narrowing above.
     if (currentState() === 'ready') return value as T;
-    throw failure();
+    throw scopedFailure();
   };
 
   const status = (): InitializerStatus => ({

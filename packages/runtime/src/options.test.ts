@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRetryOptions } from './init-backoff.ts';
 import { defaultInitOptions } from './init.ts';
 import { defaultServeOptions, resolveServeOptions } from './options.ts';
-import { defaultPublishOptions } from './publish.ts';
+import { defaultPublishOptions } from './cloud-events/publish.ts';
 
 /** `| \`name\` | \`literal\` | …` rows of the README's option tables. */
 function documentedDefaults(): Map<string, string> {

@@ -67,6 +67,13 @@ export interface ServeOptions {
    */
   readonly maxBodyBytes?: number;
   /**
+   * How long a request that arrives before the function is ready (critical initializers not
+   * done) is held for readiness; then it gets 503 with `Retry-After`. At most Knative's 10 s
+   * startup probing window, so a held request never outlives the probing. `0` answers 503 at once.
+   * @default 10000
+   */
+  readonly readyWaitTimeoutMs?: number;
+  /**
    * How long in-flight requests may run after shutdown starts before the process exits with 1.
    * @default 20000
    */
@@ -133,6 +140,7 @@ export const defaultServeOptions = {
   headersTimeoutMs: 60_000,
   requestTimeoutMs: 300_000,
   maxBodyBytes: 10_485_760,
+  readyWaitTimeoutMs: 10_000,
   drainTimeoutMs: 20_000,
   shutdownDelayMs: 0,
   disposeTimeoutMs: 5_000,
@@ -154,6 +162,7 @@ export interface ResolvedServeOptions {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxBodyBytes: number;
+  readonly readyWaitTimeoutMs: number;
   readonly drainTimeoutMs: number;
   readonly shutdownDelayMs: number;
   readonly disposeTimeoutMs: number;
@@ -215,6 +224,11 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
       0,
     ),
     maxBodyBytes: checkInteger('maxBodyBytes', options.maxBodyBytes ?? defaultServeOptions.maxBodyBytes, 0),
+    readyWaitTimeoutMs: checkInteger(
+      'readyWaitTimeoutMs',
+      options.readyWaitTimeoutMs ?? defaultServeOptions.readyWaitTimeoutMs,
+      0,
+    ),
     drainTimeoutMs: checkInteger(
       'drainTimeoutMs',
       options.drainTimeoutMs ?? defaultServeOptions.drainTimeoutMs,

@@ -1,21 +1,30 @@
 // What happens to each request, in order: tracking for the drain, health and readiness,
-// warm-up, extra routes, then the invocation of the user's handler (inside the invocation
+// warm-up, extra routes, the hold until ready, then the invocation of the user's handler (inside the invocation
 // wrapper when tracing set one), with a 413 for oversized bodies and a logged 500 for failures.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { CloudEventRunner } from './cloud-event-runner.ts';
+import type { CloudEventRunner } from './cloud-events/runner.ts';
 import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
 import { createContext } from './context.ts';
 import type { ClassifiedHandler } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
-import { BodyTooLargeError, HttpError } from './errors.ts';
+import { BodyTooLargeError, HttpError, ThawError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
 import { runWebHandler } from './handlers/web.ts';
-import { isWarmup, readiness, readinessWithChecks, writeJson, type ServerPhase } from './health.ts';
+import {
+  isWarmup,
+  readiness,
+  readinessWithChecks,
+  writeJson,
+  type HandlerRequirement,
+  type ServerPhase,
+} from './health.ts';
 import { newInvocationId } from './invocation-id.ts';
 import type { KnativeEnv } from './knative.ts';
 import { lifecycle, type ExtraRoute, type InvocationInfo, type InvocationOutcome } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
+import { retryAfterSeconds, type ReadyGate } from './ready-gate.ts';
+import { runInRequestScope } from './request-scope.ts';
 
 /** What the pipeline needs from serve(). */
 export interface PipelineDeps {
@@ -27,7 +36,11 @@ export interface PipelineDeps {
   /** Loaded only when the handler is a CloudEvents one. */
   readonly cloudEvents: Promise<CloudEventRunner> | undefined;
   readonly phase: () => ServerPhase;
+  /** Holds invocations that arrive before ready. */
+  readonly gate: ReadyGate;
   readonly listening: () => boolean;
+  /** The handler's own requirement (the CloudEvents SDK loaded). */
+  readonly handlerRequirement: () => HandlerRequirement;
   readonly onWarmup: () => void;
   readonly onFirstRequest: () => void;
   readonly onFirstResponse: () => void;
@@ -47,7 +60,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       return;
     }
     if (path === options.readyPath || lifecycle().readinessPaths.has(path)) {
-      const base = readiness(deps.phase(), deps.listening());
+      const base = readiness(deps.phase(), deps.listening(), deps.handlerRequirement());
       const checks = lifecycle().readinessChecks;
       if (checks.length === 0 || !base.ready) {
         writeJson(response, base.ready ? 200 : 503, base.report);
@@ -69,10 +82,19 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       void answerRoute(route, request, response, deps);
       return;
     }
+    if (!deps.gate.isOpen) {
+      deps.gate.hold(response, () => {
+        start(request, response, entry);
+      });
+      return;
+    }
+    start(request, response, entry);
+  };
+  function start(request: IncomingMessage, response: ServerResponse, entry: InFlightRequest): void {
     invocations += 1;
     if (invocations === 1) deps.onFirstRequest();
     void invoke(deps, request, response, entry, invocations === 1);
-  };
+  }
 }
 
 async function invoke(
@@ -99,7 +121,11 @@ async function invoke(
         case 'web':
           return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
         case 'node-listener':
-          return { status: await runNodeListener(handler.fn, request, response) };
+          return {
+            status: await runInRequestScope(response, invocationId, () =>
+              runNodeListener(handler.fn, request, response),
+            ),
+          };
         case 'cloud-event': {
           const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);
           return { status: await runner(handler.fn, request, response, ctx, options.maxBodyBytes) };
@@ -148,6 +174,16 @@ function answerFailure(
       writeJson(response, 413, { error: error.code, message: error.message, invocationId });
     }
     return { status: 413, error };
+  }
+  if (error instanceof ThawError && error.code === 'THAW_INIT_FAILED') {
+    // A dependency the function needs is not there yet: the client may retry, the process is fine.
+    deps.options.logger.error(`Invocation ${invocationId} failed: ${describeError(error)}`, { invocationId });
+    if (response.headersSent) response.destroy();
+    else {
+      response.setHeader('retry-after', String(retryAfterSeconds));
+      writeJson(response, 503, { error: error.code, message: error.message, invocationId });
+    }
+    return { status: 503, error };
   }
   if (error instanceof HttpError) {
     if (error.status >= 500) {

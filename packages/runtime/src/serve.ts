@@ -2,28 +2,33 @@
 // critical initializers in parallel, flip to ready, then background work; drain on SIGTERM.
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error.ts';
-import { loadCloudEventRunner } from './cloud-event-runner.ts';
+import { loadCloudEventRunner } from './cloud-events/runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
 import { classifyHandler, type Handler } from './handlers/kinds.ts';
 import { preloadWebClasses } from './handlers/web.ts';
-import type { ServerPhase } from './health.ts';
+import type { HandlerRequirement, ServerPhase } from './health.ts';
 import { criticalInitsReady, initRegistry, onInitializerChange, startInitializers } from './init-registry.ts';
 import { readKnativeEnv } from './knative.ts';
 import { lifecycle } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import { resolveServeOptions, type ServeOptions } from './options.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
+import { ReadyGate } from './ready-gate.ts';
+import { guardInitRejections } from './request-scope.ts';
 import { createRequestListener } from './request-pipeline.ts';
 import { createShutdown } from './shutdown.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
 import { buildStartupReport, hasParent, printStartupReport, sendToParent } from './startup/report.ts';
+import { armServeCheck, markServed } from './serve-check.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
 
 // Not `import … from 'node:http'`: an ES import of a builtin builds a namespace of all its
 // exports, which runs node:http's lazy WebSocket/CloseEvent/MessageEvent getters and so loads
 // Node's whole fetch implementation (some 20 ms of CPU at startup); the CommonJS object does not.
 const { createServer } = process.getBuiltinModule('node:http');
+
+armServeCheck();
 
 /**
  * Where the server listens.
@@ -72,6 +77,7 @@ export interface ServerHandle {
  */
 export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   recordMark('serve called', sinceStart());
+  markServed();
   const classified = classifyHandler(handler);
   const opts = resolveServeOptions(options);
   const { logger } = opts;
@@ -79,9 +85,20 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   const registry = initRegistry();
   registry.logger = logger;
   const cloudEvents = classified.kind === 'cloud-event' ? loadCloudEventRunner() : undefined;
-  cloudEvents?.catch((error: unknown) => {
-    logger.error(describeError(error));
-  });
+  // A CloudEvents handler cannot run without the SDK: readiness waits for it, and a missing
+  // package keeps the process not ready with the install command, instead of 500 on every event.
+  let handlerRequirement: HandlerRequirement = { ready: cloudEvents === undefined };
+  cloudEvents?.then(
+    () => {
+      handlerRequirement = { ready: true };
+      becomeReady();
+    },
+    (error: unknown) => {
+      const message = describeError(error);
+      handlerRequirement = { ready: false, error: message };
+      logger.error(message);
+    },
+  );
 
   let phase: ServerPhase = 'starting';
   const currentPhase = (): ServerPhase => phase;
@@ -99,6 +116,12 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   });
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   const tracker = new ConnectionTracker(server, () => performance.now());
+  const gate = new ReadyGate(opts.readyWaitTimeoutMs);
+  if (classified.kind === 'node-listener') {
+    guardInitRejections((message, fields) => {
+      logger.error(message, fields);
+    });
+  }
 
   const reportAtFirstResponse = (): void => {
     recordMark('first response', sinceStart());
@@ -117,7 +140,9 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       drainSignal: drain.signal,
       cloudEvents,
       phase: currentPhase,
+      gate,
       listening: () => listening,
+      handlerRequirement: () => handlerRequirement,
       onWarmup: () => {
         startInitializers('background');
       },
@@ -128,7 +153,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   server.on('clientError', answerClientError);
 
   const becomeReady = (): void => {
-    if (phase !== 'starting' || !listening || !criticalInitsReady()) return;
+    if (phase !== 'starting' || !listening || !handlerRequirement.ready || !criticalInitsReady()) return;
     phase = 'ready';
     const at = sinceStart();
     recordMark('ready', at);
@@ -162,6 +187,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
           });
         });
     }
+    gate.open();
     markReady();
   };
   const unsubscribe = onInitializerChange(becomeReady);
@@ -179,6 +205,9 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       unsubscribe();
       drain.abort(new ThawError('THAW_SHUTTING_DOWN', 'The process is shutting down.'));
       registry.abort.abort();
+      gate.refuseAll(
+        'The function is shutting down before it became ready. Retry: another instance will answer.',
+      );
       if (opts.readyFile !== undefined) {
         try {
           removeReadyFile(opts.readyFile);

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
-import type { CloudEventInit, ReceivedCloudEvent } from './cloud-event-types.ts';
+import type { CloudEventInit, ReceivedCloudEvent } from '../cloud-events/types.ts';
 
 /**
  * A web-standard handler: a `Request` in, a `Response` out.

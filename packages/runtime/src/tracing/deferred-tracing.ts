@@ -9,7 +9,8 @@ import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvide
 import { checkRefusal, type RefusalCheck } from './collector-refusal.ts';
 import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
 import { endInvocationSpan, startInvocationSpan } from './invocation-span.ts';
-import { countInvocation, InvocationBuffer } from './invocations.ts';
+import { countInvocation } from '../metrics/invocation-count.ts';
+import { InvocationBuffer } from './invocation-buffer.ts';
 import { hasRegisteredTracerProvider, type Telemetry } from './otel.ts';
 import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED } from './semconv.ts';
 import type { ResolvedTracingOptions } from './tracing-options.ts';

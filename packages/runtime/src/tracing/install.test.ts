@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lifecycle, type InvocationInfo } from '../lifecycle.ts';
 import { installTracing } from './install.ts';
-import { invocationCount } from './invocations.ts';
-import { installMetrics } from './metrics.ts';
+import { invocationCount } from '../metrics/invocation-count.ts';
+import { installMetrics } from '../metrics/metrics.ts';
 
 const info: InvocationInfo = {
   invocationId: 'i',

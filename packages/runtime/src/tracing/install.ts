@@ -3,7 +3,7 @@
 import { lifecycle } from '../lifecycle.ts';
 import { sinceStart } from '../startup/marks.ts';
 import { DeferredTracing } from './deferred-tracing.ts';
-import { isCountingWrapper } from './metrics.ts';
+import { isCountingWrapper } from '../metrics/metrics.ts';
 import { thawTelemetry, userTelemetry } from './otel.ts';
 import { thawResourceAttributes } from './resource.ts';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.ts';

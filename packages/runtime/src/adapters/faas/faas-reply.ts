@@ -1,7 +1,7 @@
 // What a faas handler's return value becomes on the wire, following faas-js-runtime's invoker:
 // an event is sent in binary mode; nothing is a 204; a string is text; a StructuredReturn gives
 // status, headers and body; any other object is JSON.
-import type { CloudEventsSdk } from '../../cloud-events-sdk.ts';
+import type { CloudEventsSdk } from '../../cloud-events/sdk.ts';
 
 /** One response, ready to write. */
 export interface FaasAnswer {

@@ -4,7 +4,7 @@
 // initializer, `shutdown` a disposer, `readiness` is ANDed into /readyz, /health/readiness and
 // /health/liveness are answered, FUNC_PORT, FUNC_LOG_LEVEL and FUNC_BODY_LIMIT are honoured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadCloudEventsSdk, type CloudEventsSdk } from '../../cloud-events-sdk.ts';
+import { loadCloudEventsSdk, type CloudEventsSdk } from '../../cloud-events/sdk.ts';
 import { readBody } from '../../handlers/read-body.ts';
 // The public entry, not its modules: the built adapters import the built runtime, so there is
 // one copy of serve(), the error classes and the process-wide state.

@@ -1,0 +1,214 @@
+// Turns `thaw bench` arguments into a plan and options. Every flag is validated like a bench
+// file field: the error names the flag, the value and what is allowed.
+import { resolve } from 'node:path';
+import { splitCommand, parseDurationMs } from './command-line.ts';
+import {
+  type BenchPlan,
+  type FirstRequest,
+  type ReadyProbe,
+  type VariantSpec,
+  settleVariants,
+} from '../config.ts';
+import { BenchConfigError, BenchError } from '../errors.ts';
+import { parseUsage } from './parse-usage.ts';
+import { type BenchOptions } from '../options.ts';
+import { parseOptions } from '../validate.ts';
+
+/** What the command line asks for. */
+export interface CliRequest {
+  readonly help: boolean;
+  readonly file?: string;
+  readonly quick?: BenchPlan;
+  readonly options: BenchOptions;
+  readonly steady?: { readonly requests: number; readonly concurrency: number };
+  readonly json?: string;
+  readonly md?: string;
+  readonly svg?: string;
+  readonly quiet: boolean;
+}
+
+const cli = { source: 'the command line' };
+
+const optionSpec = {
+  help: { type: 'boolean', short: 'h' },
+  variant: { type: 'string', multiple: true },
+  baseline: { type: 'string' },
+  ready: { type: 'string' },
+  request: { type: 'string' },
+  runs: { type: 'string' },
+  warmup: { type: 'string' },
+  order: { type: 'string' },
+  cooldown: { type: 'string' },
+  timeout: { type: 'string' },
+  'probe-interval': { type: 'string' },
+  'probe-timeout': { type: 'string' },
+  'kill-grace': { type: 'string' },
+  seed: { type: 'string' },
+  resamples: { type: 'string' },
+  burst: { type: 'string' },
+  slo: { type: 'string' },
+  steady: { type: 'string' },
+  concurrency: { type: 'string' },
+  json: { type: 'string' },
+  md: { type: 'string' },
+  svg: { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+/** Parses an integer flag. */
+export function integerFlag(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min)
+    throw new BenchConfigError(flag, text, `an integer ≥ ${min}`, cli);
+  return value;
+}
+
+function parseReadyFlag(text: string): ReadyProbe {
+  if (text === 'tcp') return 'tcp';
+  if (text.startsWith('/')) return { http: text };
+  throw new BenchConfigError('--ready', text, '"tcp" or a path such as /readyz', cli);
+}
+
+function parseRequestFlag(text: string): FirstRequest {
+  const match = /^\s*(?:([A-Z]+)\s+)?(\/\S*)\s*$/.exec(text);
+  if (match === null) throw new BenchConfigError('--request', text, "'METHOD /path', such as 'GET /'", cli);
+  return { method: match[1] ?? 'GET', path: match[2] as string, headers: {} };
+}
+
+function quickVariants(texts: readonly string[], values: Record<string, unknown>, cwd: string): BenchPlan {
+  const ready = typeof values.ready === 'string' ? parseReadyFlag(values.ready) : 'tcp';
+  const request =
+    typeof values.request === 'string'
+      ? parseRequestFlag(values.request)
+      : { method: 'GET', path: '/', headers: {} };
+  const variants: VariantSpec[] = texts.map((text, i) => {
+    const eq = text.indexOf('=');
+    if (eq <= 0)
+      throw new BenchConfigError(
+        `--variant #${i + 1}`,
+        text,
+        "NAME='COMMAND', such as base='node server.js'",
+        cli,
+      );
+    const name = text.slice(0, eq);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
+      throw new BenchConfigError(
+        `--variant #${i + 1} name`,
+        name,
+        'letters, digits, ".", "_", "+" or "-"',
+        cli,
+      );
+    }
+    const command = splitCommand(text.slice(eq + 1), `--variant ${name}`);
+    if (command.length === 0)
+      throw new BenchConfigError(`--variant ${name}`, text, 'a command after "="', cli);
+    return { name, baseline: values.baseline === name, command, cwd, env: {}, ready, request };
+  });
+  if (typeof values.baseline === 'string' && !variants.some((v) => v.name === values.baseline)) {
+    throw new BenchConfigError(
+      '--baseline',
+      values.baseline,
+      `one of the variants (${variants.map((v) => v.name).join(', ')})`,
+      cli,
+    );
+  }
+  return { variants: settleVariants(variants, '--variant', cli), options: {} };
+}
+
+/**
+ * Parses `thaw bench` arguments (without the `bench` word).
+ *
+ * @example
+ * ```ts
+ * const request = parseBenchArgs(['--variant', "a=node a.js", '--runs', '10'], process.cwd());
+ * ```
+ */
+export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest {
+  const parsed = parseUsage(args, optionSpec);
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new BenchError(
+      'THAW_BENCH_USAGE',
+      `Expected at most one bench file, got: ${positionals.join(' ')}. See thaw bench --help.`,
+    );
+  }
+  const raw: Record<string, unknown> = {};
+  const duration = (flag: keyof typeof values, key: string): void => {
+    const text = values[flag];
+    if (typeof text === 'string') raw[key] = parseDurationMs(text, `--${flag}`);
+  };
+  const integer = (flag: keyof typeof values, key: string, min: number): void => {
+    const text = values[flag];
+    if (typeof text === 'string') raw[key] = integerFlag(text, `--${flag}`, min);
+  };
+  integer('runs', 'runs', 1);
+  integer('warmup', 'warmupRuns', 0);
+  integer('seed', 'seed', 0);
+  integer('burst', 'burst', 0);
+  duration('cooldown', 'cooldownMs');
+  duration('timeout', 'timeoutMs');
+  duration('probe-interval', 'probeIntervalMs');
+  duration('probe-timeout', 'probeTimeoutMs');
+  duration('kill-grace', 'killGraceMs');
+  duration('slo', 'sloMs');
+  if (values.order !== undefined) raw.order = values.order;
+  const flagNames: Record<string, string> = {
+    runs: '--runs',
+    warmupRuns: '--warmup',
+    cooldownMs: '--cooldown',
+    timeoutMs: '--timeout',
+    probeIntervalMs: '--probe-interval',
+    probeTimeoutMs: '--probe-timeout',
+    killGraceMs: '--kill-grace',
+    order: '--order',
+    seed: '--seed',
+    burst: '--burst',
+    sloMs: '--slo',
+  };
+  const options: BenchOptions = {
+    ...parseOptions(raw, cli, (key) => flagNames[key] ?? key),
+    ...(values.resamples === undefined
+      ? {}
+      : { bootstrapResamples: integerFlag(values.resamples, '--resamples', 100) }),
+  };
+  const variantTexts = values.variant ?? [];
+  const file = positionals[0];
+  if (file !== undefined && variantTexts.length > 0) {
+    throw new BenchError(
+      'THAW_BENCH_USAGE',
+      'Give either a bench file or --variant flags, not both. See thaw bench --help.',
+    );
+  }
+  if (variantTexts.length === 0) {
+    for (const flag of ['baseline', 'ready', 'request'] as const) {
+      if (values[flag] !== undefined) {
+        throw new BenchError(
+          'THAW_BENCH_USAGE',
+          `--${flag} applies to --variant variants only; set it in the bench file instead.`,
+        );
+      }
+    }
+  }
+  let steady: CliRequest['steady'];
+  if (values.steady !== undefined) {
+    const requests = integerFlag(values.steady, '--steady', 1);
+    const concurrency =
+      values.concurrency === undefined ? 1 : integerFlag(values.concurrency, '--concurrency', 1);
+    if (concurrency > requests)
+      throw new BenchConfigError('--concurrency', concurrency, `at most --steady (${requests})`, cli);
+    steady = { requests, concurrency };
+  } else if (values.concurrency !== undefined) {
+    throw new BenchError('THAW_BENCH_USAGE', '--concurrency needs --steady N. See thaw bench --help.');
+  }
+  return {
+    help: values.help === true,
+    ...(file === undefined ? {} : { file: resolve(cwd, file) }),
+    ...(variantTexts.length === 0 ? {} : { quick: quickVariants(variantTexts, values, cwd) }),
+    options,
+    ...(steady === undefined ? {} : { steady }),
+    ...(values.json === undefined ? {} : { json: values.json }),
+    ...(values.md === undefined ? {} : { md: values.md }),
+    ...(values.svg === undefined ? {} : { svg: values.svg }),
+    quiet: values.quiet === true,
+  };
+}

@@ -1,0 +1,89 @@
+// Runs a CloudEvents function: the request is validated as a CloudEvents 1.0 event first (400
+// naming the problems otherwise, the function not called); a returned event is the reply, in
+// binary mode, serialized by the cloudevents SDK.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CloudEventsSdk } from './sdk.ts';
+import type { InvocationContext } from '../context.ts';
+import { EventInvalidError } from '../errors.ts';
+import { parseCloudEvent } from './parse.ts';
+import type { CloudEventInit } from './types.ts';
+import type { CloudEventFunction } from '../handlers/kinds.ts';
+import { readBody } from '../handlers/read-body.ts';
+
+/** Runs a CloudEvents function for one request; resolves with the status written. */
+export async function runCloudEventHandler(
+  fn: CloudEventFunction<never>,
+  sdk: CloudEventsSdk,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+  maxBodyBytes: number,
+): Promise<number> {
+  if (request.method !== 'POST') {
+    return sendJson(
+      response,
+      405,
+      {
+        error: 'THAW_EVENT_INVALID',
+        message: `CloudEvents are delivered with POST, not ${request.method ?? 'an unknown method'}.`,
+      },
+      { allow: 'POST' },
+    );
+  }
+  const body = await readBody(request, maxBodyBytes);
+  let event;
+  try {
+    event = parseCloudEvent(request.headers, body);
+  } catch (error) {
+    if (!(error instanceof EventInvalidError)) throw error;
+    return sendJson(response, 400, { error: error.code, message: error.message, problems: error.problems });
+  }
+  const { CloudEvent, HTTP } = sdk;
+  // Typed as unknown: a JavaScript handler may return null for "no reply".
+  // In structured mode the event id is only known now; it names the invocation unless the
+  // caller sent its own x-request-id.
+  const eventCtx: InvocationContext =
+    request.headers['x-request-id'] === undefined && ctx.invocationId !== event.id
+      ? (Object.create(ctx, { invocationId: { value: event.id, enumerable: true } }) as InvocationContext)
+      : ctx;
+  const reply: unknown = await fn(event as never, eventCtx);
+  if (reply === undefined || reply === null) {
+    response.writeHead(204);
+    response.end();
+    return 204;
+  }
+  const message = HTTP.binary(new CloudEvent({ ...(reply as CloudEventInit) }));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (value !== undefined) headers[name] = String(value);
+  }
+  const payload = message.body;
+  const bytes =
+    payload === undefined || payload === null
+      ? undefined
+      : typeof payload === 'string'
+        ? Buffer.from(payload)
+        : payload instanceof Uint8Array
+          ? payload
+          : Buffer.from(JSON.stringify(payload));
+  if (bytes === undefined) delete headers['content-type'];
+  response.writeHead(200, headers);
+  response.end(bytes);
+  return 200;
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): number {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...extraHeaders,
+  });
+  response.end(text);
+  return status;
+}
