@@ -20,7 +20,16 @@ import {
 } from './health.ts';
 import { newInvocationId } from './invocation-id.ts';
 import type { KnativeEnv } from './knative.ts';
-import { lifecycle, type ExtraRoute, type InvocationInfo, type InvocationOutcome } from './lifecycle.ts';
+import {
+  invocationWrapper,
+  isReadinessPath,
+  readinessChecks,
+  routeFor,
+  type ExtraRoute,
+  type InvocationInfo,
+  type InvocationOutcome,
+} from './lifecycle.ts';
+import { countInvocation } from './metrics/invocation-count.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { retryAfterSeconds, type ReadyGate } from './ready-gate.ts';
@@ -59,9 +68,9 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       writeJson(response, 200, { status: 'ok' });
       return;
     }
-    if (path === options.readyPath || lifecycle().readinessPaths.has(path)) {
+    if (path === options.readyPath || isReadinessPath(path)) {
       const base = readiness(deps.phase(), deps.listening(), deps.handlerRequirement());
-      const checks = lifecycle().readinessChecks;
+      const checks = readinessChecks();
       if (checks.length === 0 || !base.ready) {
         writeJson(response, base.ready ? 200 : 503, base.report);
         return;
@@ -77,7 +86,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       response.end();
       return;
     }
-    const route = lifecycle().routes.get(path);
+    const route = routeFor(path);
     if (route !== undefined) {
       void answerRoute(route, request, response, deps);
       return;
@@ -92,6 +101,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
   };
   function start(request: IncomingMessage, response: ServerResponse, entry: InFlightRequest): void {
     invocations += 1;
+    countInvocation();
     if (invocations === 1) deps.onFirstRequest();
     void invoke(deps, request, response, entry, invocations === 1);
   }
@@ -135,7 +145,7 @@ async function invoke(
       return answerFailure(deps, response, invocationId, error);
     }
   };
-  const wrapper = lifecycle().invocationWrapper;
+  const wrapper = invocationWrapper();
   if (wrapper === undefined) {
     await run();
     return;
