@@ -18,6 +18,7 @@ export default defineConfig({
       { test: { ...shared, name: 'runtime', include: ['packages/runtime/{src,test}/**/*.test.ts'] } },
       { test: { ...shared, name: 'slim', include: ['packages/slim/{src,test}/**/*.test.ts'] } },
       { test: { ...shared, name: 'bench', include: ['packages/bench/{src,test}/**/*.test.ts'] } },
+      { test: { ...shared, name: 'cli', include: ['packages/cli/{src,test}/**/*.test.ts'] } },
       { test: { ...shared, name: 'examples', include: ['examples/*/{src,test}/**/*.test.ts'] } },
       {
         test: {

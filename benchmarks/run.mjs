@@ -13,7 +13,7 @@ import { renderTopic, resultFilesOf, writeBetweenMarkers } from './support/readm
 
 const benchmarksDir = import.meta.dirname;
 const repoRoot = join(benchmarksDir, '..');
-const thawCli = join(repoRoot, 'packages', 'slim', 'dist', 'cli', 'main.js');
+const thawCli = join(repoRoot, 'packages', 'cli', 'dist', 'main.js');
 
 /** The Node binaries of each line the suite can run on (both installed by `npm ci`). */
 const nodeLines = {

@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 
 const repoRoot = join(import.meta.dirname, '..');
 const demoDir = join(repoRoot, '.thaw-demo');
-const thawCli = join(repoRoot, 'packages', 'slim', 'dist', 'cli', 'main.js');
+const thawCli = join(repoRoot, 'packages', 'cli', 'dist', 'main.js');
 const started = performance.now();
 
 function parseRuns(argv) {

@@ -37,7 +37,7 @@ function freePort(): Promise<number> {
 }
 
 test('the published thaw CLI slims a function into a folder that runs on its own', async () => {
-  const thaw = join(project, 'node_modules', '@thaw', 'slim', 'dist', 'cli', 'main.js');
+  const thaw = join(project, 'node_modules', '.bin', 'thaw');
   const built = spawnSync(process.execPath, [thaw, 'slim', 'src/index.mjs', '--out', 'deploy'], {
     cwd: project,
     encoding: 'utf8',

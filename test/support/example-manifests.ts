@@ -25,13 +25,7 @@ export function slimExample(exampleDir: string): SlimmedExample {
   const outDir = mkdtempSync(join(tmpdir(), 'thaw-example-slim-'));
   const result = spawnSync(
     process.execPath,
-    [
-      join(repoRoot, 'packages', 'slim', 'dist', 'cli', 'main.js'),
-      'slim',
-      '--out',
-      outDir,
-      '--no-compile-cache',
-    ],
+    [join(repoRoot, 'packages', 'cli', 'dist', 'main.js'), 'slim', '--out', outDir, '--no-compile-cache'],
     { cwd: exampleDir, encoding: 'utf8', timeout: 120_000 },
   );
   const remove = (): void => {

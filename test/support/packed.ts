@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 /** Repository root. */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-const packageDirs = ['runtime', 'bench', 'slim'] as const;
+const packageDirs = ['runtime', 'bench', 'slim', 'cli'] as const;
 
 /**
  * Packs every workspace package as `npm publish` would (`npm pack`, built `dist/` required)
@@ -26,7 +26,7 @@ export function packWorkspace(dir: string): Record<(typeof packageDirs)[number],
     if (file === undefined) throw new Error(`npm pack wrote no tarball for @thaw/${name} into ${dir}`);
     return join(dir, file);
   };
-  return { runtime: find('runtime'), bench: find('bench'), slim: find('slim') };
+  return { runtime: find('runtime'), bench: find('bench'), slim: find('slim'), cli: find('cli') };
 }
 
 /**
@@ -51,6 +51,7 @@ export function scratchProjectWithTarballs(extraDependencies: readonly string[] 
       tarballs.runtime,
       tarballs.bench,
       tarballs.slim,
+      tarballs.cli,
       ...extraDependencies,
     ],
     { cwd: dir, stdio: 'pipe' },

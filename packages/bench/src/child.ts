@@ -3,7 +3,7 @@
 // stop() that always ends in a reaped process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { ReadyMessage, StartupReportMessage } from '@thaw/runtime';
+import type { ReadyMessage, StartupReportMessage } from './startup-report.ts';
 import { killProcessGroup, trackChild } from './child-registry.ts';
 import { BenchError } from './errors.ts';
 import { redactText } from './redact.ts';

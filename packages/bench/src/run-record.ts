@@ -1,6 +1,6 @@
 // What one cold-start run produced. Times are milliseconds since spawn, measured by the harness
 // with performance.now(); `runtime` is what a thaw function reported about itself over IPC.
-import type { StartupReport } from '@thaw/runtime';
+import type { StartupReport } from './startup-report.ts';
 import { type BenchErrorCode } from './errors.ts';
 
 /** Why a run did not reach its first response. */

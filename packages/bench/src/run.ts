@@ -2,7 +2,7 @@
 // response complete, with RSS and CPU at ready and the runtime's own report when it sends one.
 // Whatever happens, the process is stopped and reaped before this returns.
 import { performance } from 'node:perf_hooks';
-import type { StartupReport } from '@thaw/runtime';
+import type { StartupReport } from './startup-report.ts';
 import { runBurstClients } from './burst.ts';
 import { type ChildHandle, startChild } from './child.ts';
 import { type VariantSpec } from './config.ts';

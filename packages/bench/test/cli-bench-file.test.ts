@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runBenchCli } from '../src/cli.ts';
+import { runBenchCli } from '../src/cli/bench-command.ts';
 import { capture } from './capture.ts';
 import { fixturesDir } from './fixture-variant.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runBenchCli } from '../src/cli.ts';
+import { runBenchCli } from '../src/cli/bench-command.ts';
 import { renderJson } from '../src/report/json.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { capture } from './capture.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runBenchCli } from '../src/cli.ts';
+import { runBenchCli } from '../src/cli/bench-command.ts';
 import { renderJson } from '../src/report/json.ts';
 import { capture } from './capture.ts';
 import { around, syntheticResult } from './synthetic-result.ts';

@@ -20,12 +20,15 @@ import { createRequestListener } from './request-pipeline.ts';
 import { createShutdown } from './shutdown.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
 import { buildStartupReport, hasParent, printStartupReport, sendToParent } from './startup/report.ts';
+import { armServeCheck, markServed } from './serve-check.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
 
 // Not `import … from 'node:http'`: an ES import of a builtin builds a namespace of all its
 // exports, which runs node:http's lazy WebSocket/CloseEvent/MessageEvent getters and so loads
 // Node's whole fetch implementation (some 20 ms of CPU at startup); the CommonJS object does not.
 const { createServer } = process.getBuiltinModule('node:http');
+
+armServeCheck();
 
 /**
  * Where the server listens.
@@ -74,6 +77,7 @@ export interface ServerHandle {
  */
 export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   recordMark('serve called', sinceStart());
+  markServed();
   const classified = classifyHandler(handler);
   const opts = resolveServeOptions(options);
   const { logger } = opts;

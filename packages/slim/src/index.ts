@@ -32,4 +32,4 @@ export { ImageError, type ImageErrorCode } from './image/errors.ts';
 export { type ImageSizeReport, type LayerSize, formatImageSizeReport } from './image/size-report.ts';
 export { type BlobAction, type PushedBlob, type PushResult } from './image/push-image.ts';
 export { pinKnativeService } from './image/pin-manifest.ts';
-export { default as imageExecutor, type ImageExecutorOptions } from './image/executor.ts';
+export { default as imageExecutor, type ImageExecutorOptions } from './executors/image/executor.ts';

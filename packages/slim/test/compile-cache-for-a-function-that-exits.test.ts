@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { supportsPortableCompileCache } from '../src/compile-cache.ts';
 import { fixtureProject } from './support/fixture-project.ts';
 
-const cli = resolve(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+const cli = resolve(import.meta.dirname, 'support', 'thaw-cli.ts');
 let project: string;
 
 beforeAll(() => {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fixtureProject } from './support/fixture-project.ts';
 
-const cli = resolve(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+const cli = resolve(import.meta.dirname, 'support', 'thaw-cli.ts');
 let project: string;
 
 function thaw(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {

@@ -39,7 +39,8 @@ export interface CloudEventInit {
   readonly type: string;
   readonly source: string;
   readonly id?: string;
-  readonly specversion?: '1.0';
+  /** Only `1.0` is sent; typed as a string so a `cloudevents` SDK `CloudEvent` is accepted as it is. */
+  readonly specversion?: string;
   readonly datacontenttype?: string;
   readonly dataschema?: string;
   readonly subject?: string;

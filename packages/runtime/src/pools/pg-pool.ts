@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ThawError } from '../errors.ts';
 import { settlesWithin } from './bounded-wait.ts';
 import { displayOf, fingerprintOf } from './config-fingerprint.ts';
 import { loadPeer, member } from './load-peer.ts';
@@ -100,6 +100,7 @@ export function pgPool(first: PgPoolConfig | string, second?: PgPoolConfig): Pro
       throw new ConfigError(`${call} config`, config, 'a connection string or a pg PoolConfig object');
     }
     const given = typeof config === 'string' ? { connectionString: config } : config;
+    missingConnectionString(name, given);
     const { logger: _logger, ...compared } = given;
     return poolFor<Pool>(
       { kind: 'pg', name, fingerprint: fingerprintOf(compared), shown: () => displayOf(compared) },
@@ -280,4 +281,19 @@ async function closePg(
   }
   await settlesWithin(ended, 1_000);
   return { leaked, leakedWhat: leaked === 1 ? 'connection still borrowed' : 'connections still borrowed' };
+}
+
+// `connectionString: process.env.DATABASE_URL` with the variable unset would reach pg as "no
+// connection string", and pg then fails later with "no PostgreSQL user name specified in startup
+// packet" — a message that names neither the variable nor the fix.
+function missingConnectionString(name: string, given: Exclude<PgPoolConfig, string>): void {
+  if (!('connectionString' in given) || (given.connectionString ?? '') !== '') return;
+  if (given.host !== undefined || given.user !== undefined) return;
+  if ((process.env['PGHOST'] ?? '') !== '' || (process.env['PGUSER'] ?? '') !== '') return;
+  const variable =
+    (process.env['DATABASE_URL'] ?? '') === '' ? 'DATABASE_URL is not set' : 'The connection string is empty';
+  throw new ThawError(
+    'THAW_CONFIG_INVALID',
+    `${variable}: pools.pg("${name}") got connectionString ${given.connectionString === undefined ? 'undefined' : '""'} and no host or user. Set DATABASE_URL to the database's URL (postgres://user@host:5432/database), or pass host, user and database in the config.`,
+  );
 }

@@ -94,7 +94,8 @@ export class PoolUnavailableError extends ThawError {
   readonly poolName: string;
 
   constructor(poolName: string, kind: PoolKind, what: string, advice: string, options?: { cause?: unknown }) {
-    const reason = options?.cause === undefined ? '' : `: ${causeText(options.cause)}`;
+    // A cause that is itself a sentence (a wrapped thaw error) must not end in a doubled period.
+    const reason = options?.cause === undefined ? '' : `: ${causeText(options.cause).replace(/\.+$/, '')}`;
     super('THAW_POOL_UNAVAILABLE', `Pool "${poolName}" (${kind}) ${what}${reason}. ${advice}`, options);
     this.name = 'PoolUnavailableError';
     this.poolName = poolName;

@@ -25,7 +25,7 @@ import {
 } from './traced-pools-scenario.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
-const cli = join(repoRoot, 'packages', 'slim', 'dist', 'cli', 'main.js');
+const cli = join(repoRoot, 'packages', 'cli', 'dist', 'main.js');
 const runtimeDist = join(repoRoot, 'packages', 'runtime', 'dist', 'index.js');
 const dependencies = [
   'pg',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import imageExecutor from '../../src/image/executor.ts';
+import imageExecutor from '../../src/executors/image/executor.ts';
 import { makeTinyBase, writeDeployFolder } from './support/fixtures.ts';
 import { requireTools, run } from './support/tools.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyBase, writeDeployFolder } from './support/fixtures.ts';
 import { requireTools } from './support/tools.ts';
 
-const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const main = join(import.meta.dirname, '..', 'support', 'thaw-cli.ts');
 
 function thaw(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [main, 'image', ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -8,11 +8,11 @@ import {
   type ReadyProbe,
   type VariantSpec,
   settleVariants,
-} from './config.ts';
-import { BenchConfigError, BenchError } from './errors.ts';
+} from '../config.ts';
+import { BenchConfigError, BenchError } from '../errors.ts';
 import { parseUsage } from './parse-usage.ts';
-import { type BenchOptions } from './options.ts';
-import { parseOptions } from './validate.ts';
+import { type BenchOptions } from '../options.ts';
+import { parseOptions } from '../validate.ts';
 
 /** What the command line asks for. */
 export interface CliRequest {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import imageExecutor from './executor.ts';
-import { defaultBuildImageOptions } from './options.ts';
+import { defaultBuildImageOptions } from '../../image/options.ts';
 
-const schema = JSON.parse(readFileSync(new URL('./executor-schema.json', import.meta.url), 'utf8')) as {
+const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8')) as {
   properties: Record<string, { default?: unknown }>;
 };
 

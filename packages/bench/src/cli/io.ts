@@ -2,11 +2,11 @@
 // result can be rendered into.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type BenchResult } from './bench.ts';
-import { BenchError } from './errors.ts';
-import { parseResultJson, renderJson } from './report/json.ts';
-import { renderMarkdown } from './report/markdown.ts';
-import { renderSvg } from './report/svg.ts';
+import { type BenchResult } from '../bench.ts';
+import { BenchError } from '../errors.ts';
+import { parseResultJson, renderJson } from '../report/json.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { renderSvg } from '../report/svg.ts';
 
 /** An output stream. */
 export interface BenchCliStream {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDurationMs, splitCommand } from './command-line.ts';
-import { BenchConfigError } from './errors.ts';
+import { BenchConfigError } from '../errors.ts';
 
 describe('command line words and durations', () => {
   it('splits a command like a shell for quotes and escapes', () => {

@@ -1,6 +1,6 @@
 // Splits the quick form `--variant thaw='node --flag dist/index.js'` into words the way a POSIX
 // shell would for the simple cases people type: spaces separate, quotes group, backslash escapes.
-import { BenchConfigError } from './errors.ts';
+import { BenchConfigError } from '../errors.ts';
 
 /**
  * Splits a command string into words. Supports single quotes, double quotes and backslash

@@ -1,17 +1,17 @@
 // `thaw bench`: parse, run, report. Returns the exit code; prints its own help and errors.
-import { runBench } from './bench.ts';
-import { parseBenchArgs } from './cli-args.ts';
-import { runCompareCommand } from './cli-compare.ts';
-import { benchHelp } from './cli-help.ts';
-import { type BenchCliIo, writeOutputs } from './cli-io.ts';
-import { runReportCommand } from './cli-report.ts';
-import { type BenchPlan } from './config.ts';
-import { BenchError } from './errors.ts';
-import { findBenchFile, loadBenchFile } from './load-bench-file.ts';
-import { createProgress } from './report/progress.ts';
-import { renderTable } from './report/table.ts';
+import { runBench } from '../bench.ts';
+import { parseBenchArgs } from './args.ts';
+import { runCompareCommand } from './compare-command.ts';
+import { benchHelp } from './help.ts';
+import { type BenchCliIo, writeOutputs } from './io.ts';
+import { runReportCommand } from './report-command.ts';
+import { type BenchPlan } from '../config.ts';
+import { BenchError } from '../errors.ts';
+import { findBenchFile, loadBenchFile } from '../load-bench-file.ts';
+import { createProgress } from '../report/progress.ts';
+import { renderTable } from '../report/table.ts';
 
-export type { BenchCliIo } from './cli-io.ts';
+export type { BenchCliIo } from './io.ts';
 
 async function runMeasure(args: readonly string[], io: Required<BenchCliIo>): Promise<number> {
   const request = parseBenchArgs(args, io.cwd);

@@ -1,10 +1,10 @@
 // `thaw bench report RESULTS.json`: renders a saved result again (table, Markdown, SVG), so a
 // committed benchmark's documents are regenerated from its JSON, never typed by hand.
-import { benchHelp } from './cli-help.ts';
+import { benchHelp } from './help.ts';
 import { parseUsage } from './parse-usage.ts';
-import { type BenchCliIo, readResultFile, writeOutputs } from './cli-io.ts';
-import { BenchError } from './errors.ts';
-import { renderTable } from './report/table.ts';
+import { type BenchCliIo, readResultFile, writeOutputs } from './io.ts';
+import { BenchError } from '../errors.ts';
+import { renderTable } from '../report/table.ts';
 
 /**
  * Runs `thaw bench report` (arguments after the word `report`); resolves with the exit code.

@@ -1,12 +1,12 @@
 // The Nx executor: `"executor": "@thaw/slim:image"` in a project's targets runs buildImage()
 // with the target's options, paths taken relative to the workspace root.
 import { isAbsolute, join } from 'node:path';
-import { buildImage } from './build-image.ts';
-import { ImageError } from './errors.ts';
-import { type BuildImageOptions } from './options.ts';
-import { formatImageSizeReport } from './size-report.ts';
+import { buildImage } from '../../image/build-image.ts';
+import { ImageError } from '../../image/errors.ts';
+import { type BuildImageOptions } from '../../image/options.ts';
+import { formatImageSizeReport } from '../../image/size-report.ts';
 // Imported (not only referenced from executors.json) so the build ships it beside executor.js.
-import schema from './executor-schema.json' with { type: 'json' };
+import schema from './schema.json' with { type: 'json' };
 
 /** The options an Nx target passes: the JSON-serializable part of {@link BuildImageOptions}. */
 export type ImageExecutorOptions = Omit<BuildImageOptions, 'env' | 'fetch' | 'now' | 'log'>;

@@ -1,9 +1,9 @@
 // `thaw bench compare OLD.json NEW.json`: regression detection between two results files.
-import { benchHelp } from './cli-help.ts';
+import { benchHelp } from './help.ts';
 import { parseUsage } from './parse-usage.ts';
-import { type BenchCliIo, readResultFile } from './cli-io.ts';
-import { type ComparedMetric, compareResults, defaultCompareOptions, renderComparison } from './compare.ts';
-import { BenchConfigError, BenchError } from './errors.ts';
+import { type BenchCliIo, readResultFile } from './io.ts';
+import { type ComparedMetric, compareResults, defaultCompareOptions, renderComparison } from '../compare.ts';
+import { BenchConfigError, BenchError } from '../errors.ts';
 
 const cli = { source: 'the command line' };
 

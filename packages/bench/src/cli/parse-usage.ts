@@ -1,7 +1,7 @@
 // Command-line parsing shared by `thaw bench` and its subcommands: node:util's parseArgs in
 // strict mode, with its errors turned into usage errors that point at the help.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { BenchError } from './errors.ts';
+import { BenchError } from '../errors.ts';
 
 /**
  * Parses `args` strictly against `options` (positionals allowed); an unknown or malformed flag
