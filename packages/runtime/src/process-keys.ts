@@ -38,6 +38,12 @@ export const handlerKindKey: unique symbol = Symbol.for('thaw.runtime.handler-ki
 export const requestScopeKey: unique symbol = Symbol.for('thaw.runtime.request-scope');
 
 /**
+ * Whether `serve()` ran, for the exit-time warning about a handler that was never served. Shared:
+ * the entry may call `serve()` of one copy while the warning is armed by the other.
+ */
+export const serveCheckKey: unique symbol = Symbol.for('thaw.runtime.serve-check');
+
+/**
  * Not ours: the global under which `@opentelemetry/api` registers itself, read (never written)
  * to learn whether an application registered a tracer provider without importing the API.
  */
