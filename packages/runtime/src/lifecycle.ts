@@ -295,6 +295,28 @@ export function liveStats(): ReadonlyMap<string, StatsProvider> {
   return state().stats;
 }
 
+/** What the request path reads on every request: looked up once per server, read-only. */
+export interface RequestHooks {
+  readonly readinessPaths: ReadonlySet<string>;
+  readonly readinessChecks: readonly ReadinessCheck[];
+  readonly routes: ReadonlyMap<string, ExtraRoute>;
+  /** The installed wrappers composed into one, `undefined` when there is none (the fast path). */
+  readonly invocationWrapper: InvocationWrapper | undefined;
+}
+
+/** The request path's view of the lifecycle (live, read-only), kept by the pipeline. */
+export function requestHooks(): RequestHooks {
+  const s = state();
+  return {
+    readinessPaths: s.readinessPaths,
+    readinessChecks: s.readinessChecks,
+    routes: s.routes,
+    get invocationWrapper() {
+      return s.composed;
+    },
+  };
+}
+
 /** The installed wrappers composed into one, or `undefined` when there is none (the fast path). */
 export function invocationWrapper(): InvocationWrapper | undefined {
   return state().composed;
