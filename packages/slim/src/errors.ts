@@ -10,7 +10,8 @@ export type SlimErrorCode =
   | 'THAW_SLIM_FILE_CONFLICT'
   | 'THAW_SLIM_SECRET_IN_BUNDLE'
   | 'THAW_SLIM_BUDGET_EXCEEDED'
-  | 'THAW_SLIM_COMPILE_CACHE_FAILED';
+  | 'THAW_SLIM_COMPILE_CACHE_FAILED'
+  | 'THAW_SLIM_NODE_UNSUPPORTED';
 
 /**
  * The base error of @thaw/slim: a stable `code`, a message that says what happened and what to
