@@ -15,6 +15,7 @@ export type SlimErrorCode =
   | 'THAW_SLIM_SECRET_IN_BUNDLE'
   | 'THAW_SLIM_BUDGET_EXCEEDED'
   | 'THAW_SLIM_COMPILE_CACHE_FAILED'
+  | 'THAW_SLIM_NODE_UNSUPPORTED'
   | ImageErrorCode;
 
 /**
