@@ -6,7 +6,8 @@ import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
 import { toNodeHeaders } from '../web/light-headers.ts';
 import { abortLightRequest, lightRequest } from '../web/light-request.ts';
-import { isResponse, simpleResponseKey, type SimpleResponse } from '../web/light-response.ts';
+import { simpleResponseKey } from '../process-keys.ts';
+import { isResponse, type SimpleResponse } from '../web/light-response.ts';
 import type { WebHandler } from './kinds.ts';
 
 // Statuses whose responses never carry a body, so no Content-Length is added for them.

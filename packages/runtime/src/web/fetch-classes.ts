@@ -6,6 +6,8 @@
 // properties. `globalThis.Response` stays Node's, untouched and still lazy: this module reads it
 // only when a handler touches something the light classes cannot answer themselves.
 
+import { fetchClassesKey } from '../process-keys.ts';
+
 /** Node's own fetch classes. */
 export interface FetchClasses {
   readonly Request: typeof Request;
@@ -20,15 +22,14 @@ interface FetchClassState {
   installed: boolean;
 }
 
-const key: unique symbol = Symbol.for('thaw.runtime.fetch-classes');
-type WithState = typeof globalThis & { [key]?: FetchClassState };
+type WithState = typeof globalThis & { [fetchClassesKey]?: FetchClassState };
 
 function state(): FetchClassState {
   const holder = globalThis as WithState;
-  const existing = holder[key];
+  const existing = holder[fetchClassesKey];
   if (existing !== undefined) return existing;
   const created: FetchClassState = { loaded: undefined, onLoad: [], installed: false };
-  holder[key] = created;
+  holder[fetchClassesKey] = created;
   return created;
 }
 

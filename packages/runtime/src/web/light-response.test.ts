@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LightResponse, simpleResponseKey } from './light-response.ts';
+import { simpleResponseKey } from '../process-keys.ts';
+import { LightResponse } from './light-response.ts';
 
 // Node's own class, read explicitly from the global object (the bare name may be the light one).
 const NodeResponse = globalThis.Response;

@@ -4,6 +4,7 @@
 // does not hold itself (reading the body back, a Blob or FormData body, clone of a stream) builds
 // Node's own Response from it first, with the same status, headers and body.
 import { fetchClasses as loadFetchClasses, fetchClassesLoaded, type FetchClasses } from './fetch-classes.ts';
+import { simpleResponseKey } from '../process-keys.ts';
 import { LightHeaders } from './light-headers.ts';
 
 /** A body the light form keeps; any other kind goes to Node's Response at once. */
@@ -16,9 +17,6 @@ export interface SimpleResponse {
   readonly headers: LightHeaders;
   readonly body: SimpleBody;
 }
-
-/** Shared by every copy of the runtime: a light response answers it with its simple form. */
-export const simpleResponseKey: unique symbol = Symbol.for('thaw.runtime.simple-response');
 
 type BodyInit = ConstructorParameters<typeof Response>[0];
 type ResponseType = Response['type'];
