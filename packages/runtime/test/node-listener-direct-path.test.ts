@@ -76,7 +76,9 @@ describe('a Node listener on the direct path', () => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ cookies: res.headers['set-cookie'], body }));
+        res.on('end', () => {
+          resolve({ cookies: res.headers['set-cookie'], body });
+        });
       });
       req.on('error', reject);
       req.setHeader('accept', ['text/html', 'application/json']);
@@ -128,7 +130,9 @@ describe('a Node listener on the direct path', () => {
           res.pause();
           setTimeout(() => res.resume(), 1).unref();
         });
-        res.on('end', () => resolve(received));
+        res.on('end', () => {
+          resolve(received);
+        });
       });
       req.on('error', reject);
       req.end();
