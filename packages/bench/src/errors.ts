@@ -1,3 +1,5 @@
+import { describeValue } from './describe-value.ts';
+
 /**
  * Stable error codes of @thaw/bench. Callers and docs rely on these strings; never rename one,
  * only add.
@@ -18,7 +20,7 @@ export type BenchErrorCode =
   | 'THAW_BENCH_CONTAINER_FAILED';
 
 /**
- * The base error of @thaw/bench. `code` is stable; `message` is a full sentence that says what
+ * The root error of @thaw/bench (every other error it throws extends it). `code` is stable; `message` is a full sentence that says what
  * happened and what to do; `cause` keeps the underlying error when one is wrapped.
  *
  * @example
@@ -94,16 +96,4 @@ export class RunFailedError extends BenchError {
     this.variant = variant;
     this.stderrTail = stderrTail;
   }
-}
-
-/** A short, safe description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {
-    return String(value);
-  }
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
 }

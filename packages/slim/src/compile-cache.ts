@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listFiles } from './deploy-folder.ts';
 import { SlimError } from './errors.ts';
+import { freePort, portAccepts } from './loopback-port.ts';
 
 /** The folder, inside the deploy folder, that holds the compile cache. */
 export const compileCacheDir = 'compile-cache';
@@ -38,39 +38,6 @@ process.on('message', (m) => {
 });
 if (process.channel) process.channel.unref();
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(200, () => {
-      done(false);
-    });
-    socket.once('connect', () => {
-      done(true);
-    });
-    socket.once('error', () => {
-      done(false);
-    });
-    socket.connect(port, '127.0.0.1');
-  });
-}
 
 /** How to fill the cache. */
 export interface CompileCacheInput {
@@ -131,8 +98,14 @@ async function claim(staging: string, timeoutMs: number): Promise<void> {
   }
 }
 
-async function loadOnce(input: CompileCacheInput): Promise<void> {
-  const port = await freePort();
+interface FillRun {
+  readonly child: ChildProcess;
+  readonly state: { exited: boolean; ready: boolean };
+  readonly exit: Promise<number | null>;
+  stderr: string;
+}
+
+function startFill(input: CompileCacheInput, port: number): FillRun {
   const child = spawn(
     input.nodePath,
     // A fixed seed fixes V8's string hash seed, which the cache records; the seed is not part of
@@ -150,11 +123,7 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     },
   );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4000) stderr += chunk.toString('utf8');
-  });
-  // Mutated by the child's events, read by the loop below.
+  // Mutated by the child's events, read by the wait loop.
   const state = { exited: false, ready: false };
   const exit = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
@@ -166,47 +135,63 @@ async function loadOnce(input: CompileCacheInput): Promise<void> {
       resolve(null);
     });
   });
+  const run: FillRun = { child, state, exit, stderr: '' };
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (run.stderr.length < 4000) run.stderr += chunk.toString('utf8');
+  });
   child.on('message', (message: { type?: string }) => {
     if (message.type === 'thaw:ready') state.ready = true;
   });
-  const deadline = Date.now() + input.timeoutMs;
+  return run;
+}
+
+async function waitUntilListening(run: FillRun, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.state.exited && !run.state.ready && Date.now() < deadline) {
+    if (await portAccepts(port)) return;
+    // Awaited by the build: a ref'd timer, or the process could end while the child exits.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!run.state.exited && !run.state.ready) {
+    throw new SlimError(
+      'THAW_SLIM_COMPILE_CACHE_FAILED',
+      `The bundle did not listen on PORT within ${timeoutMs} ms while the compile cache was filled. ` +
+        'Raise compileCacheTimeoutMs, or set compileCache to false.' +
+        (run.stderr === '' ? '' : ` Its stderr began: ${run.stderr.slice(0, 500)}`),
+    );
+  }
+}
+
+// Flushed, exited, or given up after 5 s: whichever comes first.
+function flush(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onMessage = (message: { type?: string } | null): void => {
+      if (message?.type === 'thaw:compile-cache-flushed') done();
+    };
+    const done = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', done);
+      resolve();
+    };
+    const timer = setTimeout(done, 5_000);
+    child.on('message', onMessage);
+    child.once('exit', done);
+    child.send({ type: 'thaw:compile-cache-flush' }, (error) => {
+      if (error !== null) done();
+    });
+  });
+}
+
+async function loadOnce(input: CompileCacheInput): Promise<void> {
+  const port = await freePort();
+  const run = startFill(input, port);
   try {
-    while (!state.exited && !state.ready && Date.now() < deadline) {
-      if (await portAccepts(port)) break;
-      // Awaited by the build: a ref'd timer, or the process could end while the child exits.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (!state.exited) {
-      if (Date.now() >= deadline && !state.ready) {
-        throw new SlimError(
-          'THAW_SLIM_COMPILE_CACHE_FAILED',
-          `The bundle did not listen on PORT within ${input.timeoutMs} ms while the compile cache was filled. ` +
-            'Raise compileCacheTimeoutMs, or set compileCache to false.' +
-            (stderr === '' ? '' : ` Its stderr began: ${stderr.slice(0, 500)}`),
-        );
-      }
-      // Flushed, exited, or given up after 5 s: whichever comes first.
-      await new Promise<void>((resolve) => {
-        const onMessage = (message: { type?: string } | null): void => {
-          if (message?.type === 'thaw:compile-cache-flushed') done();
-        };
-        const done = (): void => {
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          child.off('exit', done);
-          resolve();
-        };
-        const timer = setTimeout(done, 5_000);
-        child.on('message', onMessage);
-        child.once('exit', done);
-        child.send({ type: 'thaw:compile-cache-flush' }, (error) => {
-          if (error !== null) done();
-        });
-      });
-    }
+    await waitUntilListening(run, port, input.timeoutMs);
+    if (!run.state.exited) await flush(run.child);
   } finally {
-    if (!state.exited && child.pid !== undefined) child.kill('SIGKILL');
-    await exit;
+    if (!run.state.exited && run.child.pid !== undefined) run.child.kill('SIGKILL');
+    await run.exit;
   }
 }
 

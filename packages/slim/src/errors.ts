@@ -1,5 +1,9 @@
+import { describeValue } from './describe-value.ts';
+import { formatBytes } from './format-bytes.ts';
+import type { ImageErrorCode } from './image/errors.ts';
+
 /**
- * Stable error codes of @thaw/slim. Callers and docs rely on these strings; never rename one,
+ * Stable error codes of @thaw/slim, `thaw image`'s ({@link ImageErrorCode}) included. Callers and docs rely on these strings; never rename one,
  * only add.
  */
 export type SlimErrorCode =
@@ -10,10 +14,12 @@ export type SlimErrorCode =
   | 'THAW_SLIM_FILE_CONFLICT'
   | 'THAW_SLIM_SECRET_IN_BUNDLE'
   | 'THAW_SLIM_BUDGET_EXCEEDED'
-  | 'THAW_SLIM_COMPILE_CACHE_FAILED';
+  | 'THAW_SLIM_COMPILE_CACHE_FAILED'
+  | 'THAW_SLIM_NODE_UNSUPPORTED'
+  | ImageErrorCode;
 
 /**
- * The base error of @thaw/slim: a stable `code`, a message that says what happened and what to
+ * The root error of @thaw/slim (an {@link ImageError} from `thaw image` is one too): a stable `code`, a message that says what happened and what to
  * do, and the wrapped `cause` when there is one.
  *
  * @example
@@ -50,7 +56,7 @@ export class SlimConfigError extends SlimError {
   constructor(option: string, received: unknown, allowed: string, options?: { cause?: unknown }) {
     super(
       'THAW_SLIM_CONFIG_INVALID',
-      `Invalid ${option}: received ${describe(received)}; expected ${allowed}.`,
+      `Invalid ${option}: received ${describeValue(received)}; expected ${allowed}.`,
       options,
     );
     this.name = 'SlimConfigError';
@@ -80,32 +86,4 @@ export class BudgetExceededError extends SlimError {
     this.outputBytes = outputBytes;
     this.budgetBytes = budgetBytes;
   }
-}
-
-/** A short, secret-free rendering of a received value for error messages. */
-function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return typeof value;
-  }
-}
-
-/**
- * Bytes in the unit a person reads fastest (B, KB, MB; powers of 1000).
- *
- * @example
- * ```ts
- * formatBytes(1_234_567); // '1.23 MB'
- * ```
- */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
-  return `${(bytes / 1_000_000).toFixed(2)} MB`;
 }

@@ -4,13 +4,8 @@ export { runImageCommand } from './cli/image-command.ts';
 export { slim, type SlimReport } from './slim.ts';
 export { defaultSlimOptions, type SlimOptions, type SlimLogger, type SlimConfig } from './options.ts';
 export { loadConfig, validateConfig, configFileNames } from './config.ts';
-export {
-  SlimError,
-  SlimConfigError,
-  BudgetExceededError,
-  formatBytes,
-  type SlimErrorCode,
-} from './errors.ts';
+export { SlimError, SlimConfigError, BudgetExceededError, type SlimErrorCode } from './errors.ts';
+export { formatBytes } from './format-bytes.ts';
 export { formatSizeReport, type SizeReport, type HeavyModule, type Unbundled } from './size-report.ts';
 export type { SlimManifest, ManifestFile } from './deploy-folder.ts';
 export {

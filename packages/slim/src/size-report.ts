@@ -1,4 +1,4 @@
-import { formatBytes } from './errors.ts';
+import { formatBytes } from './format-bytes.ts';
 import type { InstalledPackage } from './input-closure.ts';
 
 /** What one heavy input package became in the output. */

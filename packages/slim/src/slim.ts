@@ -14,6 +14,7 @@ import {
   type SlimManifest,
 } from './deploy-folder.ts';
 import { resolveEntry, targetFromEngines } from './entry.ts';
+import { checkBuildingNode } from './engines-check.ts';
 import { BudgetExceededError } from './errors.ts';
 import { productionClosure } from './input-closure.ts';
 import { resolveKnativeOptions } from './knative/resolve.ts';
@@ -81,6 +82,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   const entryFile = resolveEntry(projectDir, o.entry, pkg);
   const outDir = resolve(projectDir, o.outDir ?? d.outDir);
   const engines = (pkg?.['engines'] as { node?: unknown } | undefined)?.node;
+  checkBuildingNode(engines);
   const packageName = typeof pkg?.['name'] === 'string' ? pkg['name'] : 'function';
   const knative = resolveKnativeOptions(o.knative ?? d.knative, packageName);
   const allowSecrets = o.allowSecrets ?? d.allowSecrets;

@@ -1,5 +1,7 @@
 // Errors of `thaw image`. Every failure a user can fix carries a stable code and a message
-// that names the image reference involved and what to do about it.
+// that names the image reference involved and what to do about it. An image error is a slim
+// error: `catch (e) { if (e instanceof SlimError) … }` covers both.
+import { SlimError } from '../errors.ts';
 
 /** Stable codes of {@link ImageError}; callers and docs rely on them. */
 export type ImageErrorCode =
@@ -14,7 +16,7 @@ export type ImageErrorCode =
   | 'THAW_IMAGE_PIN_FAILED';
 
 /**
- * A failure while building or pushing an image. `reference` names the image (or registry)
+ * A failure while building or pushing an image; a {@link SlimError}. `reference` names the image (or registry)
  * the failure is about when there is one.
  *
  * @example
@@ -26,14 +28,13 @@ export type ImageErrorCode =
  * }
  * ```
  */
-export class ImageError extends Error {
+export class ImageError extends SlimError {
   override readonly name = 'ImageError';
-  readonly code: ImageErrorCode;
+  declare readonly code: ImageErrorCode;
   readonly reference: string | undefined;
 
   constructor(code: ImageErrorCode, message: string, options: { cause?: unknown; reference?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.reference = options.reference;
   }
 }

@@ -272,9 +272,11 @@ export class RegistryClient {
         error instanceof Error
           ? ((error.cause as Error | undefined)?.message ?? error.message)
           : String(error);
+      const offline =
+        'To build with no registry access for the base image, pass --base oci:<dir>[:tag] (a local OCI image layout).';
       const hint = this.#settings.plainHttp
-        ? 'Check that the registry runs and the address is right.'
-        : 'Check that the registry runs and the address is right; for a registry that speaks plain HTTP, list it with --insecure-registry.';
+        ? `Check that the registry runs and the address is right. ${offline}`
+        : `Check that the registry runs and the address is right; for a registry that speaks plain HTTP, list it with --insecure-registry. ${offline}`;
       throw new ImageError(
         'THAW_IMAGE_REGISTRY_UNREACHABLE',
         `Could not reach registry ${this.registry} for ${call.about} (${call.method} ${new URL(call.url).pathname}: ${reason}). ${hint}`,

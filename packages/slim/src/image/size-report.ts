@@ -3,6 +3,7 @@
 // uncompressed size is not known without downloading them.
 import { type BaseImage } from './base-image.ts';
 import { type BuiltLayer } from './layer.ts';
+import { formatBytes } from '../format-bytes.ts';
 import { type PushResult } from './push-image.ts';
 
 /** One layer of the report. */
@@ -58,19 +59,6 @@ export function imageSizeReport(base: BaseImage, layers: readonly BuiltLayer[]):
     totalCompressedBytes: total,
     functionShare: total === 0 ? 0 : functionCompressedBytes / total,
   };
-}
-
-/** Bytes as a short human string (`12.3 MB`, powers of 1000 as registries report). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit] ?? 'GB'}`;
 }
 
 /** A share as a percentage that stays readable when tiny (`0.0016 %`, not `0.0 %`). */

@@ -73,7 +73,7 @@ describe('thaw image with bad input', () => {
     });
     await expect(attempt).rejects.toThrow(
       new RegExp(
-        `Could not reach registry ${host} for ${host}/base/tiny:1 .*ECONNREFUSED.*Check that the registry runs`,
+        `Could not reach registry ${host} for ${host}/base/tiny:1 .*ECONNREFUSED.*Check that the registry runs.*--base oci:<dir>`,
         'su',
       ),
     );
