@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { lifecycle } from '../../packages/runtime/src/lifecycle.ts';
+import { setReadyAtForTesting } from '../../packages/runtime/src/lifecycle.ts';
 import { drainPools, pools } from '../../packages/runtime/src/pools/index.ts';
 import { services } from '../support/services.ts';
 import { byForm } from './support/mode.ts';
@@ -49,7 +49,7 @@ function checkAll(
 
 describe('pool exhaustion and failing factories', () => {
   afterEach(async () => {
-    lifecycle().readyAt = undefined;
+    setReadyAtForTesting(undefined);
     await drainPools();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lifecycle } from '../../packages/runtime/src/lifecycle.ts';
+import { setReadyAtForTesting } from '../../packages/runtime/src/lifecycle.ts';
 import { drainPools, pools } from '../../packages/runtime/src/pools/index.ts';
 import { startPrivatePostgres } from '../../packages/runtime/test/support/private-postgres.ts';
 import { type PrivateServer } from '../../packages/runtime/test/support/private-server.ts';
@@ -42,7 +42,7 @@ describe('Postgres faults', () => {
   });
   afterAll(async () => {
     server.freeze(false);
-    lifecycle().readyAt = undefined;
+    setReadyAtForTesting(undefined);
     await drainPools();
     await proxy.close();
     await server.close();

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lifecycle } from '../../packages/runtime/src/lifecycle.ts';
+import { setReadyAtForTesting } from '../../packages/runtime/src/lifecycle.ts';
 import { defaultRedisClientOptions, drainPools, pools } from '../../packages/runtime/src/pools/index.ts';
 import { startPrivateRedis } from '../../packages/runtime/test/support/private-redis.ts';
 import { type PrivateServer } from '../../packages/runtime/test/support/private-server.ts';
@@ -25,7 +25,7 @@ describe('Redis down', () => {
     proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
   });
   afterAll(async () => {
-    lifecycle().readyAt = undefined;
+    setReadyAtForTesting(undefined);
     await drainPools();
     await proxy.close();
     await server.close();

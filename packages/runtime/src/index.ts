@@ -40,9 +40,10 @@ export type { KnativeEnv } from './knative.ts';
 export { publish, defaultPublishOptions } from './cloud-events/publish.ts';
 export type { PublishOptions } from './cloud-events/publish.ts';
 export { startup } from './startup/measure.ts';
-export { lifecycle } from './lifecycle.ts';
+export { lifecycle, whenReady, onShutdown, onFlush, wrapInvocations } from './lifecycle.ts';
 export type {
-  LifecycleHooks,
+  LifecycleView,
+  ReadyTask,
   Disposer,
   InvocationInfo,
   InvocationOutcome,

@@ -1,7 +1,8 @@
-// The process-wide set of initializers, on globalThis under a Symbol.for key so that every copy
+// The process-wide set of initializers, on globalThis under `initializersKey` (process-keys.ts) so that every copy
 // of the runtime in one process (a bundle and a library importing it) shares one registry and
 // one duplicate-name check. serve() reads it for readiness and the startup report.
 import { jsonLogger, type Logger } from './logger.ts';
+import { initializersKey } from './process-keys.ts';
 
 /** When an initializer runs. */
 export type InitWhen = 'critical' | 'background' | 'on-demand';
@@ -45,12 +46,10 @@ interface Registry {
   onExhausted: ((name: string, error: unknown) => void) | undefined;
 }
 
-const key: unique symbol = Symbol.for('thaw.runtime.initializers');
-
 /** The process-wide registry, created on first use. */
 export function initRegistry(): Registry {
-  const holder = globalThis as { [key]?: Registry | undefined };
-  let registry = holder[key];
+  const holder = globalThis as { [initializersKey]?: Registry | undefined };
+  let registry = holder[initializersKey];
   if (registry === undefined) {
     registry = {
       initializers: new Map(),
@@ -60,7 +59,7 @@ export function initRegistry(): Registry {
       logger: jsonLogger(),
       onExhausted: undefined,
     };
-    holder[key] = registry;
+    holder[initializersKey] = registry;
   }
   return registry;
 }

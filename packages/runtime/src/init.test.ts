@@ -7,14 +7,14 @@ import {
   startInitializers,
 } from './init-registry.ts';
 import { init } from './init.ts';
-import { lifecycle } from './lifecycle.ts';
+import { lifecycle, resetLifecycleForTesting } from './lifecycle.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('init()', () => {
   afterEach(() => {
     resetInitializersForTesting();
-    lifecycle().disposers.length = 0;
+    resetLifecycleForTesting();
   });
 
   it('shares one attempt between concurrent callers', async () => {

@@ -10,7 +10,7 @@ import {
   type InitWhen,
   type InitializerStatus,
 } from './init-registry.ts';
-import { lifecycle } from './lifecycle.ts';
+import { onShutdown } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import { noteInitFailure } from './request-scope.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
@@ -204,7 +204,7 @@ export function init<T>(
         endMs = sinceStart();
         recordMark(`init ${name}`, t0, endMs, { when, outcome: 'ready', attempt });
         if (dispose !== undefined) {
-          lifecycle().disposers.push({ name: `init ${name}`, dispose: () => dispose(result) });
+          onShutdown(`init ${name}`, () => dispose(result));
         }
       } catch (error) {
         state = 'failed';

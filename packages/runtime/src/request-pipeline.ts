@@ -20,12 +20,13 @@ import {
 } from './health.ts';
 import type { KnativeEnv } from './knative.ts';
 import {
-  lifecycle,
+  requestHooks,
   type ExtraRoute,
   type InvocationInfo,
   type InvocationOutcome,
   type InvocationWrapper,
 } from './lifecycle.ts';
+import { countInvocation } from './metrics/invocation-count.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { rawHeader } from './raw-headers.ts';
@@ -56,8 +57,8 @@ export interface PipelineDeps {
 export function createRequestListener(deps: PipelineDeps): RequestListener {
   const { options, tracker, handler } = deps;
   const { healthPath, readyPath, warmupPath } = options;
-  // The same object for the life of the process; its fields change, the object does not.
-  const hooks = lifecycle();
+  // Looked up once per server: live, read-only views of the lifecycle, not one lookup a request.
+  const hooks = requestHooks();
   const cloudEvent = handler.kind === 'cloud-event';
   let invocations = 0;
   return (request, response) => {
@@ -104,6 +105,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
   };
   function start(request: IncomingMessage, response: ServerResponse, entry: InFlightEntry): void {
     invocations += 1;
+    countInvocation();
     const coldStart = invocations === 1;
     if (coldStart) {
       deps.onFirstRequest();

@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { initRegistry } from './init-registry.ts';
 import { retryAfterSeconds } from './ready-gate.ts';
+import { requestScopeKey } from './process-keys.ts';
 
 const { AsyncLocalStorage } = process.getBuiltinModule('node:async_hooks');
 
@@ -26,13 +27,14 @@ interface ScopeState {
   report: RejectionReporter | undefined;
 }
 
-// Shared by every copy of the runtime in the process, as the initializer registry is.
-const key: unique symbol = Symbol.for('thaw.runtime.request-scope');
-
 function state(): ScopeState {
-  const holder = globalThis as { [key]?: ScopeState | undefined };
-  holder[key] ??= { storage: new AsyncLocalStorage<Scope>(), failures: new WeakMap(), report: undefined };
-  return holder[key];
+  const holder = globalThis as { [requestScopeKey]?: ScopeState | undefined };
+  holder[requestScopeKey] ??= {
+    storage: new AsyncLocalStorage<Scope>(),
+    failures: new WeakMap(),
+    report: undefined,
+  };
+  return holder[requestScopeKey];
 }
 
 /**

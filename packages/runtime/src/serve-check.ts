@@ -4,8 +4,7 @@
 // if one of them is a handler, stderr says what to do. One listener, armed at import: nothing else
 // is paid on the cold path.
 import { writeToStderr } from './logger.ts';
-
-const key: unique symbol = Symbol.for('thaw.runtime.serve-check');
+import { serveCheckKey } from './process-keys.ts';
 
 interface ServeCheckState {
   served: boolean;
@@ -13,11 +12,11 @@ interface ServeCheckState {
 }
 
 function state(): ServeCheckState {
-  const holder = globalThis as { [key]?: ServeCheckState | undefined };
-  let current = holder[key];
+  const holder = globalThis as { [serveCheckKey]?: ServeCheckState | undefined };
+  let current = holder[serveCheckKey];
   if (current === undefined) {
     current = { served: false, armed: false };
-    holder[key] = current;
+    holder[serveCheckKey] = current;
   }
   return current;
 }

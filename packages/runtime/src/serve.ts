@@ -10,7 +10,7 @@ import { preloadWebClasses } from './handlers/web.ts';
 import type { HandlerRequirement, ServerPhase } from './health.ts';
 import { criticalInitsReady, initRegistry, onInitializerChange, startInitializers } from './init-registry.ts';
 import { readKnativeEnv } from './knative.ts';
-import { lifecycle } from './lifecycle.ts';
+import { markProcessReady } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import { resolveServeOptions, type ServeOptions } from './options.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
@@ -157,17 +157,8 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     phase = 'ready';
     const at = sinceStart();
     recordMark('ready', at);
-    const hooks = lifecycle();
-    // Process-wide and once: a second server in the same process does not rerun them.
-    const firstReady = hooks.readyAt === undefined;
-    hooks.readyAt ??= at;
-    for (const hook of firstReady ? [...hooks.afterReady] : []) {
-      Promise.resolve()
-        .then(() => hook.run())
-        .catch((error: unknown) => {
-          logger.error(`The after-ready task "${hook.name}" failed: ${describeError(error)}`);
-        });
-    }
+    // Process-wide and once: a second server in the same process does not rerun the tasks.
+    void markProcessReady(at, logger);
     startInitializers('background');
     // Built only when someone reads it: the ready transition is on the cold-start path.
     const wanted = hasParent() || opts.startupReport === 'ready' || opts.readyFile !== undefined;

@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
-import { lifecycle, type Disposer } from './lifecycle.ts';
+import { takeDisposers, takeFlushers, type Disposer } from './lifecycle.ts';
 import { describeError, type Logger } from './logger.ts';
 
 // How long a socket must have been idle before a drain closes it; see ConnectionTracker.closeIdle.
@@ -84,14 +84,9 @@ async function drain(
   deps.server.close();
   // Even after a timed-out drain: pools must still close their server-side connections and the
   // spans of the requests that did finish must still be exported, each within its own bound.
-  const { disposers, flushers } = lifecycle();
-  // pop() walks the list backwards: the last resource created is the first released.
-  for (let disposer = disposers.pop(); disposer !== undefined; disposer = disposers.pop()) {
-    await runBounded(disposer, 'disposer', deps);
-  }
-  for (let flusher = flushers.shift(); flusher !== undefined; flusher = flushers.shift()) {
-    await runBounded(flusher, 'flusher', deps);
-  }
+  // Newest first: the last resource created is the first released.
+  for (const disposer of takeDisposers()) await runBounded(disposer, 'disposer', deps);
+  for (const flusher of takeFlushers()) await runBounded(flusher, 'flusher', deps);
   if (!drained) return { exitCode: 1, stuck };
   logger.info('Shutdown complete.');
   return { exitCode: 0, stuck: [] };

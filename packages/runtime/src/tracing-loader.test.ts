@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { lifecycle } from './lifecycle.ts';
+import { invocationWrapper, lifecycle, resetLifecycleForTesting } from './lifecycle.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
 
 describe('tracing decision', () => {
@@ -24,12 +24,11 @@ describe('tracing decision', () => {
     const hooks = lifecycle();
     const before = { afterReady: hooks.afterReady.length, flushers: hooks.flushers.length };
     await installTracingModule({ serviceName: 'f', env: {} });
-    expect(hooks.invocationWrapper).toBeTypeOf('function');
-    expect(hooks.afterReady.length + hooks.flushers.length).toBeGreaterThan(
+    expect(invocationWrapper()).toBeTypeOf('function');
+    const after = lifecycle();
+    expect(after.afterReady.length + after.flushers.length).toBeGreaterThan(
       before.afterReady + before.flushers,
     );
-    hooks.invocationWrapper = undefined;
-    hooks.afterReady.length = before.afterReady;
-    hooks.flushers.length = before.flushers;
+    resetLifecycleForTesting();
   });
 });

@@ -6,10 +6,9 @@
 // time left a bundled function unable to trace at all.
 import { ThawError } from './errors.ts';
 import type { installTracing } from './tracing/install.ts';
+import { openTelemetryApiKey } from './process-keys.ts';
 
 type InstallTracing = typeof installTracing;
-
-const otelApiGlobal = Symbol.for('opentelemetry.js.api.1');
 
 /**
  * True when tracing is asked for: the `tracing` option, else `THAW_OTEL=1`, any
@@ -21,7 +20,7 @@ export function tracingWanted(option: boolean | undefined, env: NodeJS.ProcessEn
   if (env.THAW_OTEL === '1') return true;
   if (Object.keys(env).some((name) => name.startsWith('OTEL_EXPORTER_OTLP_') && env[name] !== ''))
     return true;
-  return (globalThis as Record<symbol, unknown>)[otelApiGlobal] !== undefined;
+  return (globalThis as Record<symbol, unknown>)[openTelemetryApiKey] !== undefined;
 }
 
 /** Loads `./tracing/install` and installs tracing; a missing module is a clear error. */

@@ -114,7 +114,9 @@ describe.skipIf(!built)('the built package', () => {
         }).on('error', reject), reject);
       });
       await handle.close();
-      console.log(JSON.stringify({ sameHooks: a.lifecycle() === b.lifecycle(), duplicate, body, distinctCopies: a.serve !== b.serve }));
+      a.onShutdown('from a', () => undefined);
+      const sameHooks = b.lifecycle().disposers.some((d) => d.name === 'from a');
+      console.log(JSON.stringify({ sameHooks, duplicate, body, distinctCopies: a.serve !== b.serve }));
     `);
     expect(shared).toEqual({
       sameHooks: true,

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
 import type { CloudEventInit, ReceivedCloudEvent } from '../cloud-events/types.ts';
+import { handlerKindKey } from '../process-keys.ts';
 
 /**
  * A web-standard handler: a `Request` in, a `Response` out.
@@ -28,17 +29,15 @@ export type CloudEventFunction<T = unknown> = (
 ) => CloudEventInit | undefined | void | Promise<CloudEventInit | undefined | void>;
 /* eslint-enable @typescript-eslint/no-invalid-void-type */
 
-const kindKey: unique symbol = Symbol.for('thaw.runtime.handler-kind');
-
 /** A Node listener marked for serve(); made by {@link fromNodeListener}. */
 export interface NodeListenerHandler {
-  readonly [kindKey]: 'node-listener';
+  readonly [handlerKindKey]: 'node-listener';
   readonly listener: NodeListener;
 }
 
 /** A CloudEvents function marked for serve(); made by {@link cloudEvent}. */
 export interface CloudEventHandler {
-  readonly [kindKey]: 'cloud-event';
+  readonly [handlerKindKey]: 'cloud-event';
   readonly fn: CloudEventFunction<never>;
 }
 
@@ -64,7 +63,7 @@ export type ClassifiedHandler =
  */
 export function fromNodeListener(listener: NodeListener): NodeListenerHandler {
   if (typeof listener !== 'function') throw invalid('fromNodeListener()', listener, 'a (req, res) listener');
-  return Object.freeze({ [kindKey]: 'node-listener' as const, listener });
+  return Object.freeze({ [handlerKindKey]: 'node-listener' as const, listener });
 }
 
 /**
@@ -80,15 +79,15 @@ export function fromNodeListener(listener: NodeListener): NodeListenerHandler {
  */
 export function cloudEvent<T = unknown>(fn: CloudEventFunction<T>): CloudEventHandler {
   if (typeof fn !== 'function') throw invalid('cloudEvent()', fn, 'an (event, ctx) function');
-  return Object.freeze({ [kindKey]: 'cloud-event' as const, fn });
+  return Object.freeze({ [handlerKindKey]: 'cloud-event' as const, fn });
 }
 
 /** Validates what serve() was given and says which kind it is. */
 export function classifyHandler(handler: unknown): ClassifiedHandler {
   if (typeof handler === 'function') return { kind: 'web', fn: handler as WebHandler };
-  if (typeof handler === 'object' && handler !== null && kindKey in handler) {
+  if (typeof handler === 'object' && handler !== null && handlerKindKey in handler) {
     const marked = handler as NodeListenerHandler | CloudEventHandler;
-    return marked[kindKey] === 'node-listener'
+    return marked[handlerKindKey] === 'node-listener'
       ? { kind: 'node-listener', fn: marked.listener }
       : { kind: 'cloud-event', fn: marked.fn };
   }

@@ -1,19 +1,15 @@
-// The process-wide invocation count that /metrics reports and tracing adds to. Loaded
-// statically with the core (counting is part of every request), unlike tracing.
+// The process-wide invocation count that /metrics reports. The core counts every invocation
+// (one increment, loaded statically with it); metrics and tracing only read it.
+import { invocationCountKey } from '../process-keys.ts';
+
 interface InvocationCounter {
   total: number;
 }
 
-const key: unique symbol = Symbol.for('thaw.runtime.invocation-count');
-
 function counter(): InvocationCounter {
-  const holder = globalThis as { [key]?: InvocationCounter | undefined };
-  let value = holder[key];
-  if (value === undefined) {
-    value = { total: 0 };
-    holder[key] = value;
-  }
-  return value;
+  const holder = globalThis as { [invocationCountKey]?: InvocationCounter | undefined };
+  holder[invocationCountKey] ??= { total: 0 };
+  return holder[invocationCountKey];
 }
 
 /** Counts one invocation, process-wide (every copy of the runtime shares the count). */

@@ -1,32 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { lifecycle, type InvocationWrapper } from '../lifecycle.ts';
+import { lifecycle, resetLifecycleForTesting, routeFor, wrapInvocations } from '../lifecycle.ts';
 import { recordMark, resetMarksForTesting } from '../startup/marks.ts';
-import { invocationCount } from './invocation-count.ts';
-import {
-  defaultMetricsOptions,
-  installMetrics,
-  isCountingWrapper,
-  metricsContentType,
-  renderMetrics,
-} from './metrics.ts';
-
-const info = {
-  invocationId: 'i',
-  coldStart: true,
-  trigger: 'http' as const,
-  method: 'GET',
-  target: '/',
-  headers: {},
-};
+import { countInvocation, invocationCount } from './invocation-count.ts';
+import { defaultMetricsOptions, installMetrics, metricsContentType, renderMetrics } from './metrics.ts';
 
 describe('Prometheus metrics', () => {
   afterEach(() => {
     resetMarksForTesting();
-    const hooks = lifecycle();
-    hooks.routes.clear();
-    hooks.invocationWrapper = undefined;
+    resetLifecycleForTesting();
   });
 
   it('has the default path the JSDoc documents', () => {
@@ -67,27 +50,22 @@ describe('Prometheus metrics', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
-  it('serves the metrics on /metrics and counts invocations when no tracing wrapper is set', async () => {
+  it('serves the metrics on /metrics with the invocations the core counted, adding no invocation wrapper', async () => {
     installMetrics();
-    const hooks = lifecycle();
-    const wrapper = hooks.invocationWrapper!;
-    expect(isCountingWrapper(wrapper)).toBe(true);
-    const before = invocationCount();
-    await expect(wrapper(info, () => Promise.resolve({ status: 204 }))).resolves.toEqual({ status: 204 });
-    expect(invocationCount()).toBe(before + 1);
-    const response = await hooks.routes.get('/metrics')!();
+    expect(lifecycle().invocationWrappers).toBe(0);
+    countInvocation();
+    const response = await routeFor('/metrics')!();
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe(metricsContentType);
-    expect(response.body).toContain(`thaw_invocations_total ${before + 1}\n`);
+    expect(response.body).toContain(`thaw_invocations_total ${invocationCount()}\n`);
   });
 
-  it('leaves an existing invocation wrapper in place', () => {
-    const existing = lifecycle();
-    const wrapper: InvocationWrapper = (_info, run) => run();
-    existing.invocationWrapper = wrapper;
+  it('leaves an existing invocation wrapper in place', async () => {
+    wrapInvocations((_info, run) => run());
     installMetrics({ path: '/internal/metrics' });
-    expect(existing.invocationWrapper).toBe(wrapper);
-    expect(existing.routes.has('/internal/metrics')).toBe(true);
+    expect(lifecycle().invocationWrappers).toBe(1);
+    expect(lifecycle().routes).toContain('/internal/metrics');
+    expect(await routeFor('/internal/metrics')!()).toMatchObject({ status: 200 });
   });
 
   it('rejects a path that is not an absolute path, naming the option', () => {

@@ -4,9 +4,9 @@
 // computed per request beyond a counter.
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.ts';
-import { lifecycle, type InvocationWrapper, type StatsProvider } from '../lifecycle.ts';
+import { addRoute, liveStats, type StatsProvider } from '../lifecycle.ts';
 import { nodeBootstrapMarks, readMarks, type StartupMark } from '../startup/marks.ts';
-import { countInvocation, invocationCount } from './invocation-count.ts';
+import { invocationCount } from './invocation-count.ts';
 
 /** Options of {@link installMetrics}. */
 export interface MetricsOptions {
@@ -30,17 +30,10 @@ export const defaultMetricsOptions: Required<MetricsOptions> = { path: '/metrics
 /** The Prometheus text format's content type. */
 export const metricsContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
-const countingMarker: unique symbol = Symbol.for('thaw.runtime.counting-wrapper');
-
-/** Whether a wrapper is the one {@link installMetrics} sets only to count invocations. */
-export function isCountingWrapper(wrapper: InvocationWrapper): boolean {
-  return (wrapper as { [countingMarker]?: true })[countingMarker] === true;
-}
-
 /**
  * Serves Prometheus-format metrics at `/metrics` (off until called): `process_start_time_seconds`,
  * `thaw_startup_phase_seconds{phase}`, `thaw_startup_milestone_seconds{milestone}`,
- * `thaw_invocations_total` and `thaw_resource_stat{resource,stat}` from `lifecycle().stats`.
+ * `thaw_invocations_total` and `thaw_resource_stat{resource,stat}` from the resources' gauges.
  *
  * @example
  * ```ts
@@ -58,21 +51,12 @@ export function installMetrics(options: MetricsOptions = {}): void {
       'an absolute path without query, fragment or spaces, such as "/metrics"',
     );
   }
-  const hooks = lifecycle();
-  hooks.routes.set(path, () => ({
+  // The core counts every invocation itself: serving metrics adds no invocation wrapper.
+  addRoute(path, () => ({
     status: 200,
     headers: { 'content-type': metricsContentType },
-    body: renderMetrics(hooks.stats),
+    body: renderMetrics(liveStats()),
   }));
-  // Tracing's wrapper counts invocations already; without it, count with a wrapper of our own.
-  if (hooks.invocationWrapper === undefined) {
-    const counting: InvocationWrapper = (_info, run) => {
-      countInvocation();
-      return run();
-    };
-    Object.defineProperty(counting, countingMarker, { value: true });
-    hooks.invocationWrapper = counting;
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { lifecycle } from '../lifecycle.ts';
+import { addStats, onShutdown, removeStats, whenReady } from '../lifecycle.ts';
 import { ManagedPool, type ManagedPoolSpec, type PoolCloseReport } from './managed-pool.ts';
 import {
   PoolClosedError,
@@ -7,8 +7,9 @@ import {
   PoolNotFoundError,
   type PoolKind,
 } from './pool-errors.ts';
+import { poolsKey } from '../process-keys.ts';
 
-// One registry per process, on globalThis under a Symbol.for key: a bundled and an unbundled
+// One registry per process, on globalThis under `poolsKey` (process-keys.ts): a bundled and an unbundled
 // copy of @thaw/runtime in the same process see the same pools, as they see the same lifecycle.
 
 interface PoolRegistry {
@@ -17,14 +18,12 @@ interface PoolRegistry {
   readonly pools: Map<string, ManagedPool<unknown>>;
 }
 
-const key: unique symbol = Symbol.for('thaw.runtime.pools');
-
 function registry(): PoolRegistry {
-  const holder = globalThis as { [key]?: PoolRegistry | undefined };
-  let found = holder[key];
+  const holder = globalThis as { [poolsKey]?: PoolRegistry | undefined };
+  let found = holder[poolsKey];
   if (found === undefined) {
     found = { version: 1, pools: new Map() };
-    holder[key] = found;
+    holder[poolsKey] = found;
   }
   return found;
 }
@@ -91,25 +90,24 @@ export function existingPool<T>(kind: PoolKind, name: string): ManagedPool<T> {
 }
 
 function register(pool: ManagedPool<unknown>): void {
-  const hooks = lifecycle();
   let closedHere = false;
-  hooks.disposers.push({
-    name: `pool ${pool.name} (${pool.kind})`,
-    dispose: async () => {
-      const first = !closedHere && pool.isOpen;
-      const report = await closeOne(pool);
-      closedHere = true;
-      // Reported once, by whoever closed it, so a leak is never hidden and never repeated.
-      if (first && report.leaked > 0) throw leakError(report);
-    },
+  onShutdown(`pool ${pool.name} (${pool.kind})`, async () => {
+    const first = !closedHere && pool.isOpen;
+    const report = await closeOne(pool);
+    closedHere = true;
+    // Reported once, by whoever closed it, so a leak is never hidden and never repeated.
+    if (first && report.leaked > 0) throw leakError(report);
   });
-  hooks.stats.set(statsKeyOf(pool.name), () => pool.stats());
-  if (!pool.options.warm) return;
-  if (hooks.readyAt !== undefined) {
-    void pool.warm();
-  } else {
-    hooks.afterReady.push({ name: `pool ${pool.name} warm-up`, run: () => pool.warm() });
-  }
+  addStats(statsKeyOf(pool.name), gaugesOf.get(pool) ?? gaugesFor(pool));
+  if (pool.options.warm) whenReady(`pool ${pool.name} warm-up`, () => pool.warm());
+}
+
+// One provider per pool, so closing a pool removes its own gauges and never a newer pool's.
+const gaugesOf = new WeakMap<ManagedPool<unknown>, () => Readonly<Record<string, number>>>();
+function gaugesFor(pool: ManagedPool<unknown>): () => Readonly<Record<string, number>> {
+  const provider = (): Readonly<Record<string, number>> => pool.stats();
+  gaugesOf.set(pool, provider);
+  return provider;
 }
 
 async function closeOne(pool: ManagedPool<unknown>): Promise<PoolCloseReport> {
@@ -118,7 +116,7 @@ async function closeOne(pool: ManagedPool<unknown>): Promise<PoolCloseReport> {
   // A later pool may already use the name again; its entry and gauges are not this one's to remove.
   if (pools.get(pool.name) === pool) {
     pools.delete(pool.name);
-    lifecycle().stats.delete(statsKeyOf(pool.name));
+    removeStats(statsKeyOf(pool.name), gaugesOf.get(pool));
   }
   return report;
 }

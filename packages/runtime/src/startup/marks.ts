@@ -3,6 +3,7 @@
 // never allocate per request; the buffer is only read when the startup report or the trace is
 // built. Kept on globalThis so that every copy of the runtime in a process writes one timeline.
 import { performance } from 'node:perf_hooks';
+import { startupMarksKey } from '../process-keys.ts';
 
 /** One recorded point or span of startup, in ms since process start. */
 export interface StartupMark {
@@ -22,14 +23,12 @@ interface MarkBuffer {
   dropped: number;
 }
 
-const key: unique symbol = Symbol.for('thaw.runtime.startup-marks');
-
 function buffer(): MarkBuffer {
-  const holder = globalThis as { [key]?: MarkBuffer | undefined };
-  let buf = holder[key];
+  const holder = globalThis as { [startupMarksKey]?: MarkBuffer | undefined };
+  let buf = holder[startupMarksKey];
   if (buf === undefined) {
     buf = { marks: [], dropped: 0 };
-    holder[key] = buf;
+    holder[startupMarksKey] = buf;
   }
   return buf;
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetInitializersForTesting } from '../init-registry.ts';
 import { init } from '../init.ts';
-import { lifecycle } from '../lifecycle.ts';
+import { addStats, resetLifecycleForTesting } from '../lifecycle.ts';
 import { recordMark, resetMarksForTesting, sinceStart } from './marks.ts';
 import { buildStartupReport, printStartupReport } from './report.ts';
 
@@ -9,7 +9,7 @@ describe('startup report', () => {
   afterEach(() => {
     resetMarksForTesting();
     resetInitializersForTesting();
-    lifecycle().stats.clear();
+    resetLifecycleForTesting();
   });
 
   it('gathers milestones, phases, initializers, resource gauges, process figures and the revision', async () => {
@@ -19,8 +19,8 @@ describe('startup report', () => {
     const db = init('db', () => 'x', { when: 'critical' });
     await db();
     init('model', () => 'm', { when: 'background' });
-    lifecycle().stats.set('pg', () => ({ total: 2, idle: 1 }));
-    lifecycle().stats.set('broken', () => {
+    addStats('pg', () => ({ total: 2, idle: 1 }));
+    addStats('broken', () => {
       throw new Error('gauge failed');
     });
     const report = buildStartupReport({ service: 'orders', revision: 'orders-00001', sink: 'http://sink' });

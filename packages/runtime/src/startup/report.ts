@@ -3,7 +3,7 @@
 // benchmark harness) at ready and after the first response.
 import { initializerStatuses } from '../init-registry.ts';
 import type { KnativeEnv } from '../knative.ts';
-import { lifecycle } from '../lifecycle.ts';
+import { liveStats } from '../lifecycle.ts';
 import { findMark, nodeBootstrapMarks, readMarks } from './marks.ts';
 import {
   startupReportVersion,
@@ -30,7 +30,7 @@ export function buildStartupReport(knative: KnativeEnv): StartupReport {
   }
   const { marks, dropped } = readMarks();
   const resources: Record<string, Record<string, number>> = {};
-  for (const [name, provider] of lifecycle().stats) {
+  for (const [name, provider] of liveStats()) {
     try {
       resources[name] = { ...provider() };
     } catch {

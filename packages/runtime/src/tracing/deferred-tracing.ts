@@ -9,7 +9,6 @@ import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvide
 import { checkRefusal, type RefusalCheck } from './collector-refusal.ts';
 import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
 import { endInvocationSpan, startInvocationSpan } from './invocation-span.ts';
-import { countInvocation } from '../metrics/invocation-count.ts';
 import { InvocationBuffer } from './invocation-buffer.ts';
 import { hasRegisteredTracerProvider, type Telemetry } from './otel.ts';
 import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED } from './semconv.ts';
@@ -31,8 +30,8 @@ export interface DeferredTracingDeps {
  *
  * @example
  * ```ts
- * const tracing = new DeferredTracing({ options, now: sinceStart, loadTelemetry, stats: lifecycle().stats });
- * lifecycle().invocationWrapper = tracing.wrap;
+ * const tracing = new DeferredTracing({ options, now: sinceStart, loadTelemetry, stats: liveStats() });
+ * wrapInvocations(tracing.wrap, { outermost: true });
  * ```
  */
 export class DeferredTracing {
@@ -63,7 +62,6 @@ export class DeferredTracing {
 
   /** Runs one invocation: inside a live SERVER span when a tracer exists, timed into the buffer otherwise. */
   readonly wrap: InvocationWrapper = (info, run) => {
-    countInvocation();
     this.#inFlight += 1;
     const startMs = this.#deps.now();
     const telemetry = this.#telemetry;

@@ -1,9 +1,15 @@
 // The entry point the core loads (with import()) when tracing is wanted. It only wires hooks:
 // no OpenTelemetry package is loaded here; that happens after the first response.
-import { lifecycle } from '../lifecycle.ts';
+import {
+  claimTracing,
+  liveStats,
+  onFlush,
+  releaseTracing,
+  whenReady,
+  wrapInvocations,
+} from '../lifecycle.ts';
 import { sinceStart } from '../startup/marks.ts';
 import { DeferredTracing } from './deferred-tracing.ts';
-import { isCountingWrapper } from '../metrics/metrics.ts';
 import { thawTelemetry, userTelemetry } from './otel.ts';
 import { thawResourceAttributes } from './resource.ts';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.ts';
@@ -21,8 +27,6 @@ export interface InstallTracingOptions extends TracingOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-const key: unique symbol = Symbol.for('thaw.runtime.tracing');
-
 /**
  * Installs startup tracing: an invocation wrapper (SERVER span per invocation, buffered until a
  * tracer exists), an after-ready step that obtains the tracer once the first response is done
@@ -38,10 +42,14 @@ const key: unique symbol = Symbol.for('thaw.runtime.tracing');
  * ```
  */
 export function installTracing(options: InstallTracingOptions): void {
-  const holder = globalThis as { [key]?: DeferredTracing | undefined };
-  if (holder[key] !== undefined) return;
-  const resolved = resolveTracingOptions(options, options.env);
-  const hooks = lifecycle();
+  if (!claimTracing()) return;
+  let resolved: ReturnType<typeof resolveTracingOptions>;
+  try {
+    resolved = resolveTracingOptions(options, options.env);
+  } catch (error) {
+    releaseTracing();
+    throw error;
+  }
   const resourceAttributes = thawResourceAttributes({
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
@@ -50,7 +58,7 @@ export function installTracing(options: InstallTracingOptions): void {
   const tracing = new DeferredTracing({
     options: resolved,
     now: sinceStart,
-    stats: hooks.stats,
+    stats: liveStats(),
     loadTelemetry: (userProvider) =>
       userProvider
         ? userTelemetry(options.serviceVersion)
@@ -62,18 +70,8 @@ export function installTracing(options: InstallTracingOptions): void {
             onError: resolved.onError,
           }),
   });
-  holder[key] = tracing;
-  // Tracing counts invocations itself, so the counting-only wrapper of /metrics steps aside;
-  // any other wrapper keeps running, inside the span.
-  const previous = hooks.invocationWrapper;
-  hooks.invocationWrapper =
-    previous === undefined || isCountingWrapper(previous)
-      ? tracing.wrap
-      : (info, run) => tracing.wrap(info, () => previous(info, run));
-  hooks.flushers.push({ name: 'tracing', dispose: () => tracing.flush() });
-  if (hooks.readyAt === undefined) {
-    hooks.afterReady.push({ name: 'tracing', run: () => tracing.onReady() });
-  } else {
-    void tracing.onReady();
-  }
+  // Outermost: every other wrapper runs inside the invocation's span.
+  wrapInvocations(tracing.wrap, { outermost: true });
+  onFlush('tracing', () => tracing.flush());
+  whenReady('tracing', () => tracing.onReady());
 }

@@ -10,6 +10,7 @@ import { PeerMissingError, ThawError } from '../errors.ts';
 import { otlpTracesEndpoint } from './collector-refusal.ts';
 import { loadInstrumentations, patchLoadedModules, type TracingInstrumentation } from './instrumentations.ts';
 import { thawTracerName } from './semconv.ts';
+import { openTelemetryApiKey } from '../process-keys.ts';
 
 /** The `@opentelemetry/api` module, loaded late. */
 export type OtelApi = typeof otelApi;
@@ -31,8 +32,6 @@ export interface Telemetry {
   readonly patchLoadedModules?: () => void;
 }
 
-const apiGlobalKey = Symbol.for('opentelemetry.js.api.1');
-
 /**
  * Whether a tracer provider is registered with `@opentelemetry/api` in this process, read from
  * the API's global so that asking costs no import.
@@ -43,8 +42,8 @@ const apiGlobalKey = Symbol.for('opentelemetry.js.api.1');
  * ```
  */
 export function hasRegisteredTracerProvider(): boolean {
-  const holder = globalThis as { [apiGlobalKey]?: { trace?: unknown } | null | undefined };
-  const api = holder[apiGlobalKey];
+  const holder = globalThis as { [openTelemetryApiKey]?: { trace?: unknown } | null | undefined };
+  const api = holder[openTelemetryApiKey];
   return typeof api === 'object' && api !== null && api.trace !== undefined;
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { drainPools, pools, PoolExhaustedError, statsKeyOf } from '../../src/pools/index.ts';
-import { lifecycle } from '../../src/lifecycle.ts';
+import { lifecycle, setReadyAtForTesting } from '../../src/lifecycle.ts';
 
 function counterFactory(): {
   factory: { create: () => Promise<{ id: number }>; destroy: () => Promise<void> };
@@ -26,7 +26,7 @@ function counterFactory(): {
 
 describe('pools.generic when exhausted and when drained', () => {
   afterEach(async () => {
-    lifecycle().readyAt = undefined;
+    setReadyAtForTesting(undefined);
     await drainPools();
   });
 
@@ -82,7 +82,7 @@ describe('pools.generic when exhausted and when drained', () => {
     const pool = await pools.generic('generic-warm', factory, { min: 3, max: 5, check: false });
     expect(alive()).toBe(0);
     const warmUp = lifecycle().afterReady.findLast((entry) => entry.name === 'pool generic-warm warm-up');
-    lifecycle().readyAt = performance.now();
+    setReadyAtForTesting(performance.now());
     await warmUp!.run();
     expect(alive()).toBe(3);
     expect(pool.available).toBe(3);

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { drainPools, pools, PoolUnavailableError } from '../../src/pools/index.ts';
-import { lifecycle } from '../../src/lifecycle.ts';
+import { setReadyAtForTesting } from '../../src/lifecycle.ts';
 
 describe('pools.generic with a factory that always fails', () => {
   afterEach(async () => {
-    lifecycle().readyAt = undefined;
+    setReadyAtForTesting(undefined);
     await drainPools();
   });
 

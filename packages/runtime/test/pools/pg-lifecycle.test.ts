@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { services } from '../../../../test/support/services.ts';
-import { lifecycle } from '../../src/lifecycle.ts';
+import { lifecycle, setReadyAtForTesting } from '../../src/lifecycle.ts';
 import { drainPools, pools, statsKeyOf } from '../../src/pools/index.ts';
 import { eventually } from '../support/server-counts.ts';
 
 describe('pg pools and the process lifecycle', () => {
   afterEach(async () => {
-    lifecycle().readyAt = undefined;
+    setReadyAtForTesting(undefined);
     await drainPools();
   });
 
@@ -40,7 +40,7 @@ describe('pg pools and the process lifecycle', () => {
     expect(pool.totalCount).toBe(1);
     const warmUp = lifecycle().afterReady.findLast((entry) => entry.name === 'pool warm-later warm-up');
     expect(warmUp).toBeDefined();
-    lifecycle().readyAt = performance.now();
+    setReadyAtForTesting(performance.now());
     await warmUp!.run();
     expect(pool.totalCount).toBe(3);
     expect(pool.idleCount).toBe(3);
@@ -48,7 +48,7 @@ describe('pg pools and the process lifecycle', () => {
   });
 
   it('warms up at once when created after the process is ready', async () => {
-    lifecycle().readyAt = performance.now();
+    setReadyAtForTesting(performance.now());
     const before = lifecycle().afterReady.length;
     const pool = await pools.pg('warm-now', { connectionString: services.postgresUrl, min: 2, max: 4 });
     expect(lifecycle().afterReady.length).toBe(before);
@@ -57,7 +57,7 @@ describe('pg pools and the process lifecycle', () => {
   });
 
   it('does not warm up when warm is off', async () => {
-    lifecycle().readyAt = performance.now();
+    setReadyAtForTesting(performance.now());
     const pool = await pools.pg('warm-off', { connectionString: services.postgresUrl, min: 2, warm: false });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(pool.totalCount).toBe(1);

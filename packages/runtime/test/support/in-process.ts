@@ -1,5 +1,5 @@
 import { resetInitializersForTesting } from '../../src/init-registry.ts';
-import { lifecycle } from '../../src/lifecycle.ts';
+import { resetLifecycleForTesting } from '../../src/lifecycle.ts';
 import type { Handler, Logger, ServeOptions, ServerHandle } from '../../src/index.ts';
 import { serve } from '../../src/index.ts';
 
@@ -35,12 +35,5 @@ export async function startServer(handler: Handler, options: ServeOptions = {}):
 /** Forgets initializers and lifecycle hooks between tests sharing one process. */
 export function resetRuntimeState(): void {
   resetInitializersForTesting();
-  const hooks = lifecycle();
-  hooks.afterReady.length = 0;
-  hooks.disposers.length = 0;
-  hooks.flushers.length = 0;
-  hooks.stats.clear();
-  hooks.routes.clear();
-  hooks.invocationWrapper = undefined;
-  hooks.readyAt = undefined;
+  resetLifecycleForTesting();
 }

@@ -17,11 +17,13 @@ import {
   fromNodeListener,
   init,
   jsonLogger,
-  lifecycle,
   serve,
   type ServeOptions,
   type ServerHandle,
 } from '../../index.ts';
+// The lifecycle's integration verbs are not public: bundled here, they act on the one
+// process-wide lifecycle state (a shared key, see process-keys.ts) that the runtime's serve() reads.
+import { addReadinessCheck, addReadinessPath, addRoute, onShutdown } from '../../lifecycle.ts';
 import { formToObject, mediaTypeOf } from '../request-body.ts';
 import { faasContext, isPendingEvent } from './faas-context.ts';
 import { runHealthCheck, healthPath } from './faas-health.ts';
@@ -53,24 +55,20 @@ export function serveFaas(fn: unknown, options: ServeOptions = {}): ServerHandle
   const initialized =
     mod.init === undefined ? undefined : init('faas init', () => mod.init?.(), { when: 'critical' });
   const { shutdown } = mod;
-  const hooks = lifecycle();
   if (shutdown !== undefined) {
-    hooks.disposers.push({
-      name: 'faas shutdown',
-      dispose: async () => {
-        await shutdown();
-      },
+    onShutdown('faas shutdown', async () => {
+      await shutdown();
     });
   }
   const { readiness, liveness } = mod;
   if (readiness !== undefined) {
-    hooks.readinessChecks.push({
+    addReadinessCheck({
       name: 'faas readiness',
       check: async (request) => (await runHealthCheck(readiness, request)).status < 400,
     });
   }
-  hooks.readinessPaths.add(healthPath(readiness, env['READINESS_URL'], '/health/readiness'));
-  hooks.routes.set(healthPath(liveness, env['LIVENESS_URL'], '/health/liveness'), async (request) => {
+  addReadinessPath(healthPath(readiness, env['READINESS_URL'], '/health/readiness'));
+  addRoute(healthPath(liveness, env['LIVENESS_URL'], '/health/liveness'), async (request) => {
     if (request === undefined)
       throw new ThawError('THAW_HANDLER_INVALID', 'The liveness route needs the request.');
     const answer = await runHealthCheck(liveness, request);

@@ -1,0 +1,50 @@
+// Every process-wide key of @thaw/runtime, in one file (as pino's lib/symbols.js): nothing is put
+// on globalThis under a key declared anywhere else. A `Symbol.for` key is shared by every copy of
+// the runtime loaded in one process (a bundled function next to an unbundled dependency that
+// imports @thaw/runtime too); each says why it must be shared. Keys that need not be shared are
+// private `Symbol()`s.
+
+/**
+ * The lifecycle state: ready time, when-ready tasks, shutdown disposers, flushers, invocation
+ * wrappers, extra routes, readiness checks, resource gauges and whether
+ * tracing is installed. Shared: a pool or initializer created through one copy must be warmed,
+ * reported and drained by the other copy's `serve()`, and tracing installed once per process.
+ */
+export const lifecycleKey: unique symbol = Symbol.for('thaw.runtime.lifecycle');
+
+/** The invocation count /metrics reports. Shared: every copy's requests add to one total. */
+export const invocationCountKey: unique symbol = Symbol.for('thaw.runtime.invocation-count');
+
+/** The initializer registry. Shared: `init()` from one copy must gate readiness of the other copy's `serve()`. */
+export const initializersKey: unique symbol = Symbol.for('thaw.runtime.initializers');
+
+/** The startup mark buffer. Shared: every copy writes one timeline of the process's start. */
+export const startupMarksKey: unique symbol = Symbol.for('thaw.runtime.startup-marks');
+
+/** The pool registry. Shared: the same pool name means the same pool, whichever copy asks. */
+export const poolsKey: unique symbol = Symbol.for('thaw.runtime.pools');
+
+/**
+ * The brand on handlers made by `fromNodeListener()` and `cloudEvent()`. Shared: a handler made
+ * with one copy is passed to the other copy's `serve()`.
+ */
+export const handlerKindKey: unique symbol = Symbol.for('thaw.runtime.handler-kind');
+
+/**
+ * The request scope that answers an initializer failure left uncaught in a node-listener route.
+ * Shared, as the initializer registry is: the failure is raised by one copy's `init()` inside the
+ * other copy's request.
+ */
+export const requestScopeKey: unique symbol = Symbol.for('thaw.runtime.request-scope');
+
+/**
+ * Whether `serve()` ran, for the exit-time warning about a handler that was never served. Shared:
+ * the entry may call `serve()` of one copy while the warning is armed by the other.
+ */
+export const serveCheckKey: unique symbol = Symbol.for('thaw.runtime.serve-check');
+
+/**
+ * Not ours: the global under which `@opentelemetry/api` registers itself, read (never written)
+ * to learn whether an application registered a tracer provider without importing the API.
+ */
+export const openTelemetryApiKey: unique symbol = Symbol.for('opentelemetry.js.api.1');
