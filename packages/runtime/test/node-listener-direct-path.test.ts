@@ -4,17 +4,19 @@
 // the same behaviour when a wrapper is installed.
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lifecycle } from '../src/lifecycle.ts';
+import { wrapInvocations } from '../src/lifecycle.ts';
 import { contextOf, fromNodeListener } from '../src/index.ts';
 import { get } from './support/fixture-process.ts';
 import { resetRuntimeState, startServer, type TestServer } from './support/in-process.ts';
 
 describe('a Node listener on the direct path', () => {
   let server: TestServer | undefined;
+  let unwrap: (() => void) | undefined;
   afterEach(async () => {
     await server?.handle.close();
     server = undefined;
-    lifecycle().invocationWrapper = undefined;
+    unwrap?.();
+    unwrap = undefined;
     resetRuntimeState();
   });
 
@@ -144,11 +146,11 @@ describe('a Node listener on the direct path', () => {
 
   it('runs the same listener inside an installed invocation wrapper, which sees the outcome', async () => {
     const outcomes: Array<{ id: string; status: number }> = [];
-    lifecycle().invocationWrapper = async (info, run) => {
+    unwrap = wrapInvocations(async (info, run) => {
       const outcome = await run();
       outcomes.push({ id: info.invocationId, status: outcome.status });
       return outcome;
-    };
+    });
     server = await startServer(
       fromNodeListener((req, res) => {
         res.statusCode = 201;
