@@ -44,6 +44,19 @@ export const requestScopeKey: unique symbol = Symbol.for('thaw.runtime.request-s
 export const serveCheckKey: unique symbol = Symbol.for('thaw.runtime.serve-check');
 
 /**
+ * Node's own fetch classes once loaded, and whether the light ones are declared. Shared: the
+ * light classes are declared once per process, and every copy must reach Node's classes.
+ */
+export const fetchClassesKey: unique symbol = Symbol.for('thaw.runtime.fetch-classes');
+
+/**
+ * The method through which a light Response gives the server its simple form (status, headers,
+ * string/bytes/stream body). Shared: a handler builds its Response with the light class the first
+ * copy declared, and the copy serving it writes it.
+ */
+export const simpleResponseKey: unique symbol = Symbol.for('thaw.runtime.simple-response');
+
+/**
  * Not ours: the global under which `@opentelemetry/api` registers itself, read (never written)
  * to learn whether an application registered a tracer provider without importing the API.
  */

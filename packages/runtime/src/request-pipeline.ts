@@ -31,7 +31,7 @@ import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { rawHeader } from './raw-headers.ts';
 import { retryAfterSeconds, type ReadyGate } from './ready-gate.ts';
-import { runInRequestScope } from './request-scope.ts';
+import { requestScopeNeeded, runInRequestScope } from './request-scope.ts';
 
 /** What the pipeline needs from serve(). */
 export interface PipelineDeps {
@@ -122,9 +122,11 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     if (wrapper === undefined && handler.kind === 'node-listener') {
       // Nobody waits for the end of this invocation (the tracker sees the response close), so
       // the listener runs as node:http would run it: no promise, no listeners of thaw's own.
-      runInRequestScope(response, ctx, () => {
-        runListenerDirectly(deps, handler.fn, request, response, ctx);
-      });
+      if (requestScopeNeeded()) {
+        runInRequestScope(response, ctx, () => {
+          runListenerDirectly(deps, handler.fn, request, response, ctx);
+        });
+      } else runListenerDirectly(deps, handler.fn, request, response, ctx);
       return;
     }
     void invoke(deps, request, response, ctx, wrapper);
@@ -171,9 +173,9 @@ async function invoke(
           return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
         case 'node-listener':
           return {
-            status: await runInRequestScope(response, ctx, () =>
-              runNodeListener(handler.fn, request, response),
-            ),
+            status: await (requestScopeNeeded()
+              ? runInRequestScope(response, ctx, () => runNodeListener(handler.fn, request, response))
+              : runNodeListener(handler.fn, request, response)),
           };
         case 'cloud-event': {
           const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);

@@ -5,6 +5,7 @@
 // remembered with its response, and a guard answers that request 503 (Retry-After) instead of
 // letting the rejection crash the process. Any other unhandled rejection keeps Node's default.
 import type { ServerResponse } from 'node:http';
+import { initRegistry } from './init-registry.ts';
 import { retryAfterSeconds } from './ready-gate.ts';
 import { requestScopeKey } from './process-keys.ts';
 
@@ -50,6 +51,21 @@ export function runInRequestScope<T>(
   run: () => T,
 ): T {
   return state().storage.run({ response, context }, run);
+}
+
+/**
+ * Whether an invocation needs its scope: only when the guard is installed and the function has
+ * initializers that could fail inside it. Without both, a scope would catch nothing, and on
+ * Node 22 entering an AsyncLocalStorage turns on async hooks for every promise in the process.
+ * (An initializer declared while a request runs is only guarded in later requests.)
+ *
+ * @example
+ * ```ts
+ * if (requestScopeNeeded()) runInRequestScope(response, ctx, run); else run();
+ * ```
+ */
+export function requestScopeNeeded(): boolean {
+  return state().report !== undefined && initRegistry().initializers.size > 0;
 }
 
 /**

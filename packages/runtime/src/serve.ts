@@ -6,7 +6,6 @@ import { loadCloudEventRunner } from './cloud-events/runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
 import { classifyHandler, type Handler } from './handlers/kinds.ts';
-import { preloadWebClasses } from './handlers/web.ts';
 import type { HandlerRequirement, ServerPhase } from './health.ts';
 import { criticalInitsReady, initRegistry, onInitializerChange, startInitializers } from './init-registry.ts';
 import { readKnativeEnv } from './knative.ts';
@@ -22,6 +21,7 @@ import { recordMark, sinceStart } from './startup/marks.ts';
 import { buildStartupReport, hasParent, printStartupReport, sendToParent } from './startup/report.ts';
 import { armServeCheck, markServed } from './serve-check.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
+import { installLightFetchClasses } from './web/install.ts';
 
 // Not `import … from 'node:http'`: an ES import of a builtin builds a namespace of all its
 // exports, which runs node:http's lazy WebSocket/CloseEvent/MessageEvent getters and so loads
@@ -79,6 +79,8 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   recordMark('serve called', sinceStart());
   markServed();
   const classified = classifyHandler(handler);
+  // Before the first request: its Request and Response then never load Node's fetch implementation.
+  if (classified.kind === 'web') installLightFetchClasses();
   const opts = resolveServeOptions(options);
   const { logger } = opts;
   const knative = readKnativeEnv(opts.env);
@@ -258,8 +260,6 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     logger.info(`Listening on ${bound.address}:${bound.port}.`, { host: bound.address, port: bound.port });
     startInitializers('critical');
     becomeReady();
-    // After listen and the ready signal, in the idle time before the first request arrives.
-    if (classified.kind === 'web') setImmediate(preloadWebClasses).unref();
     return address;
   })();
   // `ready` carries a listen failure to the caller (or, unawaited, to the process as a crash);

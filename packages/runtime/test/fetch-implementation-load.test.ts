@@ -54,12 +54,26 @@ describe("Node's fetch implementation", () => {
     });
   });
 
-  it('is loaded for a web handler after listening, while the process waits for its first request', () => {
+  it('is never loaded for a web handler answering with a string body, not even while idle', () => {
     expect(fetchLoadedAt(`() => new Response('ok')`)).toEqual({
       imported: false,
       listening: false,
-      idle: true,
-      answered: true,
+      idle: false,
+      answered: false,
+    });
+  });
+
+  it('is never loaded for a web handler that reads the URL, headers and signal and answers Response.json', () => {
+    const handler = `(request) => Response.json({
+      path: new URL(request.url).pathname,
+      agent: request.headers.get('user-agent'),
+      aborted: request.signal.aborted,
+    }, { headers: new Headers({ 'x-kind': 'json' }) })`;
+    expect(fetchLoadedAt(handler)).toEqual({
+      imported: false,
+      listening: false,
+      idle: false,
+      answered: false,
     });
   });
 });

@@ -1,63 +1,58 @@
-// Bridges node:http and the web-standard Request/Response a WebHandler speaks: the request body
-// is read (bounded) before the handler runs, the response body is streamed with backpressure.
+// Bridges node:http and the web-standard Request/Response a WebHandler speaks. The handler gets a
+// light Request over Node's (its body read on demand, bounded); a light Response with a string,
+// bytes or no body is written straight onto Node's response, a streamed body with backpressure.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
+import { toNodeHeaders } from '../web/light-headers.ts';
+import { abortLightRequest, lightRequest } from '../web/light-request.ts';
+import { simpleResponseKey } from '../process-keys.ts';
+import { isResponse, type SimpleResponse } from '../web/light-response.ts';
 import type { WebHandler } from './kinds.ts';
-import { readBody } from './read-body.ts';
 
-/**
- * Loads Node's fetch implementation, which backs `Request`, `Response` and `Headers` and is
- * loaded on their first use (tens of milliseconds on a small CPU). Run while the process waits
- * for its first request, it takes that cost off the first response; a request arriving meanwhile
- * waits no longer than it would have in the handler.
- */
-export function preloadWebClasses(): void {
-  // Absent under --no-experimental-fetch: the handler then fails on its own, with a clear error.
-  if (typeof globalThis.Request !== 'function') return;
-  new Request('http://localhost/', { headers: new Headers() });
+// Statuses whose responses never carry a body, so no Content-Length is added for them.
+const bodylessStatuses = new Set([101, 103, 204, 205, 304]);
+
+type MaybeLight = Response & { [simpleResponseKey]?: () => SimpleResponse | undefined };
+
+function writeHead(
+  target: ServerResponse,
+  status: number,
+  statusText: string,
+  headers: Record<string, string | string[]>,
+): void {
+  if (statusText === '') target.writeHead(status, headers);
+  else target.writeHead(status, statusText, headers);
 }
 
-/** Converts a Node request into a web `Request`, reading at most `maxBodyBytes` of body. */
-export async function toWebRequest(
-  request: IncomingMessage,
-  maxBodyBytes: number,
-  signal: AbortSignal,
-): Promise<Request> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
-  const method = request.method ?? 'GET';
-  const url = `http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`;
-  const init: RequestInit = { method, headers, signal };
-  if (method !== 'GET' && method !== 'HEAD') {
-    const body = await readBody(request, maxBodyBytes);
-    if (body.length > 0) init.body = body;
-  }
-  return new Request(url, init);
-}
-
-/** Writes a web `Response` onto a Node response, streaming its body. */
+/** Writes a web `Response` (light or Node's own) onto a Node response, streaming its body. */
 export async function writeWebResponse(
   response: Response,
   target: ServerResponse,
   method: string | undefined,
 ): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers['set-cookie'] = cookies;
-  target.writeHead(response.status, response.statusText, headers);
-  if (response.body === null || method === 'HEAD') {
-    target.end();
+  const simple = (response as MaybeLight)[simpleResponseKey]?.();
+  const status = simple?.status ?? response.status;
+  const headers = toNodeHeaders(simple?.headers ?? response.headers);
+  const body = simple === undefined ? response.body : simple.body;
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    if (headers['content-length'] === undefined && !bodylessStatuses.has(status)) {
+      headers['content-length'] = String(
+        body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+      );
+    }
+    writeHead(target, status, simple?.statusText ?? response.statusText, headers);
+    if (body === null || method === 'HEAD') target.end();
+    else target.end(body);
     return;
   }
-  await writeBody(response.body, target);
+  writeHead(target, status, simple?.statusText ?? response.statusText, headers);
+  if (method === 'HEAD') {
+    target.end();
+    body.cancel().catch(ignore);
+    return;
+  }
+  await writeBody(body, target);
 }
 
 /**
@@ -119,15 +114,17 @@ export async function runWebHandler(
   ctx: InvocationContext,
   maxBodyBytes: number,
 ): Promise<number> {
-  const clientGone = new AbortController();
+  const webRequest = lightRequest(request, maxBodyBytes);
+  const left = { value: false };
   const onClose = (): void => {
-    if (!response.writableFinished) clientGone.abort();
+    if (response.writableFinished) return;
+    left.value = true;
+    abortLightRequest(webRequest);
   };
   response.once('close', onClose);
   try {
-    const webRequest = await toWebRequest(request, maxBodyBytes, clientGone.signal);
     const result: unknown = await handler(webRequest, ctx);
-    if (!(result instanceof Response)) {
+    if (!isResponse(result)) {
       throw new ThawError(
         'THAW_HANDLER_INVALID',
         `The handler returned ${result === null ? 'null' : typeof result} instead of a Response. Return new Response(…) or Response.json(…).`,
@@ -137,7 +134,7 @@ export async function runWebHandler(
       await writeWebResponse(result, response, request.method);
     } catch (error) {
       // A client that leaves mid-body is not a handler failure.
-      if (clientGone.signal.aborted) return result.status;
+      if (left.value) return result.status;
       throw error;
     }
     return result.status;

@@ -58,15 +58,18 @@ export function invocationAttributes(info: InvocationInfo): Attributes {
   return attributes;
 }
 
+// One getter for every extraction, not an object per request.
+const headerGetter = {
+  keys: (carrier: InvocationInfo['headers']): string[] => Object.keys(carrier),
+  get: (carrier: InvocationInfo['headers'], key: string): string | string[] | undefined => carrier[key],
+};
+
 /**
  * The context the invocation's span is a child of: whatever the registered propagator extracts
  * from the headers, or, when no propagator is registered, a W3C `traceparent` read directly.
  */
 export function parentContext(api: OtelApi, info: InvocationInfo): Context {
-  const extracted = api.propagation.extract(api.ROOT_CONTEXT, info.headers, {
-    keys: (carrier) => Object.keys(carrier),
-    get: (carrier, key) => carrier[key],
-  });
+  const extracted = api.propagation.extract(api.ROOT_CONTEXT, info.headers, headerGetter);
   if (api.trace.getSpanContext(extracted) !== undefined) return extracted;
   const traceparent = header(info, 'traceparent');
   const parsed = traceparent === undefined ? undefined : parseTraceparent(traceparent);

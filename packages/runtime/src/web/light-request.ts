@@ -1,0 +1,357 @@
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- the light classes stand in for Node's fetch classes, by design */
+// The WHATWG `Request` a web handler receives, light: method, URL, headers, signal and the common
+// body reads (text, json, arrayBuffer, bytes, body as a stream) come straight from Node's request;
+// the rest (blob, formData, clone, the fetch-only fields) builds Node's own Request first.
+import type { IncomingMessage } from 'node:http';
+import { BodyTooLargeError, ThawError } from '../errors.ts';
+import { readBody } from '../handlers/read-body.ts';
+import { fetchClasses as loadFetchClasses, fetchClassesLoaded, type FetchClasses } from './fetch-classes.ts';
+import { LightHeaders } from './light-headers.ts';
+
+type RequestInfo = ConstructorParameters<typeof Request>[0];
+
+const stateKey: unique symbol = Symbol('state');
+
+interface RequestState {
+  readonly incoming: IncomingMessage;
+  readonly method: string;
+  readonly url: string;
+  readonly maxBodyBytes: number;
+  readonly hasBody: boolean;
+  headers: LightHeaders | undefined;
+  controller: AbortController | undefined;
+  /** Set once the client has gone; the signal aborts with it when first read. */
+  gone: boolean;
+  used: boolean;
+  stream: ReadableStream<Uint8Array> | undefined;
+  real: Request | undefined;
+}
+
+const clientGone = 'The client closed the connection before the request body was read.';
+
+function bodyUnusable(): TypeError {
+  return new TypeError('Body is unusable: the request body has already been read.');
+}
+
+/** A web stream over Node's request body, pulled only as fast as it is read, bounded in size. */
+function bodyStream(state: RequestState): ReadableStream<Uint8Array> {
+  const { incoming, maxBodyBytes } = state;
+  let received = 0;
+  let attached = false;
+  let finished = false;
+  const detach = (): void => {
+    finished = true;
+    incoming.off('data', onData);
+    incoming.off('end', onEnd);
+    incoming.off('error', onError);
+    incoming.off('close', onClose);
+  };
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const onData = (chunk: Buffer): void => {
+    received += chunk.length;
+    if (received > maxBodyBytes) {
+      detach();
+      // Stop reading but keep the socket: the 413 still has to be written on it.
+      incoming.pause();
+      controller.error(new BodyTooLargeError(maxBodyBytes));
+      return;
+    }
+    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+  };
+  const onEnd = (): void => {
+    detach();
+    controller.close();
+  };
+  const onError = (error: Error): void => {
+    detach();
+    controller.error(error);
+  };
+  const onClose = (): void => {
+    if (finished) return;
+    detach();
+    controller.error(new ThawError('THAW_CLIENT_GONE', clientGone));
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        state.used = true;
+        if (finished) return;
+        if (!attached) {
+          attached = true;
+          incoming.on('data', onData);
+          incoming.on('end', onEnd);
+          incoming.on('error', onError);
+          incoming.on('close', onClose);
+        }
+        incoming.resume();
+      },
+      cancel() {
+        state.used = true;
+        detach();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+async function readStream(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return whole;
+}
+
+/** The whole body once; a second read rejects, as the standard says. */
+function consume(state: RequestState): Promise<Uint8Array> {
+  if (state.used) return Promise.reject(bodyUnusable());
+  if (state.stream?.locked === true) return Promise.reject(bodyUnusable());
+  state.used = true;
+  if (!state.hasBody) return Promise.resolve(new Uint8Array(0));
+  if (state.stream !== undefined) return readStream(state.stream);
+  return readBody(state.incoming, state.maxBodyBytes);
+}
+
+function signalOf(state: RequestState): AbortSignal {
+  state.controller ??= new AbortController();
+  if (state.gone && !state.controller.signal.aborted) state.controller.abort();
+  return state.controller.signal;
+}
+
+function materialise(state: RequestState): Request {
+  if (state.real !== undefined) return state.real;
+  const { Request: NodeRequest } = fetchClasses();
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: state.method,
+    headers: [...headersOf(state)],
+    signal: signalOf(state),
+  };
+  if (state.hasBody && !state.used) {
+    init.body = state.stream ?? (state.stream = bodyStream(state));
+    init.duplex = 'half';
+  }
+  state.real = new NodeRequest(state.url, init);
+  return state.real;
+}
+
+function headersOf(state: RequestState): LightHeaders {
+  return (state.headers ??= LightHeaders.fromRaw(state.incoming.rawHeaders));
+}
+
+const textDecoder = new TextDecoder();
+
+/** For a subclass instance of Node's Request: the member from Node's prototype. */
+function nodeMember(self: object, name: string): unknown {
+  return Reflect.get(fetchClasses().Request.prototype, name, self);
+}
+
+function callNode(self: object, name: string, args: readonly unknown[] = []): unknown {
+  const state = (self as LightRequest)[stateKey];
+  const target: object = state === undefined ? self : materialise(state);
+  const method = (state === undefined ? nodeMember(self, name) : Reflect.get(target, name)) as (
+    ...rest: unknown[]
+  ) => unknown;
+  return Reflect.apply(method, target, args);
+}
+
+/** Node's classes; from then on light instances are also `instanceof` Node's Request. */
+function fetchClasses(): FetchClasses {
+  const classes = loadFetchClasses();
+  if (Object.getPrototypeOf(LightRequest.prototype) !== classes.Request.prototype) {
+    Object.setPrototypeOf(LightRequest.prototype, classes.Request.prototype);
+  }
+  return classes;
+}
+
+/**
+ * `Request` as the Fetch standard defines it. The server hands a handler a light one; `new
+ * Request(…)` builds Node's own. `instanceof Request` holds for both.
+ *
+ * @example
+ * ```ts
+ * serve(async (request) => Response.json({ path: new URL(request.url).pathname, body: await request.text() }));
+ * ```
+ */
+export class LightRequest {
+  [stateKey]: RequestState | undefined;
+
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    const NodeRequest = fetchClasses().Request;
+    const given: unknown = input;
+    const state = typeof given === 'object' && given !== null ? (given as LightRequest)[stateKey] : undefined;
+    const source = state === undefined ? input : materialise(state);
+    return Reflect.construct(
+      NodeRequest,
+      [source, init],
+      new.target === LightRequest ? NodeRequest : new.target,
+    ) as unknown as LightRequest;
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    if (stateKey in value && value[stateKey] !== undefined) return true;
+    return fetchClassesLoaded() && value instanceof fetchClasses().Request;
+  }
+
+  get method(): string {
+    const state = this[stateKey];
+    return state === undefined ? (nodeMember(this, 'method') as string) : state.method;
+  }
+
+  get url(): string {
+    const state = this[stateKey];
+    return state === undefined ? (nodeMember(this, 'url') as string) : state.url;
+  }
+
+  get headers(): Headers {
+    const state = this[stateKey];
+    if (state === undefined) return nodeMember(this, 'headers') as Headers;
+    if (state.real !== undefined) return state.real.headers;
+    return headersOf(state);
+  }
+
+  get signal(): AbortSignal {
+    const state = this[stateKey];
+    return state === undefined ? (nodeMember(this, 'signal') as AbortSignal) : signalOf(state);
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    const state = this[stateKey];
+    if (state === undefined) return nodeMember(this, 'body') as ReadableStream<Uint8Array> | null;
+    if (state.real !== undefined) return state.real.body;
+    if (!state.hasBody) return null;
+    return (state.stream ??= bodyStream(state));
+  }
+
+  get bodyUsed(): boolean {
+    const state = this[stateKey];
+    if (state === undefined) return nodeMember(this, 'bodyUsed') as boolean;
+    return state.used || (state.real?.bodyUsed ?? false);
+  }
+
+  text(): Promise<string> {
+    const state = this[stateKey];
+    if (state === undefined || state.real !== undefined) return callNode(this, 'text') as Promise<string>;
+    return consume(state).then((bytes) => textDecoder.decode(bytes));
+  }
+
+  json(): Promise<unknown> {
+    const state = this[stateKey];
+    if (state === undefined || state.real !== undefined) return callNode(this, 'json') as Promise<unknown>;
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const state = this[stateKey];
+    if (state === undefined || state.real !== undefined)
+      return callNode(this, 'arrayBuffer') as Promise<ArrayBuffer>;
+    return consume(state).then(
+      (bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    );
+  }
+
+  bytes(): Promise<Uint8Array> {
+    const state = this[stateKey];
+    if (state === undefined || state.real !== undefined)
+      return callNode(this, 'bytes') as Promise<Uint8Array>;
+    return consume(state).then((bytes) => new Uint8Array(bytes));
+  }
+
+  blob(): Promise<Blob> {
+    if (this[stateKey]?.used === true) return Promise.reject(bodyUnusable());
+    return callNode(this, 'blob') as Promise<Blob>;
+  }
+
+  formData(): Promise<FormData> {
+    if (this[stateKey]?.used === true) return Promise.reject(bodyUnusable());
+    return callNode(this, 'formData') as Promise<FormData>;
+  }
+
+  clone(): Request {
+    if (this[stateKey]?.used === true) throw bodyUnusable();
+    return callNode(this, 'clone') as Request;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Request';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Request { method: ${JSON.stringify(this.method)}, url: ${JSON.stringify(this.url)} }`;
+  }
+}
+
+// The fields only Node's Request holds (they describe fetch's side, not a server's).
+for (const name of [
+  'cache',
+  'credentials',
+  'destination',
+  'integrity',
+  'mode',
+  'redirect',
+  'referrer',
+  'referrerPolicy',
+  'keepalive',
+  'duplex',
+  'isHistoryNavigation',
+  'isReloadNavigation',
+]) {
+  Object.defineProperty(LightRequest.prototype, name, {
+    configurable: true,
+    enumerable: true,
+    get(this: LightRequest): unknown {
+      const state = this[stateKey];
+      return state === undefined ? nodeMember(this, name) : Reflect.get(materialise(state), name);
+    },
+  });
+}
+
+/** The light request for one Node request, its body read at most `maxBodyBytes`. */
+export function lightRequest(incoming: IncomingMessage, maxBodyBytes: number): Request {
+  const request = Object.create(LightRequest.prototype) as LightRequest;
+  const method = incoming.method ?? 'GET';
+  const headers = incoming.headers;
+  const hasBody =
+    method !== 'GET' &&
+    method !== 'HEAD' &&
+    (headers['transfer-encoding'] !== undefined ||
+      (headers['content-length'] !== undefined && headers['content-length'] !== '0'));
+  request[stateKey] = {
+    incoming,
+    method,
+    url: `http://${headers.host ?? 'localhost'}${incoming.url ?? '/'}`,
+    maxBodyBytes,
+    hasBody,
+    headers: undefined,
+    controller: undefined,
+    gone: false,
+    used: false,
+    stream: undefined,
+    real: undefined,
+  };
+  return request as unknown as Request;
+}
+
+/** Aborts `request.signal`: the client left before the response was finished. */
+export function abortLightRequest(request: Request): void {
+  const state = (request as unknown as LightRequest)[stateKey];
+  if (state === undefined) return;
+  state.gone = true;
+  if (state.controller !== undefined && !state.controller.signal.aborted) state.controller.abort();
+}
