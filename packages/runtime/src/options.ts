@@ -38,7 +38,7 @@ export interface ServeOptions {
   readonly readyPath?: string;
   /**
    * A path answered 204 as a warm-up request (besides the `x-thaw-warmup: 1` header, always on).
-   * @default undefined (header only)
+   * @default the `THAW_WARMUP_PATH` environment variable, else undefined (header only)
    */
   readonly warmupPath?: string | undefined;
   /**
@@ -204,10 +204,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     host,
     healthPath: checkPath('healthPath', options.healthPath ?? defaultServeOptions.healthPath),
     readyPath: checkPath('readyPath', options.readyPath ?? defaultServeOptions.readyPath),
-    warmupPath:
-      options.warmupPath === undefined
-        ? defaultServeOptions.warmupPath
-        : checkPath('warmupPath', options.warmupPath),
+    warmupPath: resolveWarmupPath(options.warmupPath, nonEmpty(env.THAW_WARMUP_PATH)),
     keepAliveTimeoutMs: checkInteger(
       'keepAliveTimeoutMs',
       options.keepAliveTimeoutMs ?? defaultServeOptions.keepAliveTimeoutMs,
@@ -339,4 +336,16 @@ function checkPath(option: string, value: unknown): string {
     throw new ConfigError(option, value, "a path starting with '/'");
   }
   return value;
+}
+
+// A PingSource can only choose the path it posts to (no headers), so the generated Knative
+// Service names its warm-up path in THAW_WARMUP_PATH.
+function resolveWarmupPath(given: string | undefined, fromEnv: string | undefined): string | undefined {
+  if (given !== undefined) return checkPath('warmupPath', given);
+  if (fromEnv === undefined) return defaultServeOptions.warmupPath;
+  try {
+    return checkPath('warmupPath', fromEnv);
+  } catch {
+    throw new ConfigError('THAW_WARMUP_PATH', fromEnv, 'an absolute path such as "/_thaw/warmup"');
+  }
 }
