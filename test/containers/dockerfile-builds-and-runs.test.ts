@@ -103,7 +103,7 @@ afterAll(async () => {
 });
 
 describe("the deploy folder's Dockerfile, built with buildah and run with podman", () => {
-  it('serves /readyz 200 as a non-root user on a read-only root filesystem, uses the compile cache, and exits 0 on SIGTERM', async () => {
+  it('serves /readyz 200 as a non-root user in a restricted pod (read-only root, no capabilities, no privilege escalation, tmpfs /tmp), uses the compile cache, and exits 0 on SIGTERM', async () => {
     expect(buildLog).not.toMatch(/error/iu);
     const port = await freePort();
     const container = await podman.run({
@@ -111,7 +111,10 @@ describe("the deploy folder's Dockerfile, built with buildah and run with podman
       env: { PORT: String(port), NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
       cpus: 1,
       memoryBytes: 256 * 2 ** 20,
+      // As the generated manifest's securityContext and its /tmp emptyDir ask.
       readOnly: true,
+      restricted: true,
+      tmpfs: ['/tmp'],
     });
     try {
       await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 15_000);
@@ -120,6 +123,17 @@ describe("the deploy folder's Dockerfile, built with buildah and run with podman
       const state = await container.inspect();
       const status = readFileSync(`/proc/${state.pid}/status`, 'utf8');
       expect(/^Uid:\s+(\d+)/mu.exec(status)?.[1]).toBe('65532');
+      expect(/^CapBnd:\s+(\S+)/mu.exec(status)?.[1]).toBe('0000000000000000');
+      expect(/^NoNewPrivs:\s+(\d)/mu.exec(status)?.[1]).toBe('1');
+      // /tmp is writable for the function, the root filesystem is not.
+      const writes = await podman.exec([
+        'exec',
+        container.id,
+        '/nodejs/bin/node',
+        '-e',
+        "const fs = require('node:fs'); const can = (p) => { try { fs.writeFileSync(p, 'x'); return true; } catch { return false; } }; console.log(JSON.stringify({ tmp: can('/tmp/probe'), root: can('/app/probe') }));",
+      ]);
+      expect(JSON.parse(writes.trim().split('\n').pop() ?? '{}')).toEqual({ tmp: true, root: false });
 
       await container.kill('SIGTERM');
       expect(await container.wait()).toBe(0);

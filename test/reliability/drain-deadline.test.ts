@@ -66,8 +66,10 @@ describe('drain deadline', () => {
           'The disposer \\"hanging client\\" did not finish within disposeTimeoutMs (300 ms)',
         );
         expect(child.stdout()).toContain('hanging disposer started');
-        // Bounded: the drain, then each disposer and the flush within their own bounds.
-        expect(elapsed).toBeLessThan(drainTimeoutMs + 3 * disposeTimeoutMs + flushTimeoutMs + 3_000);
+        // Bounded: the drain, the hanging disposer's bound, and 1 s for everything else (closing
+        // a real pg pool, exporting spans to the collector); measured 28 ms idle, 531 ms once at
+        // load average 18 on the shared machine (see README).
+        expect(elapsed).toBeLessThan(drainTimeoutMs + disposeTimeoutMs + 1_000);
         expect(await pgConnections(services.postgresUrl, app)).toBe(0);
         expect(collector.spans.some((span) => span.attributes['faas.invocation_id'] === finished)).toBe(true);
         child = undefined;

@@ -38,8 +38,8 @@ function checkAll(
       o.error.message.includes(`Pool "${poolName}"`),
   );
   expect(naming).toHaveLength(outcomes.length);
-  // Within its timeout, give or take a busy machine.
-  expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(acquireTimeoutMs + 2_000);
+  // Within its timeout; 250 ms is what a timer may fire late with 50 borrowers on a busy machine.
+  expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(acquireTimeoutMs + 250);
   return {
     borrows: outcomes.length,
     settledWithErrorNamingPool: naming.length,

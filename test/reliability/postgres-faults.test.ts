@@ -120,9 +120,10 @@ describe('Postgres faults', () => {
           longestAttemptMs: number;
         };
         expect({ phase, after: result.errorsAfterRecoveryGrace }).toEqual({ phase, after: 0 });
-        expect(result.recoveryMs).toBeLessThan(3_000);
+        // Serving again within 1 s of the database being back (the target of a database outage).
+        expect(result.recoveryMs).toBeLessThan(1_000);
         // Each query settles within its bounds (acquire + query timeouts), never hangs.
-        expect(result.longestAttemptMs).toBeLessThan(2 * timeoutMs + 2_000);
+        expect(result.longestAttemptMs).toBeLessThan(2 * timeoutMs + 250);
       }
       await drainPools();
       const leaked = await pgConnections(server.url, app);

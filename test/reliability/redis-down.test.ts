@@ -79,12 +79,14 @@ describe('Redis down', () => {
       const lagMaxMs = lag.max / 1e6;
 
       expect(figures.errorsAfterRecoveryGrace).toBe(0);
-      expect(figures.recoveryMs).toBeLessThan(3_000);
-      expect(figures.longestAttemptMs).toBeLessThan(budgetMs + 2_000);
+      // Back at the next reconnection attempt, which is at most the backoff cap away.
+      expect(figures.recoveryMs).toBeLessThan(defaultRedisClientOptions.retryDelayMaxMs + 500);
+      expect(figures.longestAttemptMs).toBeLessThan(budgetMs + 250);
       expect(Math.min(...steadyGaps)).toBeGreaterThan(cap * 0.8);
       expect(acceptedDuring.length).toBeLessThanOrEqual(Math.ceil(outageMs / cap) + 10);
       expect(outageWarnings.length).toBeLessThanOrEqual(Math.ceil(outageMs / cap));
-      expect(lagP99Ms).toBeLessThan(500);
+      // Lag over Knative's 100 ms probe timeout would fail readiness probes during the outage.
+      expect(lagP99Ms).toBeLessThan(100);
       await drainPools();
       expect(await redisConnections(server.url, name)).toBe(0);
       recordFigures('6. Redis down', 1, {

@@ -73,3 +73,20 @@ export {
   localImagePath,
 } from './containers/local-image.ts';
 export type { ImageConfig } from './containers/local-image.ts';
+export { Breaker, BreakerQueueFullError } from './knative/breaker.ts';
+export type { BreakerParams } from './knative/breaker.ts';
+export { probeOnce, probeUntilReady, watchReadiness, knativeProbeDefaults } from './knative/prober.ts';
+export type { KnativeProbe, ProberOptions, ProbeResult, ProbeTally } from './knative/prober.ts';
+export { startQueueProxy } from './knative/queue-proxy.ts';
+export type { QueueProxy } from './knative/queue-proxy.ts';
+export { startActivator, activatorQueueDepth } from './knative/activator.ts';
+export type { Activator } from './knative/activator.ts';
+export { readServiceManifest, parseCpu, parseMemory } from './knative/service-manifest.ts';
+export type { ServiceSettings } from './knative/service-manifest.ts';
+export { runKnativeColdStart, findStartupReport, knativeProbing } from './knative/knative-cold-start.ts';
+export type {
+  ContainerVariant,
+  KnativeRunOptions,
+  KnativeRunRecord,
+  PathRequest,
+} from './knative/knative-cold-start.ts';

@@ -10,7 +10,8 @@ export interface InFlightRequest {
   readonly method: string;
   readonly target: string;
   readonly startedAt: number;
-  invocationId: string | undefined;
+  /** Its invocation id, once it is an invocation (health answers are not). */
+  readonly invocationId: string | undefined;
 }
 
 interface TrackedSocket {
@@ -19,13 +20,45 @@ interface TrackedSocket {
   idleSince: number;
 }
 
+/** The record of one request; its id is read from its context only when someone asks. */
+export class InFlightEntry implements InFlightRequest {
+  readonly request: IncomingMessage;
+  readonly startedAt: number;
+  readonly socket: TrackedSocket | undefined;
+  /** The invocation the request became (health answers never do). */
+  context: { readonly invocationId: string } | undefined = undefined;
+
+  constructor(request: IncomingMessage, startedAt: number, socket: TrackedSocket | undefined) {
+    this.request = request;
+    this.startedAt = startedAt;
+    this.socket = socket;
+  }
+
+  get method(): string {
+    return this.request.method ?? 'GET';
+  }
+
+  get target(): string {
+    return this.request.url ?? '/';
+  }
+
+  get invocationId(): string | undefined {
+    return this.context?.invocationId;
+  }
+}
+
 /** Tracks sockets and requests of one server. */
 export class ConnectionTracker {
   readonly #sockets = new Map<Socket, TrackedSocket>();
-  readonly #inFlight = new Map<ServerResponse, InFlightRequest>();
+  readonly #inFlight = new Map<ServerResponse, InFlightEntry>();
   readonly #now: () => number;
   readonly #changed = new Set<() => void>();
   #draining = false;
+  /**
+   * One listener for every response's `close`, called with the response as `this`: no closure
+   * per request. `close` is emitted once, so the listener need not remove itself.
+   */
+  readonly #onResponseClose: (this: ServerResponse) => void;
 
   constructor(server: Server, now: () => number) {
     this.#now = now;
@@ -36,29 +69,34 @@ export class ConnectionTracker {
         this.#notify();
       });
     });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own `this` is the response.
+    const tracker = this;
+    this.#onResponseClose = function (this: ServerResponse) {
+      tracker.#finish(this);
+    };
   }
 
-  /** Call first thing for every request; returns its record (fill `invocationId` later). */
-  begin(request: IncomingMessage, response: ServerResponse): InFlightRequest {
-    const entry: InFlightRequest = {
-      method: request.method ?? 'GET',
-      target: request.url ?? '/',
-      startedAt: this.#now(),
-      invocationId: undefined,
-    };
-    this.#inFlight.set(response, entry);
+  /** Call first thing for every request; returns its record (set `context` once it is an invocation). */
+  begin(request: IncomingMessage, response: ServerResponse): InFlightEntry {
     const tracked = this.#sockets.get(request.socket);
+    const entry = new InFlightEntry(request, this.#now(), tracked);
+    this.#inFlight.set(response, entry);
     if (tracked !== undefined) tracked.busy += 1;
     if (this.#draining) response.setHeader('connection', 'close');
-    response.once('close', () => {
-      this.#inFlight.delete(response);
-      if (tracked !== undefined) {
-        tracked.busy -= 1;
-        tracked.idleSince = this.#now();
-      }
-      this.#notify();
-    });
+    response.on('close', this.#onResponseClose);
     return entry;
+  }
+
+  #finish(response: ServerResponse): void {
+    const entry = this.#inFlight.get(response);
+    if (entry === undefined) return;
+    this.#inFlight.delete(response);
+    const tracked = entry.socket;
+    if (tracked !== undefined) {
+      tracked.busy -= 1;
+      tracked.idleSince = this.#now();
+    }
+    if (this.#changed.size > 0) this.#notify();
   }
 
   /** From now on every response closes its connection; responses not yet started get the header too. */

@@ -3,9 +3,9 @@
 // wrapper when tracing set one), with a 413 for oversized bodies and a logged 500 for failures.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { CloudEventRunner } from './cloud-events/runner.ts';
-import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
-import { createContext } from './context.ts';
-import type { ClassifiedHandler } from './handlers/kinds.ts';
+import type { ConnectionTracker, InFlightEntry } from './connection-tracker.ts';
+import { createContext, type InvocationContext } from './context.ts';
+import type { ClassifiedHandler, NodeListener } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
 import { BodyTooLargeError, HttpError, ThawError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
@@ -18,11 +18,17 @@ import {
   type HandlerRequirement,
   type ServerPhase,
 } from './health.ts';
-import { newInvocationId } from './invocation-id.ts';
 import type { KnativeEnv } from './knative.ts';
-import { lifecycle, type ExtraRoute, type InvocationInfo, type InvocationOutcome } from './lifecycle.ts';
+import {
+  lifecycle,
+  type ExtraRoute,
+  type InvocationInfo,
+  type InvocationOutcome,
+  type InvocationWrapper,
+} from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
+import { rawHeader } from './raw-headers.ts';
 import { retryAfterSeconds, type ReadyGate } from './ready-gate.ts';
 import { runInRequestScope } from './request-scope.ts';
 
@@ -48,20 +54,24 @@ export interface PipelineDeps {
 
 /** The `request` listener of the server. */
 export function createRequestListener(deps: PipelineDeps): RequestListener {
-  const { options, tracker } = deps;
+  const { options, tracker, handler } = deps;
+  const { healthPath, readyPath, warmupPath } = options;
+  // The same object for the life of the process; its fields change, the object does not.
+  const hooks = lifecycle();
+  const cloudEvent = handler.kind === 'cloud-event';
   let invocations = 0;
   return (request, response) => {
     const entry = tracker.begin(request, response);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (path === options.healthPath) {
+    if (path === healthPath) {
       writeJson(response, 200, { status: 'ok' });
       return;
     }
-    if (path === options.readyPath || lifecycle().readinessPaths.has(path)) {
+    if (path === readyPath || (hooks.readinessPaths.size > 0 && hooks.readinessPaths.has(path))) {
       const base = readiness(deps.phase(), deps.listening(), deps.handlerRequirement());
-      const checks = lifecycle().readinessChecks;
+      const checks = hooks.readinessChecks;
       if (checks.length === 0 || !base.ready) {
         writeJson(response, base.ready ? 200 : 503, base.report);
         return;
@@ -71,16 +81,18 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       });
       return;
     }
-    if (isWarmup(request.headers['x-thaw-warmup'], path, options.warmupPath)) {
+    if (isWarmup(rawHeader(request, 'x-thaw-warmup'), path, warmupPath)) {
       deps.onWarmup();
       response.writeHead(204);
       response.end();
       return;
     }
-    const route = lifecycle().routes.get(path);
-    if (route !== undefined) {
-      void answerRoute(route, request, response, deps);
-      return;
+    if (hooks.routes.size > 0) {
+      const route = hooks.routes.get(path);
+      if (route !== undefined) {
+        void answerRoute(route, request, response, deps);
+        return;
+      }
     }
     if (!deps.gate.isOpen) {
       deps.gate.hold(response, () => {
@@ -90,30 +102,65 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     }
     start(request, response, entry);
   };
-  function start(request: IncomingMessage, response: ServerResponse, entry: InFlightRequest): void {
+  function start(request: IncomingMessage, response: ServerResponse, entry: InFlightEntry): void {
     invocations += 1;
-    if (invocations === 1) deps.onFirstRequest();
-    void invoke(deps, request, response, entry, invocations === 1);
+    const coldStart = invocations === 1;
+    if (coldStart) {
+      deps.onFirstRequest();
+      response.once('finish', deps.onFirstResponse);
+    }
+    const ctx = createContext(request, {
+      coldStart,
+      cloudEvent,
+      signal: deps.drainSignal,
+      knative: deps.knative,
+    });
+    entry.context = ctx;
+    const wrapper = hooks.invocationWrapper;
+    if (wrapper === undefined && handler.kind === 'node-listener') {
+      // Nobody waits for the end of this invocation (the tracker sees the response close), so
+      // the listener runs as node:http would run it: no promise, no listeners of thaw's own.
+      runInRequestScope(response, ctx, () => {
+        runListenerDirectly(deps, handler.fn, request, response, ctx);
+      });
+      return;
+    }
+    void invoke(deps, request, response, ctx, wrapper);
   }
+}
+
+function runListenerDirectly(
+  deps: PipelineDeps,
+  listener: NodeListener,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+): void {
+  const fail = (error: unknown): void => {
+    answerFailure(deps, response, ctx, error);
+  };
+  let returned: unknown;
+  try {
+    if (declaresTooLarge(request, deps.options.maxBodyBytes)) {
+      throw new BodyTooLargeError(deps.options.maxBodyBytes);
+    }
+    returned = listener(request, response);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  // Some frameworks return a promise whose rejection is the error.
+  if (returned instanceof Promise) returned.then(undefined, fail);
 }
 
 async function invoke(
   deps: PipelineDeps,
   request: IncomingMessage,
   response: ServerResponse,
-  entry: InFlightRequest,
-  coldStart: boolean,
+  ctx: InvocationContext,
+  wrapper: InvocationWrapper | undefined,
 ): Promise<void> {
   const { options, handler } = deps;
-  const invocationId = pickInvocationId(request, handler.kind === 'cloud-event');
-  entry.invocationId = invocationId;
-  if (coldStart) response.once('finish', deps.onFirstResponse);
-  const ctx = createContext(request, {
-    coldStart,
-    invocationId,
-    signal: deps.drainSignal,
-    knative: deps.knative,
-  });
   const run = async (): Promise<InvocationOutcome> => {
     try {
       if (declaresTooLarge(request, options.maxBodyBytes)) throw new BodyTooLargeError(options.maxBodyBytes);
@@ -122,7 +169,7 @@ async function invoke(
           return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
         case 'node-listener':
           return {
-            status: await runInRequestScope(response, invocationId, () =>
+            status: await runInRequestScope(response, ctx, () =>
               runNodeListener(handler.fn, request, response),
             ),
           };
@@ -132,17 +179,16 @@ async function invoke(
         }
       }
     } catch (error) {
-      return answerFailure(deps, response, invocationId, error);
+      return answerFailure(deps, response, ctx, error);
     }
   };
-  const wrapper = lifecycle().invocationWrapper;
   if (wrapper === undefined) {
     await run();
     return;
   }
   const info: InvocationInfo = {
-    invocationId,
-    coldStart,
+    invocationId: ctx.invocationId,
+    coldStart: ctx.coldStart,
     trigger: handler.kind === 'cloud-event' ? 'pubsub' : 'http',
     method: request.method ?? 'GET',
     target: request.url ?? '/',
@@ -156,7 +202,9 @@ async function invoke(
     });
   } catch (error) {
     // Telemetry never costs a request: a wrapper that fails before running it is bypassed.
-    deps.options.logger.warn(`The invocation wrapper failed: ${describeError(error)}`, { invocationId });
+    deps.options.logger.warn(`The invocation wrapper failed: ${describeError(error)}`, {
+      invocationId: ctx.invocationId,
+    });
     if (!progress.started) await run();
   }
 }
@@ -164,9 +212,10 @@ async function invoke(
 function answerFailure(
   deps: PipelineDeps,
   response: ServerResponse,
-  invocationId: string,
+  ctx: InvocationContext,
   error: unknown,
 ): InvocationOutcome {
+  const { invocationId } = ctx;
   if (error instanceof BodyTooLargeError) {
     if (!response.headersSent) {
       // The rest of the body is never read, so the connection cannot carry another request.
@@ -222,10 +271,4 @@ async function answerRoute(
     if (!response.headersSent) writeJson(response, 500, { error: 'Internal Server Error' });
     else response.destroy();
   }
-}
-
-function pickInvocationId(request: IncomingMessage, cloudEvent: boolean): string {
-  const fromHeader = request.headers['x-request-id'] ?? (cloudEvent ? request.headers['ce-id'] : undefined);
-  if (typeof fromHeader === 'string' && fromHeader !== '' && fromHeader.length <= 200) return fromHeader;
-  return newInvocationId();
 }

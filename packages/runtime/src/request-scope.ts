@@ -11,7 +11,8 @@ const { AsyncLocalStorage } = process.getBuiltinModule('node:async_hooks');
 
 interface Scope {
   readonly response: ServerResponse;
-  readonly invocationId: string;
+  /** The invocation's context: its id is drawn only if a failure has to name it. */
+  readonly context: { readonly invocationId: string };
 }
 
 /** What the guard reports an answered rejection to. */
@@ -38,11 +39,15 @@ function state(): ScopeState {
  *
  * @example
  * ```ts
- * runInRequestScope(response, invocationId, () => listener(request, response));
+ * runInRequestScope(response, ctx, () => listener(request, response));
  * ```
  */
-export function runInRequestScope<T>(response: ServerResponse, invocationId: string, run: () => T): T {
-  return state().storage.run({ response, invocationId }, run);
+export function runInRequestScope<T>(
+  response: ServerResponse,
+  context: { readonly invocationId: string },
+  run: () => T,
+): T {
+  return state().storage.run({ response, context }, run);
 }
 
 /**
@@ -92,7 +97,8 @@ export function guardInitRejections(report: RejectionReporter): void {
 }
 
 function answer(scope: Scope, reason: unknown, report: RejectionReporter | undefined): void {
-  const { response, invocationId } = scope;
+  const { response } = scope;
+  const { invocationId } = scope.context;
   const message = reason instanceof Error ? reason.message : String(reason);
   report?.(
     `The handler of invocation ${invocationId} left a failed initializer's promise unhandled; answered 503. ${message}`,

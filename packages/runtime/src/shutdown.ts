@@ -69,7 +69,15 @@ async function drain(
     stuck = tracker.inFlight();
     logger.error(
       `Shutdown timed out after drainTimeoutMs (${deps.drainTimeoutMs} ms) with ${stuck.length} request(s) still running: ${describeStuck()}. Releasing resources and flushing telemetry, then exiting with code 1.`,
-      { stuck: stuck.map((entry) => ({ ...entry, runningMs: deps.now() - entry.startedAt })) },
+      {
+        stuck: stuck.map(({ method, target, invocationId, startedAt }) => ({
+          method,
+          target,
+          invocationId,
+          startedAt,
+          runningMs: deps.now() - startedAt,
+        })),
+      },
     );
     tracker.destroyAll();
   }

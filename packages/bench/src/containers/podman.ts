@@ -43,6 +43,13 @@ export interface ContainerSpec {
   readonly memoryBytes?: number;
   /** Read-only root filesystem, as a restricted pod's `readOnlyRootFilesystem`. */
   readonly readOnly?: boolean;
+  /**
+   * The rest of a restricted pod's `securityContext`: every capability dropped
+   * (`--cap-drop=ALL`) and no privilege escalation (`--security-opt no-new-privileges`).
+   */
+  readonly restricted?: boolean;
+  /** Paths mounted as a fresh tmpfs (`--tmpfs`), as an in-memory `emptyDir` volume is. */
+  readonly tmpfs?: readonly string[];
   /** `uid[:gid]` to run as instead of the image's user. */
   readonly user?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -242,6 +249,8 @@ export class Podman {
       args.push('--memory', `${spec.memoryBytes}b`, '--memory-swap', `${spec.memoryBytes}b`);
     }
     if (spec.readOnly === true) args.push('--read-only');
+    if (spec.restricted === true) args.push('--cap-drop=ALL', '--security-opt', 'no-new-privileges');
+    for (const path of spec.tmpfs ?? []) args.push('--tmpfs', `${path}:rw,nosuid,nodev,size=16m`);
     if (spec.user !== undefined) args.push('--user', spec.user);
     for (const [key, value] of Object.entries(spec.env ?? {})) args.push('--env', `${key}=${value}`);
     args.push(spec.image, ...(spec.args ?? []));

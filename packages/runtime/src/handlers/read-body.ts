@@ -2,10 +2,11 @@
 // the process's memory; a declared Content-Length over the limit is refused before reading.
 import type { IncomingMessage } from 'node:http';
 import { BodyTooLargeError } from '../errors.ts';
+import { rawHeader } from '../raw-headers.ts';
 
 /** True when the request declares a Content-Length above the limit. */
 export function declaresTooLarge(request: IncomingMessage, limitBytes: number): boolean {
-  const declared = request.headers['content-length'];
+  const declared = rawHeader(request, 'content-length');
   return declared !== undefined && Number(declared) > limitBytes;
 }
 

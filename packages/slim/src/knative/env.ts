@@ -87,10 +87,14 @@ export function checkEnvFrom(envFrom: unknown): void {
 }
 
 /** Checks `volumes`: unique names and mount paths, exactly one source each. */
-export function checkVolumes(volumes: unknown, reserved: readonly string[]): void {
+export function checkVolumes(
+  volumes: unknown,
+  reservedNames: readonly string[],
+  reservedPaths: readonly string[],
+): void {
   if (!Array.isArray(volumes)) throw new SlimConfigError('knative.volumes', volumes, 'an array');
-  const names = new Set<string>(reserved);
-  const paths = new Set<string>();
+  const names = new Set<string>(reservedNames);
+  const paths = new Set<string>(reservedPaths);
   volumes.forEach((volume: unknown, i) => {
     const option = `knative.volumes[${i}]`;
     checkKnownKeys(volume, ['name', 'mountPath', 'secret', 'configMap', 'emptyDir'], option);
@@ -115,7 +119,7 @@ export function checkVolumes(volumes: unknown, reserved: readonly string[]): voi
       throw new SlimConfigError(
         `${option}.mountPath`,
         v['mountPath'],
-        'a path no other volume is mounted at',
+        `a path no other volume is mounted at (taken: ${[...paths].join(', ')})`,
       );
     paths.add(v['mountPath']);
     const sources = ['secret', 'configMap', 'emptyDir'].filter((k) => v[k] !== undefined);

@@ -91,6 +91,12 @@ describe('secrets, config and volumes', () => {
         ],
       }).option,
     ).toBe('knative.volumes[1].name');
+    expect(refusal({ volumes: [{ name: 'tmp', mountPath: '/scratch', emptyDir: {} }] }).option).toBe(
+      'knative.volumes[0].name',
+    );
+    expect(refusal({ volumes: [{ name: 'mine', mountPath: '/tmp', emptyDir: {} }] }).option).toBe(
+      'knative.volumes[0].mountPath',
+    );
     expect(refusal({ envFrom: [{ secretRef: 'Bad_Name' }] }).option).toBe('knative.envFrom[0].secretRef');
     expect(refusal({ serviceAccountName: 'Not Valid' }).option).toBe('knative.serviceAccountName');
   });

@@ -207,7 +207,8 @@ function check(s: ResolvedKnativeOptions): void {
     );
   }
   checkEnvFrom(s.envFrom);
-  checkVolumes(s.volumes, []);
+  // The runtime's own /tmp volume is always there.
+  checkVolumes(s.volumes, ['tmp'], ['/tmp']);
   if (s.serviceAccountName !== null) checkObjectName(field('serviceAccountName'), s.serviceAccountName);
   for (const key of ['responseStartTimeoutSeconds', 'idleTimeoutSeconds'] as const) {
     const value = s[key];

@@ -16,7 +16,8 @@ function metadata(s: ResolvedKnativeOptions, name: string): Record<string, unkno
 /**
  * The `serving.knative.dev/v1` `Service` with the function's cold-start settings: autoscaler
  * annotations on the revision template, concurrency, resources, probes on the runtime's health
- * endpoints, and a non-root security context with no capabilities.
+ * endpoints, and a restricted security context: non-root, no capabilities, a read-only root
+ * filesystem with a writable `/tmp` (an in-memory `emptyDir`).
  *
  * @example
  * ```ts
@@ -83,13 +84,17 @@ export function knativeService(s: ResolvedKnativeOptions): Manifest {
               securityContext: {
                 runAsNonRoot: true,
                 allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
                 seccompProfile: { type: 'RuntimeDefault' },
               },
-              ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+              // The root filesystem is read-only (the baked compile cache is only read); /tmp stays
+              // writable for Node and the function. An emptyDir needs Knative's
+              // `kubernetes.podspec-volumes-emptydir` feature flag.
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...mounts],
             },
           ],
-          ...(volumes.length > 0 ? { volumes } : {}),
+          volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }, ...volumes],
         },
       },
       ...(traffic.length > 0 ? { traffic } : {}),

@@ -1,0 +1,112 @@
+// The activator hop (knative/serving pkg/activator): while the revision has no ready pod, every
+// request is held; the first one asks for a pod (scale from zero). Once the queue-proxy reports
+// the pod ready, the held requests, and any that arrive later, go through a per-revision
+// breaker (queue 10 000, concurrency containerConcurrency, unlimited when 0) to the queue-proxy.
+// Each response carries `x-thaw-held-ms`: how long the request waited for the revision.
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Breaker, BreakerQueueFullError } from './breaker.ts';
+import { endToEndHeaders, exchange } from './exchange.ts';
+import { closeServer, readBody } from './queue-proxy.ts';
+
+/** The activator's queue per revision (throttler.go's breakerQueueDepth). */
+export const activatorQueueDepth = 10_000;
+
+/** A running activator. */
+export interface Activator {
+  readonly port: number;
+  /** Requests waiting for the revision to become ready. */
+  readonly held: () => number;
+  /** The revision is ready behind the queue-proxy at `port`: release held requests. */
+  readonly activate: (queueProxyPort: number) => void;
+  /** The revision never became ready: answer held requests 503 with `reason`. */
+  readonly fail: (reason: string) => void;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Starts an activator on an ephemeral loopback port. `onScaleFromZero` runs once, on the first
+ * request that finds the revision at zero.
+ *
+ * @example
+ * ```ts
+ * const activator = await startActivator({ containerConcurrency: 0, onScaleFromZero: () => void startPod() });
+ * // when the pod is ready: activator.activate(queueProxy.port);
+ * ```
+ */
+export async function startActivator(options: {
+  readonly containerConcurrency: number;
+  readonly onScaleFromZero: () => void;
+  readonly requestTimeoutMs?: number;
+}): Promise<Activator> {
+  const cc = options.containerConcurrency;
+  const breaker = new Breaker({
+    queueDepth: activatorQueueDepth,
+    maxConcurrency: cc > 0 ? cc : Number.MAX_SAFE_INTEGER,
+  });
+  const agent = new Agent({ keepAlive: true });
+  let target: number | undefined;
+  let scaling = false;
+  let failure: string | undefined;
+  const waiting: { resolve: (port: number) => void; reject: (error: Error) => void }[] = [];
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrived = performance.now();
+    const body = await readBody(req);
+    let port = target;
+    if (port === undefined) {
+      if (!scaling) {
+        scaling = true;
+        options.onScaleFromZero();
+      }
+      try {
+        if (failure !== undefined) throw new Error(failure);
+        port = await new Promise<number>((resolve, reject) => waiting.push({ resolve, reject }));
+      } catch (error) {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end(`${(error as Error).message}\n`);
+        return;
+      }
+    }
+    const heldMs = performance.now() - arrived;
+    const upstream = port;
+    try {
+      const response = await breaker.maybe(() =>
+        exchange({
+          port: upstream,
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          headers: endToEndHeaders(req.headers),
+          body,
+          timeoutMs: options.requestTimeoutMs ?? 300_000,
+          agent,
+        }),
+      );
+      res.writeHead(response.status, {
+        ...endToEndHeaders(response.headers),
+        'x-thaw-held-ms': heldMs.toFixed(3),
+      });
+      res.end(response.body);
+    } catch (error) {
+      res.writeHead(error instanceof BreakerQueueFullError ? 503 : 502, { 'content-type': 'text/plain' });
+      res.end(`${(error as Error).message}\n`);
+    }
+  };
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    held: () => waiting.length,
+    activate: (queueProxyPort) => {
+      target = queueProxyPort;
+      for (const { resolve } of waiting.splice(0)) resolve(queueProxyPort);
+    },
+    fail: (reason) => {
+      failure = reason;
+      for (const { reject } of waiting.splice(0)) reject(new Error(reason));
+    },
+    close: () => closeServer(server, agent),
+  };
+}

@@ -1,0 +1,356 @@
+// One scale-from-zero as Knative runs it, emulated on one machine: N requests arrive at an
+// activator while the revision is at zero; the activator asks for a pod, so the container is
+// started (podman + runc, under the variant's limits); a queue-proxy-style prober probes it
+// (every 50 ms, 100 ms timeout, fresh connections, successThreshold); once it passes, the held
+// requests go through the queue-proxy's breaker (containerConcurrency) to the container.
+// Whatever happens, the container is stopped and removed and the proxies closed.
+import { performance } from 'node:perf_hooks';
+import { type StartupReport } from '@thaw/runtime';
+import { freePort } from '../free-port.ts';
+import { canConnect } from '../http-client.ts';
+import { releasePort } from '../port-reservation.ts';
+import { type Container, type ContainerState, Podman, type PodmanStore } from '../containers/podman.ts';
+import { startActivator } from './activator.ts';
+import { exchange } from './exchange.ts';
+import {
+  type KnativeProbe,
+  type ProbeTally,
+  knativeProbeDefaults,
+  probeUntilReady,
+  watchReadiness,
+} from './prober.ts';
+import { startQueueProxy } from './queue-proxy.ts';
+
+/** One container variant, resolved (from an image reference or a Service manifest, with overrides). */
+export interface ContainerVariant {
+  readonly name: string;
+  readonly image: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly cpus?: number;
+  readonly memoryBytes?: number;
+  readonly readOnly?: boolean;
+  readonly probe: KnativeProbe;
+  readonly successThreshold?: number;
+  readonly containerConcurrency: number;
+  readonly request?: { readonly method?: string; readonly path?: string; readonly body?: string };
+}
+
+/** How to run. */
+export interface KnativeRunOptions {
+  /** Requests that arrive together at zero. @default 1 */
+  readonly requests?: number;
+  readonly timeoutMs?: number;
+  /** The podman store the images are in. */
+  readonly store?: PodmanStore;
+  /** Poll period of the harness's own TCP watch that times "listening". @default 5 */
+  readonly listenPollMs?: number;
+}
+
+/** One request's path, in ms from its arrival at the activator. */
+export interface PathRequest {
+  readonly status: number | undefined;
+  /** The response body, when it is short (≤ 200 bytes). */
+  readonly body?: string;
+  readonly latencyMs: number | undefined;
+  readonly heldMs: number | undefined;
+  readonly upstreamMs: number | undefined;
+  readonly error?: string;
+}
+
+/** Times in ms from the first request's arrival at the activator. */
+export interface KnativeRunRecord {
+  readonly variant: string;
+  readonly ok: boolean;
+  readonly failure?: string;
+  readonly probing: string;
+  readonly askedToStartMs: number;
+  /** The runtime's own StartedAt. */
+  readonly containerStartedMs?: number;
+  readonly listeningMs?: number;
+  /** The process's own ready moment, from thaw's startup report (absent for other images). */
+  readonly processReadyMs?: number;
+  /** When the prober saw readiness (met successThreshold). */
+  readonly probedReadyMs?: number;
+  readonly firstResponseMs?: number;
+  /** First response − StartedAt: the image's and the function's share. */
+  readonly appShareMs?: number;
+  readonly breakdown?: {
+    readonly containerStartMs: number;
+    readonly processToListeningMs: number;
+    readonly listeningToReadyMs: number;
+    /**
+     * Ready → the probe seeing it. Known when the process reports its ready moment (thaw's
+     * startup report) or is probed over TCP (ready = listening); else folded into listeningToReady.
+     */
+    readonly probeLagMs: number | undefined;
+    readonly upstreamMs: number;
+    readonly proxyOverheadMs: number;
+  };
+  readonly probesToReady?: Pick<ProbeTally, 'attempts' | 'failures' | 'timeouts'>;
+  readonly probesAfterReady?: Pick<ProbeTally, 'attempts' | 'failures' | 'timeouts'>;
+  readonly requests: readonly PathRequest[];
+  readonly rssBytes?: number;
+  readonly cpuMs?: number;
+  readonly oomKilled: boolean;
+  readonly exitCode?: number;
+  readonly startup?: StartupReport;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The probing every Knative-mode record states. */
+export const knativeProbing = `knative: every ${knativeProbeDefaults.periodMs} ms, ${knativeProbeDefaults.timeoutMs} ms timeout, fresh connection per probe`;
+
+/** Finds thaw's one-line JSON startup report in a container's stdout. */
+export function findStartupReport(stdout: string): StartupReport | undefined {
+  for (const line of stdout.split('\n')) {
+    if (!line.includes('"thaw.startup"')) continue;
+    try {
+      const parsed = JSON.parse(line) as { event?: unknown };
+      if (parsed.event === 'thaw.startup') return parsed as StartupReport;
+    } catch {
+      // Not the report.
+    }
+  }
+  return undefined;
+}
+
+async function watchListening(
+  port: number,
+  periodMs: number,
+  stop: Promise<unknown>,
+  clock: () => number,
+): Promise<number | undefined> {
+  const state = { stopped: false };
+  void stop.then(() => (state.stopped = true));
+  while (!state.stopped) {
+    if (await canConnect(port, 100)) return clock();
+    await new Promise((resolve) => setTimeout(resolve, periodMs));
+  }
+  return undefined;
+}
+
+/**
+ * Runs one scale-from-zero of `variant` through the emulated activator and queue-proxy.
+ *
+ * @example
+ * ```ts
+ * const record = await runKnativeColdStart({ name: 'thaw', image: 'localhost/fn:1', env: {},
+ *   cpus: 0.5, memoryBytes: 128 * 2 ** 20, probe: { httpGet: { path: '/readyz' } }, containerConcurrency: 0 });
+ * console.log(record.firstResponseMs, record.breakdown);
+ * ```
+ */
+export async function runKnativeColdStart(
+  variant: ContainerVariant,
+  options: KnativeRunOptions = {},
+): Promise<KnativeRunRecord> {
+  const podman = new Podman(options.store);
+  const count = options.requests ?? 1;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const port = await freePort();
+  const origin = performance.now();
+  const clock = (): number => performance.now() - origin;
+  const epochAtOrigin = performance.timeOrigin + origin;
+  const record: Mutable<KnativeRunRecord> = {
+    variant: variant.name,
+    ok: false,
+    probing: knativeProbing,
+    askedToStartMs: 0,
+    requests: [],
+    oomKilled: false,
+  };
+  let container: Container | undefined;
+  let queueProxy: Awaited<ReturnType<typeof startQueueProxy>> | undefined;
+  let watch: ReturnType<typeof watchReadiness> | undefined;
+  let resolveStop: () => void = () => undefined;
+  const stop = new Promise<void>((resolve) => {
+    resolveStop = resolve;
+  });
+  let scale: Promise<void> = Promise.resolve();
+  const activator = await startActivator({
+    containerConcurrency: variant.containerConcurrency,
+    requestTimeoutMs: timeoutMs,
+    onScaleFromZero: () => {
+      scale = (async () => {
+        record.askedToStartMs = clock();
+        const started = podman.run({
+          image: variant.image,
+          env: { ...variant.env, PORT: String(port) },
+          ...(variant.cpus === undefined ? {} : { cpus: variant.cpus }),
+          ...(variant.memoryBytes === undefined ? {} : { memoryBytes: variant.memoryBytes }),
+          readOnly: variant.readOnly ?? true,
+        });
+        const listening = watchListening(port, options.listenPollMs ?? 5, stop, clock);
+        // Knative's queue-proxy runs beside the container and starts probing at once.
+        queueProxy = await startQueueProxy({
+          upstreamPort: port,
+          containerConcurrency: variant.containerConcurrency,
+          requestTimeoutMs: timeoutMs,
+        });
+        const tally = await probeUntilReady(
+          {
+            port,
+            probe: variant.probe,
+            successThreshold: variant.successThreshold ?? 1,
+            pollTimeoutMs: timeoutMs,
+            clock,
+          },
+          // Probing ends early when the container exits (a crash, an OOM kill) or never starts.
+          Promise.race([
+            stop,
+            started.then(
+              (c) => c.wait().catch(() => undefined),
+              () => undefined,
+            ),
+          ]),
+        );
+        container = await started;
+        record.probesToReady = {
+          attempts: tally.attempts,
+          failures: tally.failures,
+          timeouts: tally.timeouts,
+        };
+        if (tally.readyAtMs === undefined) {
+          const state = await container.inspect();
+          throw new Error(
+            state.running
+              ? `the container was not ready within ${timeoutMs} ms`
+              : `the container exited with code ${state.exitCode}${state.oomKilled ? ' (OOMKilled)' : ''} before it was ready`,
+          );
+        }
+        const listenedAt = await listening;
+        if (listenedAt !== undefined) record.listeningMs = listenedAt;
+        record.probedReadyMs = tally.readyAtMs;
+        watch = watchReadiness({ port, probe: variant.probe });
+        activator.activate(queueProxy.port);
+      })().catch((error: unknown) => {
+        activator.fail(`scale from zero failed: ${(error as Error).message}`);
+        record.failure = (error as Error).message;
+      });
+    },
+  });
+  try {
+    const { method = 'GET', path = '/', body } = variant.request ?? {};
+    const requests = await Promise.all(
+      Array.from({ length: count }, async (): Promise<PathRequest> => {
+        const sent = clock();
+        try {
+          const response = await exchange({
+            port: activator.port,
+            method,
+            path,
+            ...(body === undefined ? {} : { body }),
+            timeoutMs,
+          });
+          const header = (name: string): number | undefined => {
+            const value = response.headers[name];
+            return typeof value === 'string' ? Number(value) : undefined;
+          };
+          return {
+            status: response.status,
+            ...(response.body.length <= 200 ? { body: response.body.toString('utf8') } : {}),
+            latencyMs: clock() - sent,
+            heldMs: header('x-thaw-held-ms'),
+            upstreamMs: header('x-thaw-upstream-ms'),
+          };
+        } catch (error) {
+          return {
+            status: undefined,
+            latencyMs: undefined,
+            heldMs: undefined,
+            upstreamMs: undefined,
+            error: (error as Error).message,
+          };
+        }
+      }),
+    );
+    await scale;
+    record.requests = requests;
+    const okLatencies = requests
+      .filter((r) => r.status !== undefined && r.status < 400)
+      .map((r) => r.latencyMs ?? 0);
+    if (okLatencies.length > 0) record.firstResponseMs = Math.min(...okLatencies);
+    if (container !== undefined) await finish(container, record, epochAtOrigin, watch);
+    record.ok = record.failure === undefined && okLatencies.length === count && !record.oomKilled;
+    if (record.failure === undefined && !record.ok) {
+      record.failure = record.oomKilled
+        ? 'the container was killed for exceeding its memory limit (OOMKilled)'
+        : `${count - okLatencies.length} of ${count} requests failed`;
+    }
+    computeBreakdown(record, variant.probe);
+    return record;
+  } finally {
+    resolveStop();
+    await watch?.stop();
+    if (container !== undefined) await container.remove();
+    await activator.close();
+    await queueProxy?.close();
+    releasePort(port);
+  }
+}
+
+async function finish(
+  container: Container,
+  record: Mutable<KnativeRunRecord>,
+  epochAtOrigin: number,
+  watch: ReturnType<typeof watchReadiness> | undefined,
+): Promise<void> {
+  // The watch ends before the harness's own podman calls, whose CPU would otherwise compete
+  // with the container for the probes' 100 ms.
+  if (watch !== undefined) {
+    const after = await watch.stop();
+    record.probesAfterReady = {
+      attempts: after.attempts,
+      failures: after.failures,
+      timeouts: after.timeouts,
+    };
+  }
+  let state: ContainerState = await container.inspect();
+  if (state.startedAtMs !== undefined) record.containerStartedMs = state.startedAtMs - epochAtOrigin;
+  const usage = container.usage(state.pid);
+  if (usage !== undefined) {
+    record.rssBytes = usage.rssBytes;
+    record.cpuMs = usage.cpuMs;
+  }
+  // thaw prints its startup report right after the first response.
+  let report: StartupReport | undefined;
+  for (let i = 0; i < 10 && state.running; i++) {
+    report = findStartupReport((await container.logs()).stdout);
+    if (report !== undefined) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (state.running) state = await container.stop(10);
+  report ??= findStartupReport((await container.logs()).stdout);
+  if (report !== undefined) {
+    record.startup = report;
+    const ready = report.milestones.readyMs;
+    if (ready !== undefined) record.processReadyMs = report.timeOrigin + ready - epochAtOrigin;
+  }
+  record.oomKilled = state.oomKilled;
+  record.exitCode = state.exitCode;
+}
+
+function computeBreakdown(record: Mutable<KnativeRunRecord>, probe: KnativeProbe): void {
+  const {
+    containerStartedMs: started,
+    listeningMs: listening,
+    probedReadyMs: probed,
+    firstResponseMs: first,
+  } = record;
+  if (started === undefined || listening === undefined || probed === undefined || first === undefined) return;
+  record.appShareMs = first - started;
+  // Ready as the process knows it (thaw's report); over TCP, ready is listening. An HTTP-probed
+  // image without a report has no known ready moment: the probe's sighting stands for it.
+  const known = record.processReadyMs ?? ('tcpSocket' in probe ? listening : undefined);
+  const ready = known === undefined ? probed : Math.min(Math.max(known, listening), probed);
+  const firstRequest = record.requests.find((r) => r.latencyMs === first);
+  const upstream = firstRequest?.upstreamMs ?? 0;
+  record.breakdown = {
+    containerStartMs: started,
+    processToListeningMs: listening - started,
+    listeningToReadyMs: ready - listening,
+    probeLagMs: known === undefined ? undefined : probed - ready,
+    upstreamMs: upstream,
+    proxyOverheadMs: first - probed - upstream,
+  };
+}
