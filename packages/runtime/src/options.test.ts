@@ -82,6 +82,16 @@ describe('serve() options', () => {
     );
   });
 
+  it('takes the warm-up path from THAW_WARMUP_PATH unless warmupPath is given, and refuses a relative one', () => {
+    expect(resolveServeOptions({ env: { THAW_WARMUP_PATH: '/_thaw/warmup' } }).warmupPath).toBe(
+      '/_thaw/warmup',
+    );
+    expect(resolveServeOptions({ env: { THAW_WARMUP_PATH: '/a' }, warmupPath: '/b' }).warmupPath).toBe('/b');
+    expect(() => resolveServeOptions({ env: { THAW_WARMUP_PATH: 'warm' } })).toThrow(
+      /Invalid THAW_WARMUP_PATH/,
+    );
+  });
+
   it('rejects header and request timeouts that are not integers, or a header limit above the request limit', () => {
     expect(() => resolveServeOptions({ env: {}, headersTimeoutMs: 0 })).toThrow(
       'Invalid headersTimeoutMs: received 0; expected an integer ≥ 1.',

@@ -54,7 +54,7 @@ export interface ServeOptions {
   readonly readyPath?: string;
   /**
    * A path answered 204 as a warm-up request (besides the `x-thaw-warmup: 1` header, always on).
-   * @default undefined (header only)
+   * @default the `THAW_WARMUP_PATH` environment variable, else undefined (header only)
    */
   readonly warmupPath?: string | undefined;
   /**
@@ -208,8 +208,11 @@ export const serveOptionTable = {
   }),
   warmupPath: option({
     default: undefined,
+    // A PingSource can only choose the path it posts to (no headers), so the generated Knative
+    // Service names its warm-up path in THAW_WARMUP_PATH.
+    fromEnv: (env) => warmupPathFromEnv(env['THAW_WARMUP_PATH']),
     validate: optional(urlPath),
-    doc: 'a path answered `204` as a warm-up (the `x-thaw-warmup: 1` header always is)',
+    doc: 'a path answered `204` as a warm-up (the `x-thaw-warmup: 1` header always is); `$THAW_WARMUP_PATH` when set',
   }),
   keepAliveTimeoutMs: option({
     default: 120_000,
@@ -403,6 +406,14 @@ function portFromEnv(value: string | undefined): number | undefined {
     );
   }
   return Number(value);
+}
+
+function warmupPathFromEnv(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!value.startsWith('/')) {
+    throw new ConfigError('THAW_WARMUP_PATH', value, 'an absolute path such as "/_thaw/warmup"');
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

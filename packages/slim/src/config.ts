@@ -14,7 +14,7 @@ export const configFileNames = [
 ] as const;
 
 const knativeKeys = ['name', 'image', ...Object.keys(defaultKnativeOptions)].sort();
-const triggerKeys = ['name', 'broker', 'filter'];
+const triggerKeys = ['name', 'broker', 'filter', 'delivery'];
 const sinkBindingKeys = ['name', 'sinkUri', 'sinkRef'];
 
 /** A config and where it came from (for messages). */

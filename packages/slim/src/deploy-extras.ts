@@ -4,6 +4,8 @@ import { writeOut } from './deploy-folder.ts';
 import { compileCacheFillScript, compileCacheFillScriptName } from './compile-cache-fill-script.ts';
 import { dockerfile, dockerignore } from './dockerfile.ts';
 import type { ResolvedKnativeOptions } from './knative/options.ts';
+import { knativeBroker } from './knative/broker.ts';
+import { knativePingSource } from './knative/ping-source.ts';
 import { knativeService } from './knative/service.ts';
 import { knativeSinkBinding } from './knative/sinkbinding.ts';
 import { knativeTrigger } from './knative/trigger.ts';
@@ -56,6 +58,8 @@ export function writeDeployExtras(input: DeployExtrasInput): string[] {
     ['knative/service.yaml', knativeService(input.knative)],
     ['knative/trigger.yaml', knativeTrigger(input.knative)],
     ['knative/sinkbinding.yaml', knativeSinkBinding(input.knative)],
+    ['knative/broker.yaml', knativeBroker(input.knative)],
+    ['knative/pingsource.yaml', knativePingSource(input.knative)],
   ] as const) {
     if (object === null) continue;
     writeOut(input.outDir, name, stringify(object, { sortMapEntries: false, lineWidth: 0 }));

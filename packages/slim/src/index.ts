@@ -15,7 +15,21 @@ export {
   type SinkBindingOptions,
   type AutoscalingClass,
   type ImagePullPolicy,
+  type BrokerOptions,
+  type WarmUpOptions,
+  type ScrapeOptions,
+  type ProbeOptions,
+  type TrafficTarget,
+  type AutoscalingMetric,
 } from './knative/options.ts';
+export type { EnvValue, EnvFromSource, KeyRef, VolumeOptions } from './knative/env-options.ts';
+export {
+  defaultDeliveryOptions,
+  type DeliveryOptions,
+  type DeadLetterSink,
+} from './knative/delivery-options.ts';
+export { knativeBroker } from './knative/broker.ts';
+export { knativePingSource } from './knative/ping-source.ts';
 export { resolveKnativeOptions } from './knative/resolve.ts';
 export { knativeService, type Manifest } from './knative/service.ts';
 export { knativeTrigger } from './knative/trigger.ts';

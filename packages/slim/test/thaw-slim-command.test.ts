@@ -81,6 +81,33 @@ test('an unknown key in thaw.config.json exits 2 listing the valid keys', () => 
   }
 });
 
+test('bad Knative settings in package.json#thaw exit 2 naming the field', () => {
+  const packageFile = join(project, 'package.json');
+  const original = readFileSync(packageFile, 'utf8');
+  const cases = [
+    [
+      { env: { DATABASE_URL: { secretKeyRef: { key: 'url' } } } },
+      'Invalid knative.env.DATABASE_URL.secretKeyRef.name',
+    ],
+    [{ windowSeconds: 2 }, 'Invalid knative.windowSeconds: received 2; expected an integer from 6 to 3600.'],
+    [{ warmUp: { schedule: 'every minute' } }, 'Invalid knative.warmUp.schedule: received "every minute"'],
+    [{ trigger: { delivery: { retry: 3, deadLetter: 'x' } } }, 'Invalid knative.trigger.delivery.deadLetter'],
+  ] as const;
+  try {
+    for (const [knative, message] of cases) {
+      writeFileSync(packageFile, JSON.stringify({ ...JSON.parse(original), thaw: { knative } }));
+      const { status, stderr } = thaw(['slim', '--out', 'out-knative-config', '--no-compile-cache']);
+      expect({ knative, status, named: stderr.includes(message) }).toEqual({
+        knative,
+        status: 2,
+        named: true,
+      });
+    }
+  } finally {
+    writeFileSync(packageFile, original);
+  }
+});
+
 test('refuses to empty a folder it did not write', () => {
   writeFileSync(join(project, 'notes.txt'), 'keep me');
   const { status, stderr } = thaw(['slim', '--out', '.']);

@@ -1,15 +1,26 @@
 import { SlimConfigError } from '../errors.ts';
 import { parseQuantity } from './quantity.ts';
+import { checkAutoscaling } from './autoscaling.ts';
+import { resolveDelivery } from './delivery.ts';
+import { checkEnv, checkEnvFrom, checkVolumes } from './env.ts';
+import { checkInteger, checkKnownKeys, checkObjectName } from './known-keys.ts';
+import {
+  resolveBroker,
+  resolveProbe,
+  resolveScrape,
+  resolveTraffic,
+  resolveWarmUp,
+} from './resolve-sections.ts';
 import {
   defaultKnativeOptions,
   type KnativeOptions,
+  type ResolvedDelivering,
   type ResolvedKnativeOptions,
   type SinkBindingOptions,
   type TriggerOptions,
 } from './options.ts';
 
 const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const autoscalingClasses = ['kpa.autoscaling.knative.dev', 'hpa.autoscaling.knative.dev'];
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
 
@@ -43,6 +54,7 @@ export function serviceNameFor(packageName: string): string {
  * ```
  */
 export function resolveKnativeOptions(options: KnativeOptions, packageName: string): ResolvedKnativeOptions {
+  checkKnownKeys(options, ['name', 'image', ...Object.keys(defaultKnativeOptions)], 'knative');
   const d = defaultKnativeOptions;
   const name = options.name ?? serviceNameFor(packageName);
   const resolved: ResolvedKnativeOptions = {
@@ -54,7 +66,14 @@ export function resolveKnativeOptions(options: KnativeOptions, packageName: stri
     maxScale: options.maxScale ?? d.maxScale,
     initialScale: options.initialScale ?? d.initialScale,
     scaleDownDelaySeconds: options.scaleDownDelaySeconds ?? d.scaleDownDelaySeconds,
+    scaleToZeroPodRetentionSeconds:
+      options.scaleToZeroPodRetentionSeconds ?? d.scaleToZeroPodRetentionSeconds,
     target: options.target ?? d.target,
+    targetUtilizationPercentage: options.targetUtilizationPercentage ?? d.targetUtilizationPercentage,
+    metric: options.metric ?? d.metric,
+    windowSeconds: options.windowSeconds ?? d.windowSeconds,
+    panicWindowPercentage: options.panicWindowPercentage ?? d.panicWindowPercentage,
+    activationScale: options.activationScale ?? d.activationScale,
     containerConcurrency: options.containerConcurrency ?? d.containerConcurrency,
     cpuRequest: options.cpuRequest ?? d.cpuRequest,
     cpuLimit: options.cpuLimit ?? d.cpuLimit,
@@ -64,21 +83,39 @@ export function resolveKnativeOptions(options: KnativeOptions, packageName: stri
     port: options.port ?? d.port,
     readinessPath: options.readinessPath ?? d.readinessPath,
     livenessPath: options.livenessPath ?? d.livenessPath,
+    startupProbe: resolveProbe(
+      options.startupProbe ?? d.startupProbe,
+      options.readinessPath ?? d.readinessPath,
+    ),
+    responseStartTimeoutSeconds: options.responseStartTimeoutSeconds ?? d.responseStartTimeoutSeconds,
+    idleTimeoutSeconds: options.idleTimeoutSeconds ?? d.idleTimeoutSeconds,
+    traffic: resolveTraffic(options.traffic ?? d.traffic),
     env: options.env ?? d.env,
+    envFrom: options.envFrom ?? d.envFrom,
+    volumes: options.volumes ?? d.volumes,
+    serviceAccountName: options.serviceAccountName ?? d.serviceAccountName,
+    scrape: resolveScrape(options.scrape ?? d.scrape),
     imagePullPolicy: options.imagePullPolicy ?? d.imagePullPolicy,
     trigger: resolveTrigger(options.trigger ?? d.trigger, name),
     sinkBinding: resolveSinkBinding(options.sinkBinding ?? d.sinkBinding, name),
+    broker: resolveBroker(options.broker ?? d.broker, options.trigger?.broker),
+    warmUp: resolveWarmUp(options.warmUp ?? d.warmUp, name),
   };
   check(resolved);
   return resolved;
 }
 
-function resolveTrigger(trigger: TriggerOptions | null, service: string): Required<TriggerOptions> | null {
+function resolveTrigger(
+  trigger: TriggerOptions | null,
+  service: string,
+): ResolvedDelivering<TriggerOptions> | null {
   if (trigger === null) return null;
+  checkKnownKeys(trigger, ['name', 'broker', 'filter', 'delivery'], 'knative.trigger');
   return {
     name: trigger.name ?? `${service}-trigger`,
     broker: trigger.broker ?? 'default',
     filter: trigger.filter ?? {},
+    delivery: resolveDelivery(trigger.delivery, 'knative.trigger.delivery'),
   };
 }
 
@@ -116,13 +153,7 @@ function check(s: ResolvedKnativeOptions): void {
       `one of ${autoscalingClasses.join(', ')}`,
     );
   }
-  for (const key of [
-    'minScale',
-    'maxScale',
-    'initialScale',
-    'scaleDownDelaySeconds',
-    'containerConcurrency',
-  ] as const) {
+  for (const key of ['minScale', 'maxScale', 'initialScale', 'containerConcurrency'] as const) {
     integerAtLeast(field(key), s[key], 0);
   }
   integerAtLeast(field('timeoutSeconds'), s.timeoutSeconds, 1);
@@ -166,10 +197,27 @@ function check(s: ResolvedKnativeOptions): void {
       throw new SlimConfigError(field(key), s[key], 'a path starting with "/"');
     }
   }
-  for (const [key, value] of Object.entries(s.env)) {
-    if (!envName.test(key))
-      throw new SlimConfigError(field(`env.${key}`), key, 'a name matching [A-Za-z_][A-Za-z0-9_]*');
-    if (typeof value !== 'string') throw new SlimConfigError(field(`env.${key}`), value, 'a string');
+  checkAutoscaling(s);
+  checkEnv(s.env);
+  if (s.warmUp !== null && 'THAW_WARMUP_PATH' in s.env) {
+    throw new SlimConfigError(
+      'knative.env.THAW_WARMUP_PATH',
+      s.env['THAW_WARMUP_PATH'],
+      'no value: knative.warmUp.path sets it',
+    );
+  }
+  checkEnvFrom(s.envFrom);
+  // The runtime's own /tmp volume is always there.
+  checkVolumes(s.volumes, ['tmp'], ['/tmp']);
+  if (s.serviceAccountName !== null) checkObjectName(field('serviceAccountName'), s.serviceAccountName);
+  for (const key of ['responseStartTimeoutSeconds', 'idleTimeoutSeconds'] as const) {
+    const value = s[key];
+    if (value !== null) {
+      checkInteger(field(key), value, 1);
+      if (value > s.timeoutSeconds) {
+        throw new SlimConfigError(field(key), value, `at most knative.timeoutSeconds (${s.timeoutSeconds})`);
+      }
+    }
   }
   if (!pullPolicies.includes(s.imagePullPolicy)) {
     throw new SlimConfigError(
@@ -182,12 +230,19 @@ function check(s: ResolvedKnativeOptions): void {
   if (s.sinkBinding !== null) checkSinkBinding(s.sinkBinding);
 }
 
-function checkTrigger(t: Required<TriggerOptions>): void {
+function checkTrigger(t: ResolvedDelivering<TriggerOptions>): void {
   if (!dnsLabel.test(t.name)) throw new SlimConfigError('knative.trigger.name', t.name, 'a DNS-1035 label');
   if (typeof t.broker !== 'string' || t.broker === '') {
     throw new SlimConfigError('knative.trigger.broker', t.broker, 'a broker name');
   }
   for (const [key, value] of Object.entries(t.filter)) {
+    if (!/^[a-z0-9]{1,20}$/.test(key)) {
+      throw new SlimConfigError(
+        `knative.trigger.filter.${key}`,
+        key,
+        'a CloudEvents attribute name: lower-case letters and digits, at most 20',
+      );
+    }
     if (typeof value !== 'string')
       throw new SlimConfigError(`knative.trigger.filter.${key}`, value, 'a string');
   }

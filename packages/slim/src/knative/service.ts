@@ -1,3 +1,5 @@
+import { autoscalingAnnotations } from './autoscaling.ts';
+import { envEntries, envFromEntries, volumeEntries } from './env.ts';
 import type { ResolvedKnativeOptions } from './options.ts';
 
 /** A Kubernetes object as plain data, ready to be written as YAML. */
@@ -23,20 +25,22 @@ function metadata(s: ResolvedKnativeOptions, name: string): Record<string, unkno
  * ```
  */
 export function knativeService(s: ResolvedKnativeOptions): Manifest {
-  const annotations: Record<string, string> = {
-    'autoscaling.knative.dev/class': s.autoscalingClass,
-    'autoscaling.knative.dev/min-scale': String(s.minScale),
-    'autoscaling.knative.dev/max-scale': String(s.maxScale),
-    'autoscaling.knative.dev/initial-scale': String(s.initialScale),
-    'autoscaling.knative.dev/scale-down-delay': `${s.scaleDownDelaySeconds}s`,
-    'autoscaling.knative.dev/target': String(s.target),
-  };
-  // The HPA class scales on CPU; KPA on concurrency (its default metric).
-  if (s.autoscalingClass === 'hpa.autoscaling.knative.dev')
-    annotations['autoscaling.knative.dev/metric'] = 'cpu';
-  const env = Object.keys(s.env)
-    .sort()
-    .map((name) => ({ name, value: s.env[name] }));
+  const annotations: Record<string, string> = autoscalingAnnotations(s);
+  if (s.scrape !== null) {
+    annotations['prometheus.io/scrape'] = 'true';
+    annotations['prometheus.io/port'] = String(s.port);
+    annotations['prometheus.io/path'] = s.scrape.path;
+  }
+  // The runtime answers pings on this path with 204, without running the handler.
+  const envValues = s.warmUp === null ? s.env : { ...s.env, THAW_WARMUP_PATH: s.warmUp.path };
+  const env = envEntries(envValues);
+  const envFrom = envFromEntries(s.envFrom);
+  const { volumes, mounts } = volumeEntries(s.volumes);
+  const traffic = s.traffic.map((t) => ({
+    ...(t.tag === null ? {} : { tag: t.tag }),
+    ...(t.revisionName === null ? { latestRevision: true } : { revisionName: t.revisionName }),
+    percent: t.percent,
+  }));
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
@@ -45,8 +49,13 @@ export function knativeService(s: ResolvedKnativeOptions): Manifest {
       template: {
         metadata: { labels: { 'app.kubernetes.io/name': s.name }, annotations },
         spec: {
+          ...(s.serviceAccountName === null ? {} : { serviceAccountName: s.serviceAccountName }),
           containerConcurrency: s.containerConcurrency,
           timeoutSeconds: s.timeoutSeconds,
+          ...(s.responseStartTimeoutSeconds === null
+            ? {}
+            : { responseStartTimeoutSeconds: s.responseStartTimeoutSeconds }),
+          ...(s.idleTimeoutSeconds === null ? {} : { idleTimeoutSeconds: s.idleTimeoutSeconds }),
           containers: [
             {
               name: 'function',
@@ -54,6 +63,7 @@ export function knativeService(s: ResolvedKnativeOptions): Manifest {
               imagePullPolicy: s.imagePullPolicy,
               ports: [{ name: 'http1', containerPort: s.port }],
               ...(env.length > 0 ? { env } : {}),
+              ...(envFrom.length > 0 ? { envFrom } : {}),
               resources: {
                 requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
                 limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
@@ -61,6 +71,16 @@ export function knativeService(s: ResolvedKnativeOptions): Manifest {
               // periodSeconds 0 lets Knative's queue-proxy probe aggressively during startup.
               readinessProbe: { httpGet: { path: s.readinessPath }, periodSeconds: 0 },
               livenessProbe: { httpGet: { path: s.livenessPath }, periodSeconds: 10, failureThreshold: 3 },
+              ...(s.startupProbe === null
+                ? {}
+                : {
+                    startupProbe: {
+                      httpGet: { path: s.startupProbe.path },
+                      periodSeconds: s.startupProbe.periodSeconds,
+                      failureThreshold: s.startupProbe.failureThreshold,
+                      timeoutSeconds: s.startupProbe.timeoutSeconds,
+                    },
+                  }),
               securityContext: {
                 runAsNonRoot: true,
                 allowPrivilegeEscalation: false,
@@ -71,12 +91,13 @@ export function knativeService(s: ResolvedKnativeOptions): Manifest {
               // The root filesystem is read-only (the baked compile cache is only read); /tmp stays
               // writable for Node and the function. An emptyDir needs Knative's
               // `kubernetes.podspec-volumes-emptydir` feature flag.
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...mounts],
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
+          volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }, ...volumes],
         },
       },
+      ...(traffic.length > 0 ? { traffic } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { manifestMetadata, type Manifest } from './service.ts';
+import { deliverySpec } from './delivery.ts';
 import type { ResolvedKnativeOptions } from './options.ts';
 
 /**
@@ -23,6 +24,7 @@ export function knativeTrigger(s: ResolvedKnativeOptions): Manifest | null {
       broker: s.trigger.broker,
       ...(Object.keys(attributes).length > 0 ? { filter: { attributes } } : {}),
       subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: s.name } },
+      ...(s.trigger.delivery === null ? {} : { delivery: deliverySpec(s.trigger.delivery) }),
     },
   };
 }

@@ -1,0 +1,94 @@
+// The autoscaling annotations are free-form strings in Knative's CRDs; the autoscaler's webhook
+// checks them against documented ranges only at admission. thaw checks them when the config is
+// given, with the ranges of knative.dev/docs/serving/autoscaling.
+import { SlimConfigError } from '../errors.ts';
+import { checkInteger } from './known-keys.ts';
+import type { ResolvedKnativeOptions } from './options.ts';
+
+const hour = 3600;
+const metricsByClass: Readonly<Record<string, readonly string[]>> = {
+  'kpa.autoscaling.knative.dev': ['concurrency', 'rps'],
+  'hpa.autoscaling.knative.dev': ['cpu', 'memory'],
+};
+
+function numberIn(option: string, annotation: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new SlimConfigError(option, value, `a number from ${min} to ${max} (${annotation})`);
+  }
+}
+
+/**
+ * Checks the autoscaling settings against Knative's documented ranges and units; the error
+ * names the setting, its annotation, the value and what is allowed.
+ *
+ * @example
+ * ```ts
+ * checkAutoscaling(resolved); // throws SlimConfigError for windowSeconds: 3
+ * ```
+ */
+export function checkAutoscaling(s: ResolvedKnativeOptions): void {
+  checkInteger('knative.scaleDownDelaySeconds', s.scaleDownDelaySeconds, 0, hour);
+  checkInteger('knative.scaleToZeroPodRetentionSeconds', s.scaleToZeroPodRetentionSeconds, 0);
+  checkInteger('knative.windowSeconds', s.windowSeconds, 6, hour);
+  checkInteger('knative.activationScale', s.activationScale, 1);
+  numberIn(
+    'knative.targetUtilizationPercentage',
+    'autoscaling.knative.dev/target-utilization-percentage',
+    s.targetUtilizationPercentage,
+    1,
+    100,
+  );
+  numberIn(
+    'knative.panicWindowPercentage',
+    'autoscaling.knative.dev/panic-window-percentage',
+    s.panicWindowPercentage,
+    1,
+    100,
+  );
+  const metrics = metricsByClass[s.autoscalingClass] ?? [];
+  if (s.metric !== null && !metrics.includes(s.metric)) {
+    throw new SlimConfigError(
+      'knative.metric',
+      s.metric,
+      `one of ${metrics.join(', ')} for knative.autoscalingClass ${s.autoscalingClass}, or null`,
+    );
+  }
+  if (s.maxScale > 0 && s.activationScale > s.maxScale) {
+    throw new SlimConfigError(
+      'knative.activationScale',
+      s.activationScale,
+      `at most knative.maxScale (${s.maxScale})`,
+    );
+  }
+}
+
+/**
+ * The revision template's `autoscaling.knative.dev/*` annotations. Settings left at Knative's
+ * own defaults are still written, so the manifest says what the revision runs with.
+ *
+ * @example
+ * ```ts
+ * autoscalingAnnotations(resolved)['autoscaling.knative.dev/window']; // '60s'
+ * ```
+ */
+export function autoscalingAnnotations(s: ResolvedKnativeOptions): Record<string, string> {
+  const kpa = s.autoscalingClass === 'kpa.autoscaling.knative.dev';
+  const a: Record<string, string> = {
+    'autoscaling.knative.dev/class': s.autoscalingClass,
+    'autoscaling.knative.dev/min-scale': String(s.minScale),
+    'autoscaling.knative.dev/max-scale': String(s.maxScale),
+    'autoscaling.knative.dev/initial-scale': String(s.initialScale),
+    'autoscaling.knative.dev/activation-scale': String(s.activationScale),
+    'autoscaling.knative.dev/scale-down-delay': `${s.scaleDownDelaySeconds}s`,
+    'autoscaling.knative.dev/metric': s.metric ?? (kpa ? 'concurrency' : 'cpu'),
+    'autoscaling.knative.dev/target': String(s.target),
+    'autoscaling.knative.dev/target-utilization-percentage': String(s.targetUtilizationPercentage),
+  };
+  // The windows and the scale-to-zero retention are the KPA's; the HPA ignores them.
+  if (kpa) {
+    a['autoscaling.knative.dev/window'] = `${s.windowSeconds}s`;
+    a['autoscaling.knative.dev/panic-window-percentage'] = String(s.panicWindowPercentage);
+    a['autoscaling.knative.dev/scale-to-zero-pod-retention-period'] = `${s.scaleToZeroPodRetentionSeconds}s`;
+  }
+  return a;
+}
