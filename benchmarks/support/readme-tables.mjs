@@ -105,6 +105,101 @@ function benchTable(result) {
   );
 }
 
+const shapeNames = {
+  a: 'a — web handler, Redis then PostgreSQL (two critical inits)',
+  b: 'b — unchanged Express app with pg, via fromNodeListener',
+  c: 'c — CloudEvents function on Redis only',
+  d: 'd — order-risk',
+  e: 'e — critical pg + background Redis + on-demand pool',
+};
+
+function estimateOf(result, variant, metric) {
+  return result.summary.variants.find((v) => v.name === variant)?.metrics[metric]?.median.estimate;
+}
+
+/** The variant's median over the baseline's (the harness's own comparisons read baseline ÷ variant). */
+function ratioOf(result, variant, metric) {
+  const baseline = result.summary.variants.find((v) => v.baseline)?.name;
+  const of = estimateOf(result, variant, metric);
+  const base = baseline === undefined ? undefined : estimateOf(result, baseline, metric);
+  return of === undefined || base === undefined || base === 0 ? undefined : of / base;
+}
+
+function mark(value, limit, atLeast = false) {
+  if (value === undefined) return '–';
+  const met = atLeast ? value >= limit : value <= limit;
+  return `${value.toFixed(2)}×${met ? '' : ' ✗'}`;
+}
+
+/**
+ * The shapes topic's own table: per shape, the thaw way against the bare CommonJS hello (the
+ * baseline) and against its usual way, with the targets of the design (✗ marks a miss).
+ */
+export function shapesTable(result) {
+  const names = new Set(result.summary.variants.map((v) => v.name));
+  const rows = [];
+  for (const [letter, title] of Object.entries(shapeNames)) {
+    const prefix = [...names].find((name) => name.startsWith(`${letter}-`))?.replace(/-(usual|thaw.*)$/, '');
+    if (prefix === undefined) continue;
+    const usual = `${prefix}-usual`;
+    const thaw = `${prefix}-thaw`;
+    const usualMs = estimateOf(result, usual, 'firstResponseMs');
+    const thawMs = estimateOf(result, thaw, 'firstResponseMs');
+    rows.push([
+      title,
+      ms(usualMs),
+      ms(thawMs),
+      mark(ratioOf(result, thaw, 'firstResponseMs'), 1.5),
+      usualMs === undefined || thawMs === undefined ? '–' : mark(usualMs / thawMs, 5, true),
+      mark(ratioOf(result, thaw, 'cpuMs'), 2),
+      mark(ratioOf(result, thaw, 'rssBytes'), 1.3),
+    ]);
+    const onDemand = `${thaw}-on-demand`;
+    if (names.has(onDemand)) {
+      rows.push([
+        `${letter} — its first on-demand response (reported apart)`,
+        '–',
+        ms(estimateOf(result, onDemand, 'firstResponseMs')),
+        `${ratioOf(result, onDemand, 'firstResponseMs')?.toFixed(2) ?? '–'}×`,
+        '–',
+        '–',
+        '–',
+      ]);
+    }
+  }
+  const hello = (variant, limit) => [
+    variant,
+    '–',
+    ms(estimateOf(result, variant, 'firstResponseMs')),
+    mark(ratioOf(result, variant, 'firstResponseMs'), limit),
+    '–',
+    mark(ratioOf(result, variant, 'cpuMs'), 2),
+    mark(ratioOf(result, variant, 'rssBytes'), 1.3),
+  ];
+  if (names.has('hello-esm')) rows.push(hello('hello-esm', Infinity));
+  if (names.has('hello-web-thaw')) {
+    const row = hello('hello-web-thaw', 1.3);
+    const esm = estimateOf(result, 'hello-esm', 'firstResponseMs');
+    const web = estimateOf(result, 'hello-web-thaw', 'firstResponseMs');
+    if (esm !== undefined && web !== undefined)
+      row[0] = `hello-web-thaw (÷ ESM hello ${mark(web / esm, 1.05)})`;
+    rows.push(row);
+  }
+  if (names.has('hello-listener-thaw')) rows.push(hello('hello-listener-thaw', 1.1));
+  return table(
+    [
+      'shape',
+      'usual way, first response',
+      'thaw way, first response',
+      'thaw ÷ CJS hello (≤ 1.5×; hellos 1.3× / 1.1×)',
+      'usual ÷ thaw (≥ 5×)',
+      'CPU to ready ÷ CJS hello (≤ 2×)',
+      'RSS at ready ÷ CJS hello (≤ 1.3×)',
+    ],
+    rows,
+  );
+}
+
 function sizeTable(result) {
   return table(
     ['example', 'production closure (`npm ci --omit=dev`)', 'thaw slim deploy folder', 'deploy ÷ closure'],
@@ -144,7 +239,9 @@ export function renderTopic(topic, resultFiles) {
       );
       continue;
     }
-    lines.push(describeRun(result), '', benchTable(result), '');
+    lines.push(describeRun(result), '');
+    if (topic.name === 'shapes') lines.push(shapesTable(result), '');
+    lines.push(benchTable(result), '');
     lines.push(
       `Full report: [${file.label}.md](${topic.name}/results/${file.label}.md), chart: [${file.label}.svg](${topic.name}/results/${file.label}.svg).`,
       '',

@@ -19,7 +19,7 @@ const metricUnits: Readonly<Record<RunMetric, string>> = {
   readyMs: 'ms since spawn',
   firstResponseMs: 'ms since spawn',
   rssBytes: 'MiB',
-  cpuMs: 'ms of user + system CPU, 10 ms resolution',
+  cpuMs: 'ms on a CPU, all threads (schedstat, ns resolution)',
 };
 
 function ciText(metric: RunMetric, m: MetricSummary): string {
