@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultRetryOptions } from './init-backoff.ts';
 import { defaultInitOptions } from './init.ts';
-import { defaultServeOptions, resolveServeOptions } from './options.ts';
+import { defaultServeOptions, resolveServeOptions, serveOptionRows, type ServeOptions } from './options.ts';
 import { defaultPublishOptions } from './cloud-events/publish.ts';
 
 /** `| \`name\` | \`literal\` | …` rows of the README's option tables. */
@@ -107,5 +107,39 @@ describe('serve() options', () => {
     for (const [option, given] of bad) {
       expect(() => resolveServeOptions({ env: {}, ...given })).toThrow(`Invalid ${option}: received`);
     }
+  });
+});
+
+/** The rows of the README's table of serve() options, cells trimmed. */
+function readmeServeOptionRows(): string[][] {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## Options of `serve(handler, options)`');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return section
+    .split('\n')
+    .filter((line) => /^\|\s*`\w+`/.test(line))
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
+}
+
+describe('the declaration of serve() options', () => {
+  it('is what the README table shows: every option, its default and its meaning, in order', () => {
+    expect(readmeServeOptionRows()).toEqual(serveOptionRows());
+  });
+
+  it('rejects an unknown option name with the nearest valid one', () => {
+    expect(() => resolveServeOptions({ env: {}, prot: 8081 } as ServeOptions)).toThrow(
+      'Invalid serve() option name: received "prot"; expected the name of a serve() option (did you mean `port`?).',
+    );
+    expect(() => resolveServeOptions({ env: {}, drainTimeout: 5 } as ServeOptions)).toThrow(
+      /did you mean `drainTimeoutMs`\?/,
+    );
+    expect(() => resolveServeOptions({ env: {}, colour: 'blue' } as ServeOptions)).toThrow(
+      /Invalid serve\(\) option name: received "colour"; expected one of port, host, /,
+    );
   });
 });

@@ -1,8 +1,24 @@
-// Every option of serve() with its default, in one place. Options given in code win over the
-// environment, which wins over the defaults. Each value is validated when it is resolved, so a
-// misconfigured function fails at start with a message naming the option.
+// Every option of serve(), declared once: `serveOptionTable` gives each its default (or where it
+// comes from), its validator and the line the README's options table shows; the defaults, the
+// resolved type, the resolution and that table all derive from it (a test keeps the README in
+// agreement). Options given in code win over the environment, which wins over the defaults. Each
+// value is validated when it is resolved, and an unknown option name is rejected with the nearest
+// valid one, so a misconfigured function fails at start with a message naming the option.
 import { ConfigError } from './errors.ts';
 import { jsonLogger, type Logger } from './logger.ts';
+import { nearestName } from './nearest-name.ts';
+import {
+  boolean,
+  byteSize,
+  durationMs,
+  functionOf,
+  integer,
+  nonEmptyString,
+  oneOf,
+  optional,
+  urlPath,
+  type Validator,
+} from './validators.ts';
 
 /** When the one-line JSON startup report is printed to stdout. */
 export type StartupReportMode = 'first-response' | 'ready' | 'off';
@@ -122,61 +138,207 @@ export interface ServeOptions {
   readonly exit?: (code: number) => void;
 }
 
+/** One option: where its value comes from, how it is checked, what the README says of it. */
+interface OptionDeclaration<T> {
+  /** The default value, when it is a plain value (listed in {@link defaultServeOptions}). */
+  readonly default?: T;
+  /** Builds the default when it is not a plain value (`env`, `logger`, `exit`). */
+  readonly make?: () => T;
+  /** The default as the README shows it, when it is not the plain value. */
+  readonly shownDefault?: string;
+  /** Read from the environment when the option is not given in code. */
+  readonly fromEnv?: (env: NodeJS.ProcessEnv) => T | undefined;
+  readonly validate: Validator<T>;
+  /** The README's "meaning" column. */
+  readonly doc: string;
+}
+
+const option = <T>(declaration: OptionDeclaration<T>): OptionDeclaration<T> => declaration;
+
+const reportModes = ['first-response', 'ready', 'off'] as const satisfies readonly StartupReportMode[];
+
+const nonEmptyHost: Validator<string> = (name, value) => {
+  if (typeof value !== 'string' || value === '')
+    throw new ConfigError(name, value, 'a non-empty host name or IP');
+  return value;
+};
+
+const environment: Validator<NodeJS.ProcessEnv> = (name, value) => {
+  if (typeof value !== 'object' || value === null) {
+    throw new ConfigError(name, value, 'an object of environment variables (such as process.env)');
+  }
+  return value as NodeJS.ProcessEnv;
+};
+
+const logger: Validator<Logger> = (name, value) => {
+  const candidate = value as Partial<Record<keyof Logger, unknown>> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.info !== 'function' ||
+    typeof candidate.warn !== 'function' ||
+    typeof candidate.error !== 'function'
+  ) {
+    throw new ConfigError(name, value, 'an object with info, warn and error functions');
+  }
+  return value as Logger;
+};
+
 /**
- * The defaults of {@link ServeOptions}; the README documents the same values (a test checks).
+ * Every option of {@link ServeOptions}, declared once, in the order the README lists them.
+ * The compiler keeps it complete: an option of `ServeOptions` missing here does not build.
+ */
+export const serveOptionTable = {
+  port: option({
+    default: 8080,
+    fromEnv: (env) => portFromEnv(env['PORT']),
+    validate: integer(0, 65_535),
+    doc: 'TCP port; `$PORT` when set (an integer, else a `ConfigError` naming `PORT`); `0` picks a free one',
+  }),
+  host: option({ default: '0.0.0.0', validate: nonEmptyHost, doc: 'interface to listen on' }),
+  healthPath: option({
+    default: '/healthz',
+    validate: urlPath,
+    doc: 'liveness: `200` while the event loop runs',
+  }),
+  readyPath: option({
+    default: '/readyz',
+    validate: urlPath,
+    doc: 'readiness: `200` when every critical init is done and not draining, else `503` with a JSON body',
+  }),
+  warmupPath: option({
+    default: undefined,
+    validate: optional(urlPath),
+    doc: 'a path answered `204` as a warm-up (the `x-thaw-warmup: 1` header always is)',
+  }),
+  keepAliveTimeoutMs: option({
+    default: 120_000,
+    validate: durationMs(1),
+    doc: "idle keep-alive connections stay open this long: longer than the 90 s a Go reverse proxy such as Knative's queue-proxy keeps them, so the proxy never reuses a connection the function has just closed (a 502)",
+  }),
+  headersTimeoutMs: option({
+    default: 60_000,
+    validate: durationMs(1),
+    doc: "a client that takes longer to send a request's headers (slow-loris) gets `408` and is disconnected; at most `requestTimeoutMs`",
+  }),
+  requestTimeoutMs: option({
+    default: 300_000,
+    validate: durationMs(0),
+    doc: "a client that takes longer to send a whole request (headers and body) gets `408` and is disconnected; `0` = no limit; the handler's running time does not count",
+  }),
+  maxBodyBytes: option({
+    default: 10_485_760,
+    validate: byteSize(0),
+    doc: 'larger request bodies get `413`',
+  }),
+  readyWaitTimeoutMs: option({
+    default: 10_000,
+    validate: durationMs(0),
+    doc: "a request arriving before ready is held this long for readiness, then answered `503` with `Retry-After: 1`; at most Knative's 10 s startup probing window",
+  }),
+  drainTimeoutMs: option({
+    default: 20_000,
+    validate: durationMs(0),
+    doc: 'how long in-flight requests may run after shutdown starts; then exit 1',
+  }),
+  shutdownDelayMs: option({
+    default: 0,
+    validate: durationMs(0),
+    doc: 'wait between SIGTERM and closing the listener (plain Kubernetes; Knative has drained already)',
+  }),
+  disposeTimeoutMs: option({
+    default: 5_000,
+    validate: durationMs(0),
+    doc: 'bound of each disposer and each flusher',
+  }),
+  handleSignals: option({
+    default: true,
+    validate: boolean,
+    doc: 'SIGTERM and SIGINT start the graceful shutdown',
+  }),
+  startupReport: option({
+    default: 'first-response',
+    validate: oneOf(reportModes),
+    doc: "when the JSON startup report line is printed: `'first-response'`, `'ready'` or `'off'`",
+  }),
+  readyFile: option({
+    default: undefined,
+    fromEnv: (env) => nonEmpty(env['THAW_READY_FILE']),
+    validate: optional(nonEmptyString),
+    doc: '`$THAW_READY_FILE` when set: a file written atomically at ready, removed when draining',
+  }),
+  tracing: option({
+    default: undefined,
+    validate: optional(boolean),
+    doc: 'auto: on when `THAW_OTEL=1`, an `OTEL_EXPORTER_OTLP_*` variable is set, or an OpenTelemetry API is registered',
+  }),
+  serviceName: option({
+    default: 'function',
+    fromEnv: (env) => nonEmpty(env['K_SERVICE']),
+    validate: nonEmptyString,
+    doc: '`$K_SERVICE` when set; the telemetry service name',
+  }),
+  env: option({
+    make: () => process.env,
+    shownDefault: '`process.env`',
+    validate: environment,
+    doc: 'where `PORT`, `K_*`, `THAW_*` and `OTEL_*` are read',
+  }),
+  logger: option({
+    make: () => jsonLogger(),
+    shownDefault: 'JSON lines on stderr',
+    validate: logger,
+    doc: '`{ info, warn, error }(message, fields)`',
+  }),
+  exit: option({
+    make: () => (code: number) => process.exit(code),
+    shownDefault: '`process.exit`',
+    validate: functionOf<(code: number) => void>('a function (code) => void'),
+    doc: 'how the process ends after a signal-triggered shutdown',
+  }),
+} as const satisfies { readonly [K in keyof Required<ServeOptions>]: OptionDeclaration<ServeOptions[K]> };
+
+type OptionTable = typeof serveOptionTable;
+type ValueOf<D> = D extends { readonly validate: Validator<infer T> } ? T : never;
+
+/** Options with every default applied and every value checked. */
+export type ResolvedServeOptions = { readonly [K in keyof OptionTable]: ValueOf<OptionTable[K]> };
+
+/** The options whose default is a plain value. */
+type DefaultedOption = Exclude<keyof OptionTable, 'env' | 'logger' | 'exit'>;
+
+/**
+ * The defaults of {@link ServeOptions}, taken from the declaration; the README documents the
+ * same values (a test checks).
  *
  * @example
  * ```ts
  * serve(handler, { drainTimeoutMs: defaultServeOptions.drainTimeoutMs / 2 });
  * ```
  */
-export const defaultServeOptions = {
-  port: 8080,
-  host: '0.0.0.0',
-  healthPath: '/healthz',
-  readyPath: '/readyz',
-  warmupPath: undefined,
-  keepAliveTimeoutMs: 120_000,
-  headersTimeoutMs: 60_000,
-  requestTimeoutMs: 300_000,
-  maxBodyBytes: 10_485_760,
-  readyWaitTimeoutMs: 10_000,
-  drainTimeoutMs: 20_000,
-  shutdownDelayMs: 0,
-  disposeTimeoutMs: 5_000,
-  handleSignals: true,
-  startupReport: 'first-response',
-  readyFile: undefined,
-  tracing: undefined,
-  serviceName: 'function',
-} as const satisfies Omit<Required<ServeOptions>, 'env' | 'logger' | 'exit'>;
+export const defaultServeOptions: { readonly [K in DefaultedOption]: ResolvedServeOptions[K] } =
+  Object.freeze(
+    Object.fromEntries(
+      Object.entries(serveOptionTable as Record<string, OptionDeclaration<unknown>>)
+        .filter(([, declaration]) => 'default' in declaration)
+        .map(([name, declaration]) => [name, declaration.default]),
+    ) as { [K in DefaultedOption]: ResolvedServeOptions[K] },
+  );
 
-/** Options with every default applied and every value checked. */
-export interface ResolvedServeOptions {
-  readonly port: number;
-  readonly host: string;
-  readonly healthPath: string;
-  readonly readyPath: string;
-  readonly warmupPath: string | undefined;
-  readonly keepAliveTimeoutMs: number;
-  readonly headersTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly maxBodyBytes: number;
-  readonly readyWaitTimeoutMs: number;
-  readonly drainTimeoutMs: number;
-  readonly shutdownDelayMs: number;
-  readonly disposeTimeoutMs: number;
-  readonly handleSignals: boolean;
-  readonly startupReport: StartupReportMode;
-  readonly readyFile: string | undefined;
-  readonly tracing: boolean | undefined;
-  readonly serviceName: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly logger: Logger;
-  readonly exit: (code: number) => void;
+/** The README's options table rows, `[option, default, meaning]`, as the declaration says them. */
+export function serveOptionRows(): Array<[string, string, string]> {
+  return Object.entries(serveOptionTable as Record<string, OptionDeclaration<unknown>>).map(
+    ([name, declaration]) => [
+      `\`${name}\``,
+      declaration.shownDefault ?? `\`${showValue(declaration.default)}\``,
+      declaration.doc,
+    ],
+  );
 }
 
-const reportModes: readonly StartupReportMode[] = ['first-response', 'ready', 'off'];
+function showValue(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
 
 /** Applies defaults and validates; throws a {@link ConfigError} naming the first bad option. */
 export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOptions {
@@ -184,78 +346,36 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (typeof given !== 'object' || given === null) {
     throw new ConfigError('serve() options', given, 'an object of ServeOptions');
   }
-  const env = options.env ?? process.env;
-  const port = options.port ?? portFromEnv(env.PORT) ?? defaultServeOptions.port;
-  checkInteger('port', port, 0, 65_535);
-  const host = options.host ?? defaultServeOptions.host;
-  if (typeof host !== 'string' || host === '')
-    throw new ConfigError('host', host, 'a non-empty host name or IP');
-  const startupReport = options.startupReport ?? defaultServeOptions.startupReport;
-  if (!reportModes.includes(startupReport)) {
+  rejectUnknownNames(options);
+  const table = serveOptionTable as Record<string, OptionDeclaration<unknown>>;
+  const values = options as Record<string, unknown>;
+  const env = environment('env', options.env ?? process.env);
+  const resolved: Record<string, unknown> = { env };
+  for (const [name, declaration] of Object.entries(table)) {
+    if (name === 'env') continue;
+    const value = values[name] ?? declaration.fromEnv?.(env);
+    resolved[name] =
+      value === undefined ? (declaration.make?.() ?? declaration.default) : declaration.validate(name, value);
+  }
+  return checkTogether(resolved as ResolvedServeOptions);
+}
+
+function rejectUnknownNames(options: object): void {
+  for (const name of Object.keys(options)) {
+    if (Object.hasOwn(serveOptionTable, name)) continue;
+    const nearest = nearestName(name, Object.keys(serveOptionTable));
     throw new ConfigError(
-      'startupReport',
-      startupReport,
-      `one of ${reportModes.map((m) => `'${m}'`).join(', ')}`,
+      'serve() option name',
+      name,
+      nearest === undefined
+        ? `one of ${Object.keys(serveOptionTable).join(', ')}`
+        : `the name of a serve() option (did you mean \`${nearest}\`?)`,
     );
   }
-  const readyFile = options.readyFile ?? nonEmpty(env.THAW_READY_FILE) ?? defaultServeOptions.readyFile;
-  const resolved: ResolvedServeOptions = {
-    port,
-    host,
-    healthPath: checkPath('healthPath', options.healthPath ?? defaultServeOptions.healthPath),
-    readyPath: checkPath('readyPath', options.readyPath ?? defaultServeOptions.readyPath),
-    warmupPath:
-      options.warmupPath === undefined
-        ? defaultServeOptions.warmupPath
-        : checkPath('warmupPath', options.warmupPath),
-    keepAliveTimeoutMs: checkInteger(
-      'keepAliveTimeoutMs',
-      options.keepAliveTimeoutMs ?? defaultServeOptions.keepAliveTimeoutMs,
-      1,
-    ),
-    headersTimeoutMs: checkInteger(
-      'headersTimeoutMs',
-      options.headersTimeoutMs ?? defaultServeOptions.headersTimeoutMs,
-      1,
-    ),
-    requestTimeoutMs: checkInteger(
-      'requestTimeoutMs',
-      options.requestTimeoutMs ?? defaultServeOptions.requestTimeoutMs,
-      0,
-    ),
-    maxBodyBytes: checkInteger('maxBodyBytes', options.maxBodyBytes ?? defaultServeOptions.maxBodyBytes, 0),
-    readyWaitTimeoutMs: checkInteger(
-      'readyWaitTimeoutMs',
-      options.readyWaitTimeoutMs ?? defaultServeOptions.readyWaitTimeoutMs,
-      0,
-    ),
-    drainTimeoutMs: checkInteger(
-      'drainTimeoutMs',
-      options.drainTimeoutMs ?? defaultServeOptions.drainTimeoutMs,
-      0,
-    ),
-    shutdownDelayMs: checkInteger(
-      'shutdownDelayMs',
-      options.shutdownDelayMs ?? defaultServeOptions.shutdownDelayMs,
-      0,
-    ),
-    disposeTimeoutMs: checkInteger(
-      'disposeTimeoutMs',
-      options.disposeTimeoutMs ?? defaultServeOptions.disposeTimeoutMs,
-      0,
-    ),
-    handleSignals: checkBoolean('handleSignals', options.handleSignals ?? defaultServeOptions.handleSignals),
-    startupReport,
-    readyFile: readyFile === undefined ? undefined : checkString('readyFile', readyFile),
-    tracing: options.tracing === undefined ? undefined : checkBoolean('tracing', options.tracing),
-    serviceName: checkString(
-      'serviceName',
-      options.serviceName ?? nonEmpty(env.K_SERVICE) ?? defaultServeOptions.serviceName,
-    ),
-    env: checkEnv(env),
-    logger: options.logger === undefined ? jsonLogger() : checkLogger(options.logger),
-    exit: options.exit === undefined ? (code: number) => process.exit(code) : checkExit(options.exit),
-  };
+}
+
+// The rules that relate two options to each other.
+function checkTogether(resolved: ResolvedServeOptions): ResolvedServeOptions {
   if (resolved.requestTimeoutMs !== 0 && resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
     throw new ConfigError(
       'headersTimeoutMs',
@@ -287,56 +407,4 @@ function portFromEnv(value: string | undefined): number | undefined {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
-}
-
-function checkInteger(option: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const allowed =
-      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
-    throw new ConfigError(option, value, allowed);
-  }
-  return value;
-}
-
-function checkBoolean(option: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(option, value, 'true or false');
-  return value;
-}
-
-function checkString(option: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new ConfigError(option, value, 'a non-empty string');
-  return value;
-}
-
-function checkEnv(value: unknown): NodeJS.ProcessEnv {
-  if (typeof value !== 'object' || value === null) {
-    throw new ConfigError('env', value, 'an object of environment variables (such as process.env)');
-  }
-  return value as NodeJS.ProcessEnv;
-}
-
-function checkLogger(value: unknown): Logger {
-  const candidate = value as Partial<Record<keyof Logger, unknown>> | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.info !== 'function' ||
-    typeof candidate.warn !== 'function' ||
-    typeof candidate.error !== 'function'
-  ) {
-    throw new ConfigError('logger', value, 'an object with info, warn and error functions');
-  }
-  return value as Logger;
-}
-
-function checkExit(value: unknown): (code: number) => void {
-  if (typeof value !== 'function') throw new ConfigError('exit', value, 'a function (code) => void');
-  return value as (code: number) => void;
-}
-
-function checkPath(option: string, value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/')) {
-    throw new ConfigError(option, value, "a path starting with '/'");
-  }
-  return value;
 }

@@ -18,17 +18,27 @@ export function isJsonType(type: string | undefined): boolean {
   return type === 'application/json' || (type?.endsWith('+json') ?? false);
 }
 
+/** Which media types a runtime parses as JSON and which it hands over as text. */
+export interface BodyRules {
+  readonly json: (type: string | undefined) => boolean;
+  readonly text: (type: string | undefined) => boolean;
+}
+
+const anyText = (type: string | undefined): boolean => type?.startsWith('text/') === true;
+
 /**
- * Parses `raw` as its media type says: JSON (400 when it does not parse), `text/*` as a string,
- * `application/x-www-form-urlencoded` as an object (repeated names become arrays), else the bytes.
+ * Parses `raw` as its media type says: JSON (400 when it does not parse), text as a string,
+ * `application/x-www-form-urlencoded` as an object (repeated names become arrays), else the
+ * bytes. By default JSON is `application/json` or a `+json` type and text is any `text/*`;
+ * each runtime passes its own rules.
  */
 export function parseBody(
   type: string | undefined,
   raw: Buffer,
-  json: (type: string | undefined) => boolean = isJsonType,
+  rules: BodyRules = { json: isJsonType, text: anyText },
 ): ParsedBody {
   if (raw.length === 0) return undefined;
-  if (json(type)) {
+  if (rules.json(type)) {
     try {
       return JSON.parse(raw.toString('utf8')) as unknown;
     } catch (error) {
@@ -37,7 +47,7 @@ export function parseBody(
       });
     }
   }
-  if (type?.startsWith('text/') === true) return raw.toString('utf8');
+  if (rules.text(type)) return raw.toString('utf8');
   if (type === 'application/x-www-form-urlencoded') return formToObject(raw.toString('utf8'));
   return raw;
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import { lifecycle, resetLifecycleForTesting, routeFor, wrapInvocations } from '../lifecycle.ts';
@@ -12,9 +11,9 @@ describe('Prometheus metrics', () => {
     resetLifecycleForTesting();
   });
 
-  it('has the default path the JSDoc documents', () => {
-    const source = readFileSync(new URL('./metrics.ts', import.meta.url), 'utf8');
-    expect(source).toMatch(/@default '\/metrics'\n\s+\*\/\n\s+readonly path\?: string;/);
+  it('serves on the default path when no path is given', () => {
+    installMetrics();
+    expect(lifecycle().routes).toEqual([defaultMetricsOptions.path]);
     expect(defaultMetricsOptions).toEqual({ path: '/metrics' });
   });
 

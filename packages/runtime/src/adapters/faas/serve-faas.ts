@@ -24,7 +24,7 @@ import {
 // The lifecycle's integration verbs are not public: bundled here, they act on the one
 // process-wide lifecycle state (a shared key, see process-keys.ts) that the runtime's serve() reads.
 import { addReadinessCheck, addReadinessPath, addRoute, onShutdown } from '../../lifecycle.ts';
-import { formToObject, mediaTypeOf } from '../request-body.ts';
+import { mediaTypeOf, parseBody, type BodyRules } from '../request-body.ts';
 import { faasContext, isPendingEvent } from './faas-context.ts';
 import { runHealthCheck, healthPath } from './faas-health.ts';
 import { faasLogger, faasLogLevel } from './faas-logger.ts';
@@ -154,20 +154,13 @@ export function faasModuleOf(fn: unknown): FaasModule {
 }
 
 // faas-js-runtime parses application/json and forms; text/plain is a string; the rest are bytes.
+const faasBodyRules: BodyRules = {
+  json: (type) => type === 'application/json',
+  text: (type) => type === 'text/plain',
+};
+
 function faasBody(type: string | undefined, raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  if (type === 'application/json') {
-    try {
-      return JSON.parse(raw.toString('utf8')) as unknown;
-    } catch (error) {
-      throw new HttpError(400, `The request body is not valid JSON: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-  if (type === 'text/plain') return raw.toString('utf8');
-  if (type === 'application/x-www-form-urlencoded') return formToObject(raw.toString('utf8'));
-  return raw;
+  return parseBody(type, raw, faasBodyRules);
 }
 
 function toEvent(

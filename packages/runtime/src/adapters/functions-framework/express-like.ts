@@ -3,8 +3,7 @@
 // anything else as bytes, `req.rawBody` kept), `req.query`, `req.path`, `req.get()`, and
 // `res.status()`, `res.set()`, `res.send()`, `res.json()`, `res.sendStatus()`, `res.type()`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formToObject, mediaTypeOf, queryOf } from '../request-body.ts';
-import { HttpError } from '../../index.ts';
+import { mediaTypeOf, parseBody, queryOf, type BodyRules } from '../request-body.ts';
 
 /** The request a Functions Framework function receives. */
 export interface FrameworkRequest extends IncomingMessage {
@@ -38,21 +37,13 @@ const shortTypes: Readonly<Record<string, string>> = {
 
 /** The body as the framework's parsers leave it: JSON value, string, form object or bytes. */
 export function frameworkBody(request: IncomingMessage, raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  const type = mediaTypeOf(request);
-  if (type === 'application/json' || type === 'application/cloudevents+json') {
-    try {
-      return JSON.parse(raw.toString('utf8')) as unknown;
-    } catch (error) {
-      throw new HttpError(400, `The request body is not valid JSON: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-  if (type === 'text/plain') return raw.toString('utf8');
-  if (type === 'application/x-www-form-urlencoded') return formToObject(raw.toString('utf8'));
-  return raw;
+  return parseBody(mediaTypeOf(request), raw, frameworkBodyRules);
 }
+
+const frameworkBodyRules: BodyRules = {
+  json: (type) => type === 'application/json' || type === 'application/cloudevents+json',
+  text: (type) => type === 'text/plain',
+};
 
 /** Adds the Express-like members to Node's request and response, in place. */
 export function expressLike(
