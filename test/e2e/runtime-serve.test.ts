@@ -98,7 +98,12 @@ describe('@thaw/runtime as a user installs it', () => {
       { 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't', 'ce-specversion': '1.0' },
       'POST',
     );
-    expect(answer.status).toBe(500);
+    // The missing peer keeps the process not ready and every event is refused at once with the fix.
+    expect(answer.status).toBe(503);
+    expect(answer.body).toContain('npm install cloudevents');
+    const readyz = await get(eventPort, '/readyz');
+    expect(readyz.status).toBe(503);
+    expect(readyz.body).toContain('npm install cloudevents');
     expect(event.stderr()).toContain('npm install cloudevents');
     event.kill();
     expect(await event.exited).toBe(0);

@@ -99,6 +99,9 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       const message = describeError(error);
       handlerRequirement = { ready: false, error: message };
       logger.error(message);
+      // The package will not appear while the process runs: answer waiting and later events at
+      // once with the fix instead of holding each for readyWaitTimeoutMs.
+      gate.refuseAll(message);
     },
   );
 
