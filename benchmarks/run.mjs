@@ -273,6 +273,8 @@ writeBetweenMarkers(join(benchmarksDir, 'README.md'), sections.join('\n'));
 const generated = [
   join(benchmarksDir, 'README.md'),
   ...topics.map((topic) => join(topic.dir, 'results')),
+  // A measure script may write its tables into its topic's README too (warm-path does).
+  ...topics.filter((topic) => topic.kind === 'measure').map((topic) => join(topic.dir, 'README.md')),
 ].filter((path) => existsSync(path));
 await runChild(nodeLines[24], [
   join(repoRoot, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
