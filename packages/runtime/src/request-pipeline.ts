@@ -27,6 +27,7 @@ import {
   type InvocationWrapper,
 } from './lifecycle.ts';
 import { countInvocation } from './metrics/invocation-count.ts';
+import { observeDuration, observeInvocation, requestMetrics } from './metrics/request-metrics.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { rawHeader } from './raw-headers.ts';
@@ -60,6 +61,9 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
   // Looked up once per server: live, read-only views of the lifecycle, not one lookup a request.
   const hooks = requestHooks();
   const cloudEvent = handler.kind === 'cloud-event';
+  const trigger = cloudEvent ? 'cloudevent' : 'http';
+  // Off unless installMetrics() ran; read live, so metrics installed after serve() count too.
+  const metrics = requestMetrics();
   let invocations = 0;
   return (request, response) => {
     const entry = tracker.begin(request, response);
@@ -86,6 +90,8 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       deps.onWarmup();
       response.writeHead(204);
       response.end();
+      if (metrics.enabled)
+        observeDuration(metrics, 'warmup', '2xx', (performance.now() - entry.startedAt) / 1000);
       return;
     }
     if (hooks.routes.size > 0) {
@@ -95,6 +101,8 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
         return;
       }
     }
+    // From here on the request is an invocation (held before ready, or run at once).
+    if (metrics.enabled) observeInvocation(metrics, response, entry.startedAt, trigger);
     if (!deps.gate.isOpen) {
       deps.gate.hold(response, () => {
         start(request, response, entry);
