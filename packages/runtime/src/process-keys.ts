@@ -61,3 +61,9 @@ export const simpleResponseKey: unique symbol = Symbol.for('thaw.runtime.simple-
  * to learn whether an application registered a tracer provider without importing the API.
  */
 export const openTelemetryApiKey: unique symbol = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * The memory guard's process-wide figures (the container's limit as read, requests refused under
+ * memory pressure) that /metrics reports. Shared: every copy's refusals add to one count.
+ */
+export const memoryStateKey: unique symbol = Symbol.for('thaw.runtime.memory');

@@ -26,6 +26,7 @@ import {
   type InvocationOutcome,
   type InvocationWrapper,
 } from './lifecycle.ts';
+import type { MemoryGuard } from './memory/memory-guard.ts';
 import { countInvocation } from './metrics/invocation-count.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
@@ -45,6 +46,8 @@ export interface PipelineDeps {
   readonly phase: () => ServerPhase;
   /** Holds invocations that arrive before ready. */
   readonly gate: ReadyGate;
+  /** Refuses new invocations while memory is near its limit. */
+  readonly memory: MemoryGuard;
   readonly listening: () => boolean;
   /** The handler's own requirement (the CloudEvents SDK loaded). */
   readonly handlerRequirement: () => HandlerRequirement;
@@ -71,6 +74,10 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       return;
     }
     if (path === readyPath || (hooks.readinessPaths.size > 0 && hooks.readinessPaths.has(path))) {
+      if (deps.memory.shedding) {
+        writeJson(response, 503, { status: 'shedding', error: deps.memory.reason });
+        return;
+      }
       const base = readiness(deps.phase(), deps.listening(), deps.handlerRequirement());
       const checks = hooks.readinessChecks;
       if (checks.length === 0 || !base.ready) {
@@ -94,6 +101,10 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
         void answerRoute(route, request, response, deps);
         return;
       }
+    }
+    if (deps.memory.shedding) {
+      deps.memory.refuse(response);
+      return;
     }
     if (!deps.gate.isOpen) {
       deps.gate.hold(response, () => {

@@ -11,6 +11,8 @@ import { criticalInitsReady, initRegistry, onInitializerChange, startInitializer
 import { readKnativeEnv } from './knative.ts';
 import { markProcessReady } from './lifecycle.ts';
 import { describeError } from './logger.ts';
+import { MemoryGuard } from './memory/memory-guard.ts';
+import { memoryLimitBytes } from './memory/memory-state.ts';
 import { resolveServeOptions, type ServeOptions } from './options.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
 import { ReadyGate } from './ready-gate.ts';
@@ -122,6 +124,12 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   const tracker = new ConnectionTracker(server, () => performance.now());
   const gate = new ReadyGate(opts.readyWaitTimeoutMs);
+  const memory = new MemoryGuard({
+    limitBytes: () => opts.memoryLimitBytes ?? memoryLimitBytes(),
+    ratio: opts.memoryShedRatio,
+    logger,
+    busy: () => tracker.inFlightCount > 0,
+  });
   if (classified.kind === 'node-listener') {
     guardInitRejections((message, fields) => {
       logger.error(message, fields);
@@ -146,6 +154,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       cloudEvents,
       phase: currentPhase,
       gate,
+      memory,
       listening: () => listening,
       handlerRequirement: () => handlerRequirement,
       onWarmup: () => {
@@ -199,6 +208,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     onDrainStart: () => {
       phase = 'draining';
       unsubscribe();
+      memory.stop();
       drain.abort(new ThawError('THAW_SHUTTING_DOWN', 'The process is shutting down.'));
       registry.abort.abort();
       gate.refuseAll(
@@ -262,6 +272,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
     recordMark('listening', listenedAt, listenedAt, { port: bound.port });
     logger.info(`Listening on ${bound.address}:${bound.port}.`, { host: bound.address, port: bound.port });
     startInitializers('critical');
+    memory.start();
     becomeReady();
     return address;
   })();
