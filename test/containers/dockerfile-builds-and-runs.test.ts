@@ -96,7 +96,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await podman?.resetStore().catch(() => undefined);
+  if (dir !== '') await podman.resetStore().catch(() => undefined);
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
