@@ -164,7 +164,6 @@ describe('a function in a 128Mi container under requests that allocate', () => {
     const run = await runLoad({});
     const figures = tally(run);
     recordFigures('memory limit: guard on (memoryShedRatio 0.9)', 1, figures);
-    console.log(JSON.stringify(figures));
     expect(figures.oomKills).toBe(0);
     expect(figures.otherExits).toBe(0);
     expect(figures.lost).toBe(0);
@@ -182,7 +181,6 @@ describe('a function in a 128Mi container under requests that allocate', () => {
     const run = await runLoad({ THAW_MEMORY_SHED_RATIO: '0' });
     const figures = tally(run);
     recordFigures('memory limit: guard off (THAW_MEMORY_SHED_RATIO=0)', 1, figures);
-    console.log(JSON.stringify(figures));
     expect(figures.oomKills).toBeGreaterThan(0);
     expect(figures.lost).toBeGreaterThan(0);
     expect(figures.shed503).toBe(0);

@@ -93,7 +93,8 @@ export interface ServeOptions {
   /**
    * Fraction of a memory limit at which new requests get 503 (and readiness 503) while the
    * running ones finish: RSS against the container's limit, used heap against V8's heap limit,
-   * sampled every 100 ms. Accepting again below the ratio less 0.05. `0` turns it off.
+   * sampled every 100 ms (every 10 ms near the line while requests run). Accepting again below
+   * the ratio less 0.05. `0` turns it off.
    * @default the `THAW_MEMORY_SHED_RATIO` environment variable, else 0.9
    */
   readonly memoryShedRatio?: number;
@@ -256,7 +257,7 @@ export const serveOptionTable = {
     default: 0.9,
     fromEnv: (env) => ratioFromEnv(env['THAW_MEMORY_SHED_RATIO']),
     validate: fractionOrOff,
-    doc: "when RSS reaches this fraction of the container's memory limit (or the used heap of V8's heap limit), new requests get `503` with `Retry-After: 1` and readiness `503` while running ones finish; sampled every 100 ms, accepting again 0.05 below; `0` = off; `$THAW_MEMORY_SHED_RATIO` when set",
+    doc: "when RSS reaches this fraction of the container's memory limit (or the used heap of V8's heap limit), new requests get `503` with `Retry-After: 1` and readiness `503` while running ones finish; sampled every 100 ms (10 ms near the line while requests run), accepting again 0.05 below; `0` = off; `$THAW_MEMORY_SHED_RATIO` when set",
   }),
   memoryLimitBytes: option({
     default: undefined,

@@ -16,6 +16,7 @@ export type SlimErrorCode =
   | 'THAW_SLIM_BUDGET_EXCEEDED'
   | 'THAW_SLIM_COMPILE_CACHE_FAILED'
   | 'THAW_SLIM_NODE_UNSUPPORTED'
+  | 'THAW_SLIM_MANIFEST_INVALID'
   | ImageErrorCode;
 
 /**

@@ -10,9 +10,8 @@ import {
   prepareOutDir,
   sizeOf,
   writeOut,
-  type ManifestFile,
-  type SlimManifest,
 } from './deploy-folder.ts';
+import { layerOf, writeManifest, type ManifestFile, type SlimManifest } from './deploy-manifest.ts';
 import { resolveEntry, targetFromEngines } from './entry.ts';
 import { checkBuildingNode } from './engines-check.ts';
 import { BudgetExceededError } from './errors.ts';
@@ -148,7 +147,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
       (path.startsWith(`${compileCacheDir}/`)
         ? 'compile cache: V8 code cache of the startup modules'
         : 'deploy'),
-    layer: path === 'package.json' || path.startsWith('node_modules/') ? 'dependencies' : 'app',
+    layer: layerOf(path),
   }));
   const manifest: SlimManifest = {
     version: 1,
@@ -157,7 +156,7 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     compileCache: compileCache.shipped ? compileCacheDir : null,
     files,
   };
-  writeOut(outDir, 'thaw-slim.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  writeManifest(outDir, manifest);
   const manifests = writeDeployExtras({
     outDir,
     files,
