@@ -96,10 +96,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  {
-    await podman.exec(['rm', '--all', '--force', '--time', '0']).catch(() => '');
-    await podman.exec(['system', 'reset', '--force']).catch(() => '');
-  }
+  if (dir !== '') await podman.resetStore().catch(() => undefined);
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 

@@ -61,3 +61,10 @@ export const simpleResponseKey: unique symbol = Symbol.for('thaw.runtime.simple-
  * to learn whether an application registered a tracer provider without importing the API.
  */
 export const openTelemetryApiKey: unique symbol = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * Where tracing, once installed, offers the trace context of the current invocation to
+ * `publish()` and CloudEvents replies. Shared: the tracing installed by one copy's `serve()` must
+ * be seen by the other copy's `publish()`.
+ */
+export const traceContextKey: unique symbol = Symbol.for('thaw.runtime.trace-context');
