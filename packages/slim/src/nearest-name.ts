@@ -1,6 +1,7 @@
-// "Did you mean `outDir`?" for a misspelled option name. @thaw/slim owns this small copy on
-// purpose, as @thaw/runtime and @thaw/bench own theirs: each package installs alone and depends
-// on no other thaw package at run time.
+// "Did you mean `outDir`?" for a misspelled option name or `--out` for a flag: slim()'s options,
+// config files and the slim and image commands all use this one. @thaw/slim owns this small copy
+// on purpose, as the other thaw packages own theirs: each package installs alone and depends on
+// no internal module of another.
 
 /**
  * The candidate closest to `name` by edit distance, when it is close enough to be a likely typo
