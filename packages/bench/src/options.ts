@@ -39,10 +39,22 @@ export interface BenchOptions {
   readonly sloMs?: number;
   /** Bytes of the child's stderr kept for failure messages. @default 4096 */
   readonly stderrTailBytes?: number;
+  /**
+   * Burst mode: the variant whose burst p99 in the same run sets the objective (its p99 +
+   * `sloMarginMs`) instead of `sloMs`, so the runtime's own start cost does not make every
+   * variant miss. @default none (`sloMs` applies)
+   */
+  readonly sloFloor?: string;
+  /** Added to the floor variant's p99 to give the objective. @default 300 */
+  readonly sloMarginMs?: number;
+  /** Container variants: image pulls measured per variant, cold and warm, before the runs. @default 1 */
+  readonly pullRuns?: number;
 }
 
 /** `BenchOptions` with every field present. */
-export type ResolvedBenchOptions = { readonly [K in keyof BenchOptions]-?: NonNullable<BenchOptions[K]> };
+export type ResolvedBenchOptions = {
+  readonly [K in Exclude<keyof BenchOptions, 'sloFloor'>]-?: NonNullable<BenchOptions[K]>;
+} & { readonly sloFloor?: string };
 
 /**
  * The defaults of `BenchOptions`, as documented on each field.
@@ -66,6 +78,8 @@ export const defaultBenchOptions: ResolvedBenchOptions = Object.freeze({
   burst: 0,
   sloMs: 500,
   stderrTailBytes: 4096,
+  sloMarginMs: 300,
+  pullRuns: 1,
 });
 
 /**
@@ -92,5 +106,8 @@ export function resolveBenchOptions(options: BenchOptions = {}): ResolvedBenchOp
     burst: options.burst ?? d.burst,
     sloMs: options.sloMs ?? d.sloMs,
     stderrTailBytes: options.stderrTailBytes ?? d.stderrTailBytes,
+    ...(options.sloFloor === undefined ? {} : { sloFloor: options.sloFloor }),
+    sloMarginMs: options.sloMarginMs ?? d.sloMarginMs,
+    pullRuns: options.pullRuns ?? d.pullRuns,
   };
 }

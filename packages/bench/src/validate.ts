@@ -85,6 +85,9 @@ export const benchFileOptionKeys = [
   'seed',
   'burst',
   'sloMs',
+  'sloFloor',
+  'sloMarginMs',
+  'pullRuns',
 ] as const;
 
 /** Validates the options present in `value` (at `prefix`) and returns them. */
@@ -118,5 +121,9 @@ export function parseOptions(
   if (value.seed !== undefined) out.seed = integerAtLeast(value.seed, 0, name('seed'), ctx);
   if (value.burst !== undefined) out.burst = integerAtLeast(value.burst, 0, name('burst'), ctx);
   if (value.sloMs !== undefined) out.sloMs = numberAtLeast(value.sloMs, 1, name('sloMs'), ctx);
+  if (value.sloFloor !== undefined) out.sloFloor = nonEmptyString(value.sloFloor, name('sloFloor'), ctx);
+  if (value.sloMarginMs !== undefined)
+    out.sloMarginMs = numberAtLeast(value.sloMarginMs, 0, name('sloMarginMs'), ctx);
+  if (value.pullRuns !== undefined) out.pullRuns = integerAtLeast(value.pullRuns, 0, name('pullRuns'), ctx);
   return out;
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import type { ManifestFile } from './deploy-folder.ts';
 import { writeOut } from './deploy-folder.ts';
+import type { ManifestFile } from './deploy-manifest.ts';
 import { compileCacheFillScript, compileCacheFillScriptName } from './compile-cache-fill-script.ts';
 import { dockerfile, dockerignore } from './dockerfile.ts';
 import type { ResolvedKnativeOptions } from './knative/options.ts';

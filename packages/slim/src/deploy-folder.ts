@@ -12,23 +12,6 @@ import {
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { SlimConfigError, SlimError } from './errors.ts';
 
-/** The file list entry of `thaw-slim.json` (contract shared with `thaw image`). */
-export interface ManifestFile {
-  readonly path: string;
-  readonly size: number;
-  readonly reason: string;
-  readonly layer: 'dependencies' | 'app';
-}
-
-/** `thaw-slim.json`, read by `thaw image`. */
-export interface SlimManifest {
-  readonly version: 1;
-  readonly entry: 'index.js';
-  readonly node: { readonly major: number; readonly version: string };
-  readonly compileCache: string | null;
-  readonly files: readonly ManifestFile[];
-}
-
 /**
  * Every file's mtime in the deploy folder, in seconds: `SOURCE_DATE_EPOCH` when set (the
  * reproducible-builds convention), else 1980-01-01.

@@ -1,5 +1,6 @@
 import { compileCacheDir } from './compile-cache.ts';
 import { compileCacheFillScriptName } from './compile-cache-fill-script.ts';
+import { sideDirs, sideFiles } from './deploy-manifest.ts';
 
 /** The numeric user the function runs as in the image (distroless's `nonroot`). */
 export const functionUser = { uid: 65532, gid: 65532 } as const;
@@ -108,13 +109,7 @@ export function dockerfile(input: DockerfileInput): string {
 export function dockerignore(): string {
   // The compile cache written by the build machine's node stays out: the image build writes
   // its own with the base's node.
-  return [
-    'Dockerfile',
-    '.dockerignore',
-    'knative',
-    'size-report.json',
-    'thaw-slim.json',
-    compileCacheDir,
-    '',
-  ].join('\n');
+  // The fill script stays in: the image build runs it.
+  const ignored = sideFiles.filter((name) => name !== compileCacheFillScriptName);
+  return [...ignored, ...sideDirs, compileCacheDir, ''].join('\n');
 }

@@ -7,7 +7,7 @@ export { loadConfig, validateConfig, configFileNames } from './config.ts';
 export { SlimError, SlimConfigError, BudgetExceededError, type SlimErrorCode } from './errors.ts';
 export { formatBytes } from './format-bytes.ts';
 export { formatSizeReport, type SizeReport, type HeavyModule, type Unbundled } from './size-report.ts';
-export type { SlimManifest, ManifestFile } from './deploy-folder.ts';
+export type { SlimManifest, ManifestFile } from './deploy-manifest.ts';
 export {
   defaultKnativeOptions,
   type KnativeOptions,

@@ -3,23 +3,31 @@
 // still recorded are removed synchronously by ID before the process is gone.
 import { spawnSync } from 'node:child_process';
 
-/** id → the global podman flags (store, runtime) it was started with. */
-const live = new Map<string, readonly string[]>();
+/** How a recorded container is reached: the global podman flags and environment it was started with. */
+interface StoreAccess {
+  readonly globalArgs: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** id → how to reach it. */
+const live = new Map<string, StoreAccess>();
 let installed = false;
 
 /** Removes every recorded container now, synchronously (`podman rm --force`), and forgets them. */
 export function removeLiveContainersSync(): void {
-  const byStore = new Map<string, string[]>();
-  for (const [id, globalArgs] of live) {
-    const key = JSON.stringify(globalArgs);
-    byStore.set(key, [...(byStore.get(key) ?? []), id]);
+  const byStore = new Map<string, { access: StoreAccess; ids: string[] }>();
+  for (const [id, access] of live) {
+    const key = JSON.stringify(access.globalArgs);
+    const entry = byStore.get(key) ?? { access, ids: [] };
+    entry.ids.push(id);
+    byStore.set(key, entry);
   }
   live.clear();
-  for (const [key, ids] of byStore) {
-    const globalArgs = JSON.parse(key) as string[];
-    spawnSync('podman', [...globalArgs, 'rm', '--force', '--time', '0', '--ignore', ...ids], {
+  for (const { access, ids } of byStore.values()) {
+    spawnSync('podman', [...access.globalArgs, 'rm', '--force', '--time', '0', '--ignore', ...ids], {
       stdio: 'ignore',
       timeout: 60_000,
+      env: access.env,
     });
   }
 }
@@ -43,8 +51,8 @@ function uninstall(): void {
 }
 
 /** Records a started container; installs the exit and signal handlers on first use. */
-export function trackContainer(id: string, globalArgs: readonly string[]): void {
-  live.set(id, globalArgs);
+export function trackContainer(id: string, globalArgs: readonly string[], env: NodeJS.ProcessEnv): void {
+  live.set(id, { globalArgs, env });
   if (installed) return;
   installed = true;
   process.on('SIGINT', onSignal);

@@ -42,7 +42,7 @@ export async function importRootfs(
     const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', rootfs, '-c', '.'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const importer = spawn('podman', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const importer = spawn('podman', args, { stdio: ['pipe', 'ignore', 'pipe'], env: podman.env() });
     let stderr = '';
     importer.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     tar.stdout.pipe(importer.stdin);

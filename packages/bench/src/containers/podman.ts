@@ -4,6 +4,9 @@
 // every container started through it is recorded until removed, so an interrupted harness
 // removes them too.
 import { execFile, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BenchError } from '../errors.ts';
 import { readProcessUsage } from '../proc-stats.ts';
 import { trackContainer, untrackContainer } from './container-registry.ts';
@@ -28,7 +31,22 @@ export interface PodmanStore {
   readonly root?: string;
   /** `--runroot`: runtime state; set together with `root`. */
   readonly runRoot?: string;
+  /**
+   * `--tmpdir`: libpod's own state (its "alive" marker, exit files, and here its locks).
+   * @default `<runRoot>/libpod` for a private store
+   */
+  readonly tmpDir?: string;
 }
+
+// Why a private store needs a private tmpdir and file locks: by default every store on the
+// machine shares libpod's tmpdir (/run/libpod) and one shared-memory lock table
+// (/dev/shm/libpod_lock). `podman system reset` on any private store deletes that shared
+// tmpdir; the next podman call on another store then takes the machine for freshly booted,
+// "refreshes" its containers by re-allocating their lock numbers in the still-populated table,
+// and fails with "acquiring lock 0 for container …: file exists", leaving them unusable. With
+// its own tmpdir and `lock_type = "file"` (locks as files in that tmpdir), a store shares
+// nothing with the others, and removing one cannot break another.
+const privateStoreConf = '[engine]\nlock_type = "file"\n';
 
 /** What to run. Limits map to `--cpus` and `--memory`, as a Knative Service's `resources.limits` do. */
 export interface ContainerSpec {
@@ -183,11 +201,35 @@ export class Podman {
     this.store = store;
   }
 
+  /** libpod's tmpdir for a private store; undefined for the machine's default store. */
+  get tmpDir(): string | undefined {
+    if (this.store.tmpDir !== undefined) return this.store.tmpDir;
+    const state = this.store.runRoot ?? this.store.root;
+    return state === undefined ? undefined : join(state, 'libpod');
+  }
+
+  /**
+   * The environment every podman call gets: for a private store, `CONTAINERS_CONF` naming a
+   * config with file locks (written on first use next to its tmpdir).
+   */
+  env(): NodeJS.ProcessEnv {
+    const tmpDir = this.tmpDir;
+    if (tmpDir === undefined) return process.env;
+    const conf = `${tmpDir}.containers.conf`;
+    if (!existsSync(conf)) {
+      mkdirSync(join(tmpDir, '..'), { recursive: true });
+      writeFileSync(conf, privateStoreConf);
+    }
+    return { ...process.env, CONTAINERS_CONF: conf };
+  }
+
   /** The global flags every podman call gets: the store, runc, cgroupfs. */
   globalArgs(): string[] {
+    const tmpDir = this.tmpDir;
     return [
       ...(this.store.root === undefined ? [] : ['--root', this.store.root]),
       ...(this.store.runRoot === undefined ? [] : ['--runroot', this.store.runRoot]),
+      ...(tmpDir === undefined ? [] : ['--tmpdir', tmpDir]),
       '--runtime',
       'runc',
       '--cgroup-manager',
@@ -202,7 +244,7 @@ export class Podman {
       const child = execFile(
         'podman',
         all,
-        { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 },
+        { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000, env: this.env() },
         (error, stdout, stderr) => {
           if (error === null) {
             resolve(stdout);
@@ -262,14 +304,27 @@ export class Podman {
    * is recorded until `remove()`, so an interrupted harness removes it too.
    */
   async run(spec: ContainerSpec): Promise<Container> {
-    const id = (await this.exec(this.runArgs(spec))).trim().split('\n').pop() ?? '';
+    // A run that fails after creating the container (an executable not found, a bad limit)
+    // leaves it behind in "created"; its own label finds it to remove it.
+    const runId = randomUUID();
+    const args = this.runArgs({ ...spec, labels: { ...spec.labels, 'thaw.bench.run': runId } });
+    let out: string;
+    try {
+      out = await this.exec(args);
+    } catch (error) {
+      const left = await this.containersLabelled(`thaw.bench.run=${runId}`).catch(() => []);
+      if (left.length > 0)
+        await this.exec(['rm', '--force', '--time', '0', '--ignore', ...left]).catch(() => '');
+      throw error;
+    }
+    const id = out.trim().split('\n').pop() ?? '';
     if (!/^[0-9a-f]{12,64}$/u.test(id)) {
       throw new BenchError(
         'THAW_BENCH_CONTAINER_FAILED',
         `podman run printed no container id (got ${JSON.stringify(id)}).`,
       );
     }
-    trackContainer(id, this.globalArgs());
+    trackContainer(id, this.globalArgs(), this.env());
     return new Container(this, id);
   }
 
@@ -284,6 +339,20 @@ export class Podman {
   /** Removes `image` from this store; no error when it is absent. */
   async removeImage(image: string): Promise<void> {
     if (await this.imageExists(image)) await this.exec(['rmi', '--force', image]);
+  }
+
+  /**
+   * Empties a private store (containers, images, its tmpdir and locks). Refuses the machine's
+   * default store, which other work on the machine may be using.
+   */
+  async resetStore(): Promise<void> {
+    if (this.store.root === undefined)
+      throw new BenchError(
+        'THAW_BENCH_CONTAINER_FAILED',
+        'resetStore() empties a private store only; this Podman uses the default store.',
+      );
+    await this.exec(['rm', '--all', '--force', '--time', '0']).catch(() => '');
+    await this.exec(['system', 'reset', '--force'], { timeoutMs: 300_000 });
   }
 
   /** IDs of the containers in this store that carry `label` (`key=value`), running or not. */
@@ -342,7 +411,7 @@ export class Container {
       execFile(
         'podman',
         [...this.#podman.globalArgs(), 'logs', this.id],
-        { maxBuffer: 64 * 1024 * 1024 },
+        { maxBuffer: 64 * 1024 * 1024, env: this.#podman.env() },
         (error, stdout, stderr) => {
           if (error === null) resolve({ stdout, stderr });
           else

@@ -22,8 +22,7 @@ export function privateStore(): PrivateStore {
     dir,
     podman,
     dispose: async () => {
-      await podman.exec(['rm', '--all', '--force', '--time', '0']).catch(() => '');
-      await podman.exec(['system', 'reset', '--force']).catch(() => '');
+      await podman.resetStore().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -69,7 +69,7 @@ describe('Prometheus metrics', () => {
         },
       ],
     ]);
-    const text = renderMetrics({ stats, timeOrigin: 1_700_000_000_123 });
+    const text = renderMetrics({ stats, timeOrigin: 1_700_000_000_123, memoryLimitBytes: undefined });
     const samples = parse(text);
     expect(samples.get('process_start_time_seconds')).toBe(1700000000.123);
     expect(samples.get('thaw_startup_phase_seconds{phase="init: \\"db\\""}')).toBe(0.0255);
@@ -99,7 +99,7 @@ describe('Prometheus metrics', () => {
   });
 
   it('reports process memory and CPU, and the memory limit when one is known', () => {
-    const without = parse(renderMetrics({ stats: new Map() }));
+    const without = parse(renderMetrics({ stats: new Map(), memoryLimitBytes: undefined }));
     expect(without.get('process_resident_memory_bytes')).toBeGreaterThan(1_000_000);
     expect(without.get('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(without.get('process_cpu_seconds_total')).toBeGreaterThan(0);
@@ -113,13 +113,13 @@ describe('Prometheus metrics', () => {
   });
 
   it('counts the cold start and times ready and the first response once each reached', () => {
-    const before = parse(renderMetrics({ stats: new Map() }));
+    const before = parse(renderMetrics({ stats: new Map(), memoryLimitBytes: undefined }));
     expect(before.get('thaw_cold_starts_total')).toBe(0);
     expect(before.get('thaw_cold_start_duration_seconds_count{until="ready"}')).toBe(0);
     expect(before.get('thaw_cold_start_duration_seconds_count{until="first_response"}')).toBe(0);
     recordMark('ready', 420);
     recordMark('first response', 1_700);
-    const after = parse(renderMetrics({ stats: new Map() }));
+    const after = parse(renderMetrics({ stats: new Map(), memoryLimitBytes: undefined }));
     expect(after.get('thaw_cold_starts_total')).toBe(1);
     expect(after.get('thaw_cold_start_duration_seconds_sum{until="ready"}')).toBe(0.42);
     expect(after.get('thaw_cold_start_duration_seconds_bucket{until="ready",le="0.25"}')).toBe(0);
@@ -135,7 +135,7 @@ describe('Prometheus metrics', () => {
     observeDuration(metrics, 'http', statusClassOf(204), 0.2);
     observeDuration(metrics, 'http', statusClassOf(503), 12);
     observeDuration(metrics, 'cloudevent', statusClassOf(202), 0.0005);
-    const samples = parse(renderMetrics({ stats: new Map() }));
+    const samples = parse(renderMetrics({ stats: new Map(), memoryLimitBytes: undefined }));
     const ok = (le: string): number | undefined =>
       samples.get(`thaw_request_duration_seconds_bucket{trigger="http",status_class="2xx",le="${le}"}`);
     expect([ok('0.001'), ok('0.005'), ok('0.1'), ok('0.25'), ok('+Inf')]).toEqual([0, 1, 1, 2, 2]);

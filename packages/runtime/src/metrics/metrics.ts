@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.ts';
 import { initializerStatuses } from '../init-registry.ts';
 import { addRoute, lifecycle, liveStats, type StatsProvider } from '../lifecycle.ts';
+import { memoryLimitBytes, memoryShedCount, memoryShedding } from '../memory/memory-state.ts';
 import { findMark, nodeBootstrapMarks, readMarks } from '../startup/marks.ts';
 import { invocationCount } from './invocation-count.ts';
 import type { MetricsSnapshot, renderMetrics as RenderMetrics } from './render.ts';
@@ -72,6 +73,7 @@ export interface CollectInput {
   /** Process start, ms since the Unix epoch. */
   readonly timeOrigin?: number;
   readonly requests?: RequestMetrics;
+  /** The container's limit; absent: read from the cgroup (once per process). */
   readonly memoryLimitBytes?: number | undefined;
 }
 
@@ -96,7 +98,9 @@ export function collectMetrics(input: CollectInput = {}): MetricsSnapshot {
   }
   return {
     timeOrigin: input.timeOrigin ?? performance.timeOrigin,
-    memoryLimitBytes: input.memoryLimitBytes,
+    memoryLimitBytes: 'memoryLimitBytes' in input ? input.memoryLimitBytes : memoryLimitBytes(),
+    memoryShed: memoryShedCount(),
+    memoryShedding: memoryShedding(),
     marks,
     marksDropped: dropped,
     nodeMarks: nodeBootstrapMarks(),

@@ -27,6 +27,9 @@ export interface MetricsSnapshot {
   readonly timeOrigin: number;
   /** The container's memory limit in bytes; `undefined` when there is none or it is unknown. */
   readonly memoryLimitBytes: number | undefined;
+  /** Requests refused because memory was near its limit, and whether they are refused now. */
+  readonly memoryShed: number;
+  readonly memoryShedding: boolean;
   /** thaw's startup marks, in recording order, and how many did not fit. */
   readonly marks: readonly StartupMark[];
   readonly marksDropped: number;
@@ -91,6 +94,18 @@ export function renderMetrics(snapshot: MetricsSnapshot): string {
     page.family('thaw_memory_limit_bytes', 'gauge', 'Memory limit of the container (its cgroup) in bytes.');
     page.sample('thaw_memory_limit_bytes', '', snapshot.memoryLimitBytes);
   }
+  page.family(
+    'thaw_memory_shed_total',
+    'counter',
+    'Requests answered 503 because memory was near its limit.',
+  );
+  page.sample('thaw_memory_shed_total', '', snapshot.memoryShed);
+  page.family(
+    'thaw_memory_shedding',
+    'gauge',
+    '1 while new requests are refused because memory is near its limit.',
+  );
+  page.sample('thaw_memory_shedding', '', snapshot.memoryShedding ? 1 : 0);
   renderStartup(page, snapshot);
   renderRequests(page, snapshot);
   renderInitializers(page, snapshot.initializers);

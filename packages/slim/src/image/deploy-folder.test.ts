@@ -34,6 +34,7 @@ describe('readDeployFolder', () => {
       '.dockerignore': '',
       'knative/service.yaml': '',
       'size-report.json': '{}',
+      'thaw-compile-cache.cjs': '',
     });
     const folder = await readDeployFolder(root);
     expect(folder.files).toEqual([
