@@ -1,12 +1,21 @@
 // The shipped Grafana dashboard against a real Prometheus: thaw functions (the built package, in
-// their own Node processes on loopback) serve /metrics, Debian's prometheus scrapes them every
-// second, and after traffic every PromQL expression of every panel must return data through
-// Prometheus's HTTP API, so no panel queries a metric or label that does not exist.
+// their own Node processes on loopback, and one in a podman container with a memory limit) serve
+// /metrics, Debian's prometheus scrapes them every second, and after traffic every PromQL
+// expression of every panel must return data through Prometheus's HTTP API, so no panel queries a
+// metric or label that does not exist.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  importRootfs,
+  Podman,
+  requirePodman,
+  writeNodeRootfs,
+  type Container,
+} from '../../packages/bench/src/index.ts';
+import { localImagePath } from '../../packages/bench/src/containers/local-image.ts';
 import { freePort, send, startFunction, type FunctionProcess } from '../support/function-process.ts';
 import { repoRoot } from '../support/packed.ts';
 import { services } from '../support/services.ts';
@@ -14,6 +23,9 @@ import { services } from '../support/services.ts';
 const dashboardFile = join(repoRoot, 'packages', 'runtime', 'grafana', 'thaw-dashboard.json');
 const fixtures = join(import.meta.dirname, 'fixtures');
 const scrapeIntervalSeconds = 1;
+/** The memory limit of the containerised function (Knative's `limits.memory: 256Mi`). */
+const containerMemoryBytes = 256 * 1024 * 1024;
+const containerImage = 'localhost/thaw-metrics-function:test';
 /** What Grafana puts in place of its variables, as it would for "All" jobs and a short range. */
 const grafanaVariables: ReadonlyArray<readonly [RegExp, string]> = [
   [/\$__rate_interval/g, '1m'],
@@ -92,6 +104,46 @@ async function targets(
   }));
 }
 
+/**
+ * Runs the container fixture with the built runtime in an image made on the spot (Node and the
+ * package's dist, no registry), limited to {@link containerMemoryBytes}, on the host network.
+ */
+async function startContainerFunction(
+  podman: Podman,
+  dir: string,
+): Promise<{ container: Container; port: number }> {
+  const rootfs = join(dir, 'rootfs');
+  writeNodeRootfs(rootfs, process.execPath);
+  const runtimeDir = join(rootfs, 'app', 'node_modules', '@thaw', 'runtime');
+  mkdirSync(runtimeDir, { recursive: true });
+  const packageDir = join(repoRoot, 'packages', 'runtime');
+  cpSync(join(packageDir, 'package.json'), join(runtimeDir, 'package.json'));
+  cpSync(join(packageDir, 'dist'), join(runtimeDir, 'dist'), { recursive: true });
+  cpSync(join(fixtures, 'container-function.mjs'), join(rootfs, 'app', 'function.mjs'));
+  await importRootfs(podman, rootfs, containerImage, {
+    entrypoint: ['/usr/local/bin/node'],
+    workdir: '/app',
+    env: { PATH: localImagePath },
+  });
+  const port = await freePort();
+  const container = await podman.run({
+    image: containerImage,
+    args: ['/app/function.mjs'],
+    env: { PORT: String(port) },
+    memoryBytes: containerMemoryBytes,
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await send(port, { path: '/readyz', timeoutMs: 1000 }).catch(() => undefined);
+    if (ready?.status === 200) return { container, port };
+    if (Date.now() > deadline) {
+      const logs = await container.logs();
+      throw new Error(`the containerised function did not become ready: ${logs.stdout}${logs.stderr}`);
+    }
+    await sleep(100);
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the Grafana dashboard against a real Prometheus', () => {
@@ -100,9 +152,13 @@ describe('the Grafana dashboard against a real Prometheus', () => {
   let prometheusPort = 0;
   let prometheusLog = '';
   let dataDir = '';
+  let podman: Podman | undefined;
+  let container: Container | undefined;
+  let containerPort = 0;
 
   beforeAll(async () => {
     requirePrometheus();
+    requirePodman();
     const env = { DATABASE_URL: services.postgresUrl };
     const started = await Promise.all([
       startFunction([join(fixtures, 'web-function.mjs')], { cwd: repoRoot, env, ready: { http: '/readyz' } }),
@@ -116,6 +172,9 @@ describe('the Grafana dashboard against a real Prometheus', () => {
     functions.push(...started);
 
     dataDir = mkdtempSync(join(tmpdir(), 'thaw-prometheus-'));
+    podman = new Podman({ root: join(dataDir, 'storage'), runRoot: join(dataDir, 'run') });
+    ({ container, port: containerPort } = await startContainerFunction(podman, dataDir));
+    const scraped = [...functions.map((fn) => fn.port), containerPort];
     const config = join(dataDir, 'prometheus.yml');
     writeFileSync(
       config,
@@ -127,7 +186,7 @@ describe('the Grafana dashboard against a real Prometheus', () => {
         '  - job_name: thaw-functions',
         '    metrics_path: /metrics',
         '    static_configs:',
-        `      - targets: [${functions.map((fn) => `'127.0.0.1:${fn.port}'`).join(', ')}]`,
+        `      - targets: [${scraped.map((port) => `'127.0.0.1:${port}'`).join(', ')}]`,
         '',
       ].join('\n'),
     );
@@ -162,13 +221,15 @@ describe('the Grafana dashboard against a real Prometheus', () => {
       await exited;
     }
     await Promise.all(functions.map((fn) => fn.stop()));
+    await container?.remove().catch(() => undefined);
+    if (podman !== undefined) await podman.resetStore().catch(() => undefined);
     if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('scrapes every function and answers every panel query with data after traffic', async () => {
     // Every function scraped successfully (a page Prometheus cannot parse would show here).
-    const expected = functions
-      .map((fn) => ({ scrapeUrl: `http://127.0.0.1:${fn.port}/metrics`, health: 'up', lastError: '' }))
+    const expected = [...functions.map((fn) => fn.port), containerPort]
+      .map((port) => ({ scrapeUrl: `http://127.0.0.1:${port}/metrics`, health: 'up', lastError: '' }))
       .sort((a, b) => a.scrapeUrl.localeCompare(b.scrapeUrl));
     let seen: typeof expected = [];
     const upBy = Date.now() + 20_000;
@@ -199,6 +260,7 @@ describe('the Grafana dashboard against a real Prometheus', () => {
         send(web2.port, { path: '/missing' }),
         round % 5 === 0 ? send(web1.port, { path: '/fail' }) : undefined,
         send(web2.port, { headers: { 'x-thaw-warmup': '1' } }),
+        send(containerPort),
         event('order.created'),
         round % 5 === 0 ? event('order.rejected') : undefined,
       ]);
@@ -231,6 +293,13 @@ describe('the Grafana dashboard against a real Prometheus', () => {
     );
     expect(Number(failed.data?.result[0]?.value[1])).toBe(12);
     const coldStarts = await query(prometheusPort, 'sum(thaw_cold_starts_total)');
-    expect(Number(coldStarts.data?.result[0]?.value[1])).toBe(3);
+    expect(Number(coldStarts.data?.result[0]?.value[1])).toBe(4);
+    // The containerised function reports its cgroup's limit (the others report whatever limit the
+    // machine running the test has, if any).
+    const limits = await query(prometheusPort, 'thaw_memory_limit_bytes');
+    const containerLimit = limits.data?.result.find(
+      (series) => series.metric['instance'] === `127.0.0.1:${containerPort}`,
+    );
+    expect(Number(containerLimit?.value[1])).toBe(containerMemoryBytes);
   });
 });
