@@ -22,11 +22,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { Podman, importRootfs, localImagePath, writeNodeRootfs } from '@thaw/bench';
+import { Podman, importRootfs, writeNodeRootfs } from '@thaw/bench';
 import { orderRiskDir, repoRoot } from '../support/order-risk-deploys.mjs';
 
 export const here = import.meta.dirname;
 export const layoutsDir = join(here, 'out', 'layouts');
+/** The PATH of the base images. */
+const imagePath = '/usr/local/bin:/usr/bin:/bin';
 
 /** The Node binary of each line (both installed by `npm ci`). */
 export const nodeBinaries = {
@@ -213,7 +215,7 @@ export async function buildImages(line, { thawDeployDir }) {
         const name = `localhost/thaw-bench-node-base:${line}`;
         await importRootfs(podman, rootfs, name, {
           entrypoint: ['/nodejs/bin/node'],
-          env: { PATH: localImagePath },
+          env: { PATH: imagePath },
         });
         await podman.exec(['push', '--quiet', name, `oci:${join(layoutsDir, `base-${line}`)}:node${line}`]);
       },

@@ -4,7 +4,7 @@
 // results/latest.md and the tables of this topic's README. Needs podman, runc, buildah, skopeo,
 // docker-registry, PostgreSQL and Redis.
 //
-// node benchmarks/containers/measure.mjs [--json FILE] [--md FILE] [--runs N] [--burst-runs N]
+// node benchmarks/containers/measure.mjs [--json-file FILE] [--md-file FILE] [--runs N] [--burst-runs N]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,17 +17,17 @@ import { buildImages, here, layoutsDir } from './images.mjs';
 import { renderContainers, variantOf } from './report.mjs';
 
 function parseArgs(argv) {
+  const usage = 'Usage: measure.mjs [--json-file FILE] [--md-file FILE] [--runs N] [--burst-runs N]';
   const out = { json: join(here, 'results', 'latest.json'), md: join(here, 'results', 'latest.md') };
+  const keys = { '--json-file': 'json', '--md-file': 'md', '--runs': 'runs', '--burst-runs': 'burstRuns' };
   for (let index = 0; index < argv.length; index += 2) {
     const [flag, value] = [argv[index], argv[index + 1]];
-    if (!['--json', '--md', '--runs', '--burst-runs'].includes(flag) || value === undefined) {
-      process.stderr.write(
-        `Unknown argument "${flag}". Usage: measure.mjs [--json FILE] [--md FILE] [--runs N] [--burst-runs N]\n`,
-      );
+    const key = keys[flag];
+    if (key === undefined || value === undefined) {
+      process.stderr.write(`Unknown argument "${flag}". ${usage}\n`);
       process.exit(2);
     }
-    out[flag.slice(2).replace(/-(\w)/gu, (_, c) => c.toUpperCase())] =
-      flag.startsWith('--runs') || flag === '--burst-runs' ? Number(value) : value;
+    out[key] = key === 'runs' || key === 'burstRuns' ? Number(value) : value;
   }
   return out;
 }

@@ -7,16 +7,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveContainers } from '../../packages/bench/src/containers/container-registry.ts';
 import {
-  Podman,
-  freePort,
   importRootfs,
-  liveContainers,
   localImagePath,
-  releasePort,
-  requirePodman,
   writeNodeRootfs,
-} from '../../packages/bench/src/index.ts';
+} from '../../packages/bench/src/containers/local-image.ts';
+import { Podman, requirePodman } from '../../packages/bench/src/containers/podman.ts';
+import { freePort } from '../../packages/bench/src/free-port.ts';
+import { releasePort } from '../../packages/bench/src/port-reservation.ts';
 import { supportsPortableCompileCache } from '../../packages/slim/src/compile-cache.ts';
 import { buildImage, slim } from '../../packages/slim/src/index.ts';
 import { repoRoot } from '../support/packed.ts';
