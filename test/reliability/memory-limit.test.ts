@@ -5,9 +5,11 @@
 // the kernel, restarted as a platform would, and every request in flight at each kill is lost.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, releasePort, requirePodman, type Container } from '../../packages/bench/src/index.ts';
+import { requirePodman, type Container } from '../../packages/bench/src/index.ts';
+import { freePort } from '../../packages/bench/src/free-port.ts';
+import { releasePort } from '../../packages/bench/src/port-reservation.ts';
 import { sendRequest, type HttpOutcome } from './support/http-outcome.ts';
-import { fixtureImage, type FixtureImage } from './support/memory-image.ts';
+import { fixtureImage, type FixtureImage } from './support/fixture-image.ts';
 import { byForm } from './support/mode.ts';
 import { recordFigures } from './support/results.ts';
 
@@ -25,7 +27,7 @@ let built: FixtureImage | undefined;
 
 beforeAll(async () => {
   requirePodman();
-  built = await fixtureImage(join(import.meta.dirname, 'fixtures', 'memory-hungry.ts'));
+  built = await fixtureImage([join(import.meta.dirname, 'fixtures', 'memory-hungry.ts')]);
 }, 300_000);
 
 afterAll(async () => {

@@ -1,14 +1,16 @@
-// A container image of one fixture function, made without pulling anything: this machine's Node
+// A container image of fixture functions, made without pulling anything: this machine's Node
 // binary as a distroless base has it (the bench package's writeNodeRootfs), the built
-// @thaw/runtime package under /app/node_modules, and the fixture as /app/<name>.ts, run with
-// Node's type stripping. Imported into a private podman store by the bench package's wrapper.
+// @thaw/runtime package under /app/node_modules, and each fixture as /app/<name>.ts, run with
+// Node's type stripping (`args: fixtureArgs('name')`). Imported into a private podman store by
+// the bench package's wrapper.
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Podman, importRootfs, localImagePath, writeNodeRootfs } from '../../../packages/bench/src/index.ts';
+import { Podman, importRootfs, writeNodeRootfs } from '../../../packages/bench/src/index.ts';
+import { localImagePath } from '../../../packages/bench/src/containers/local-image.ts';
 import { repoRoot } from '../../support/packed.ts';
 
-/** A private podman store and the image of a fixture in it. */
+/** A private podman store and the image of the fixtures in it. */
 export interface FixtureImage {
   readonly podman: Podman;
   readonly image: string;
@@ -16,15 +18,21 @@ export interface FixtureImage {
   dispose(): Promise<void>;
 }
 
+/** The container arguments that run fixture `name` (its file name without `.ts`). */
+export function fixtureArgs(name: string): string[] {
+  return [`/app/${name}.ts`];
+}
+
 /**
- * Builds `localhost/<name>:test` running `fixtureFile` with the built runtime.
+ * Builds `localhost/<first fixture's name>:test` holding `fixtureFiles` and the built runtime;
+ * a container runs the fixture its arguments name ({@link fixtureArgs}), the first by default.
  *
  * @example
  * ```ts
- * const { podman, image } = await fixtureImage(join(import.meta.dirname, 'fixtures', 'memory-hungry.ts'));
+ * const { podman, image } = await fixtureImage([join(import.meta.dirname, 'fixtures', 'memory-hungry.ts')]);
  * ```
  */
-export async function fixtureImage(fixtureFile: string): Promise<FixtureImage> {
+export async function fixtureImage(fixtureFiles: readonly string[]): Promise<FixtureImage> {
   const dir = mkdtempSync(join(tmpdir(), 'thaw-fixture-image-'));
   const podman = new Podman({ root: join(dir, 'storage'), runRoot: join(dir, 'run') });
   const rootfs = join(dir, 'rootfs');
@@ -37,11 +45,12 @@ export async function fixtureImage(fixtureFile: string): Promise<FixtureImage> {
     recursive: true,
     filter: (source) => !source.endsWith('.map') && !source.endsWith('.d.ts'),
   });
-  const name = basename(fixtureFile, '.ts');
-  cpSync(fixtureFile, join(rootfs, 'app', `${name}.ts`));
-  const image = `localhost/${name}:test`;
+  const names = fixtureFiles.map((file) => basename(file, '.ts'));
+  for (const [index, file] of fixtureFiles.entries()) cpSync(file, join(rootfs, 'app', `${names[index]}.ts`));
+  const image = `localhost/${names[0] ?? 'fixture'}:test`;
   await importRootfs(podman, rootfs, image, {
-    entrypoint: ['/nodejs/bin/node', '--no-warnings', `/app/${name}.ts`],
+    entrypoint: ['/nodejs/bin/node', '--no-warnings'],
+    cmd: fixtureArgs(names[0] ?? 'fixture'),
     env: { PATH: localImagePath },
     workdir: '/app',
     user: '65532:65532',
