@@ -9,7 +9,7 @@ import { type VariantSpec } from './config.ts';
 import { type StagedImage, stageImages } from './containers/image-pull.ts';
 import { removeLiveContainersSync } from './containers/container-registry.ts';
 import { type LocalRegistry, startLocalRegistry } from './containers/local-registry.ts';
-import { Podman, requirePodman } from './containers/podman.ts';
+import { Podman, killPodmanCallsSync, requirePodman } from './containers/podman.ts';
 
 /** A benchmark's container setup. */
 export interface ContainerSession {
@@ -48,6 +48,7 @@ export async function openContainerSession(
   // Interrupted (SIGINT, SIGTERM, process.exit): no time for async work. The live containers go
   // first, then the store is emptied synchronously (its overlay mount would keep the folder busy).
   const onExit = (): void => {
+    killPodmanCallsSync();
     removeLiveContainersSync();
     spawnSync('podman', [...store.globalArgs(), 'system', 'reset', '--force'], {
       stdio: 'ignore',
