@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderContainers } from '../containers/report.mjs';
+import { renderProbes } from '../probes/report.mjs';
 import { renderWarmPath } from '../warm-path/report.mjs';
 
 export const beginMarker =
@@ -235,6 +236,14 @@ export function renderTopic(topic, resultFiles) {
     if (result.schema === 'thaw-containers') {
       lines.push(
         renderContainers(result, { headingLevel: 4 }),
+        `Full report: [${file.label}.md](${topic.name}/results/${file.label}.md).`,
+        '',
+      );
+      continue;
+    }
+    if (result.schema === 'thaw-probes') {
+      lines.push(
+        renderProbes(result, { headingLevel: 4 }),
         `Full report: [${file.label}.md](${topic.name}/results/${file.label}.md).`,
         '',
       );
