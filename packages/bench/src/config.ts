@@ -7,16 +7,14 @@ import {
   describeImageSource,
   parseContainerVariant,
 } from './container-variant.ts';
-import { type BenchOptions } from './options.ts';
+import { type BenchOptions, benchFileOptionKeys, parseOptions } from './options.ts';
 import {
   type FieldContext,
-  benchFileOptionKeys,
   checkKeys,
   fail,
   integerAtLeast,
   isRecord,
   nonEmptyString,
-  parseOptions,
   stringArray,
   stringRecord,
 } from './validate.ts';

@@ -14,12 +14,12 @@ import type { ReadinessCheck } from './lifecycle.ts';
  * ```
  */
 export interface ReadinessReport {
-  readonly status: 'ready' | 'starting' | 'failing' | 'draining' | 'not-ready';
+  readonly status: 'ready' | 'starting' | 'failing' | 'draining' | 'not-ready' | 'shedding';
   /** Critical initializers that are not ready yet, with their last error. */
   readonly initializers?: readonly InitializerStatus[];
   /** Extra readiness checks (an adapter's `readiness` export) that did not pass. */
   readonly failedChecks?: readonly string[];
-  /** Why the handler itself cannot run (a missing optional peer), with the fix. */
+  /** Why the handler itself cannot run (a missing optional peer, memory near its limit). */
   readonly error?: string;
 }
 

@@ -21,6 +21,7 @@ import {
   type InvocationOutcome,
   type InvocationWrapper,
 } from './lifecycle.ts';
+import type { MemoryGuard } from './memory/memory-guard.ts';
 import { countInvocation } from './metrics/invocation-count.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   readonly state: ServerStateView;
   /** Holds invocations that arrive before ready. */
   readonly gate: ReadyGate;
+  /** Refuses new invocations while memory is near its limit. */
+  readonly memory: MemoryGuard;
   readonly onWarmup: () => void;
   readonly onFirstRequest: () => void;
   readonly onFirstResponse: () => void;
@@ -57,6 +60,10 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     if (answeredBeforeHandler(path, request, response, deps, hooks)) return;
+    if (deps.memory.shedding) {
+      deps.memory.refuse(response);
+      return;
+    }
     if (!deps.gate.isOpen) {
       deps.gate.hold(response, () => {
         start(request, response, entry);
@@ -81,7 +88,7 @@ function answeredBeforeHandler(
     return true;
   }
   if (path === readyPath || (hooks.readinessPaths.size > 0 && hooks.readinessPaths.has(path))) {
-    answerReadiness(request, response, deps.state, hooks.readinessChecks);
+    answerReadiness(request, response, deps.state, deps.memory, hooks.readinessChecks);
     return true;
   }
   if (isWarmup(rawHeader(request, 'x-thaw-warmup'), path, warmupPath)) {
@@ -101,9 +108,15 @@ function answerReadiness(
   request: IncomingMessage,
   response: ServerResponse,
   state: ServerStateView,
+  memory: MemoryGuard,
   checks: readonly ReadinessCheck[],
 ): void {
   const base = state.readiness();
+  // Ready but near the memory limit: 503, so the platform routes new work elsewhere.
+  if (base.ready && memory.shedding) {
+    writeJson(response, 503, { status: 'shedding', error: memory.reason });
+    return;
+  }
   if (checks.length === 0 || !base.ready) {
     writeJson(response, base.ready ? 200 : 503, base.report);
     return;

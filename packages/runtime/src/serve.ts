@@ -11,6 +11,8 @@ import { createHttpServer, listen } from './http-server.ts';
 import { startInitializers } from './init-registry.ts';
 import { readKnativeEnv, type KnativeEnv } from './knative.ts';
 import { describeError } from './logger.ts';
+import { MemoryGuard } from './memory/memory-guard.ts';
+import { memoryLimitBytes } from './memory/memory-state.ts';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.ts';
 import { ReadyGate } from './ready-gate.ts';
 import { enterReady } from './ready-transition.ts';
@@ -73,6 +75,12 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   const server = createHttpServer(opts);
   const tracker = new ConnectionTracker(server, () => performance.now());
   const gate = new ReadyGate(opts.readyWaitTimeoutMs);
+  const memory = new MemoryGuard({
+    limitBytes: () => opts.memoryLimitBytes ?? memoryLimitBytes(),
+    ratio: opts.memoryShedRatio,
+    logger,
+    busy: () => tracker.inFlightCount > 0,
+  });
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -112,6 +120,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       cloudEvents,
       state,
       gate,
+      memory,
       onWarmup: () => {
         startInitializers('background');
       },
@@ -124,6 +133,16 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   server.on('clientError', answerClientError);
   wireShutdownTriggers(state, opts);
   const listening = startListening(state, server, opts, knative);
+  // Sampling starts with the port (initializers allocate too) and ends with the server.
+  listening.then(
+    () => {
+      memory.start();
+    },
+    () => undefined,
+  );
+  state.onClosed(() => {
+    memory.stop();
+  });
   return {
     ready: Promise.all([listening, ready]).then(() => undefined),
     listening,

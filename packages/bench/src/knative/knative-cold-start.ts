@@ -5,7 +5,7 @@
 // requests go through the queue-proxy's breaker (containerConcurrency) to the container.
 // Whatever happens, the container is stopped and removed and the proxies closed.
 import { performance } from 'node:perf_hooks';
-import { type StartupReport } from '@thaw/runtime';
+import type { StartupReport } from '../startup-report.ts';
 import { freePort } from '../free-port.ts';
 import { canConnect } from '../http-client.ts';
 import { releasePort } from '../port-reservation.ts';
