@@ -68,3 +68,9 @@ export const openTelemetryApiKey: unique symbol = Symbol.for('opentelemetry.js.a
  * be seen by the other copy's `publish()`.
  */
 export const traceContextKey: unique symbol = Symbol.for('thaw.runtime.trace-context');
+
+/**
+ * The memory guard's process-wide figures (the container's limit as read, requests refused under
+ * memory pressure) that /metrics reports. Shared: every copy's refusals add to one count.
+ */
+export const memoryStateKey: unique symbol = Symbol.for('thaw.runtime.memory');

@@ -12,8 +12,7 @@ import {
 } from '../config.ts';
 import { BenchConfigError, BenchError } from '../errors.ts';
 import { parseUsage } from './parse-usage.ts';
-import { type BenchOptions } from '../options.ts';
-import { parseOptions } from '../validate.ts';
+import { type BenchOptions, parseOptions } from '../options.ts';
 
 /** What the command line asks for. */
 export interface CliRequest {

@@ -3,7 +3,7 @@
 // ("unknown flag --output; did you mean --out?"). Each thaw package with commands keeps its own
 // copy of this file on purpose, as it does nearest-name.ts.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { nearestName } from './nearest-name.ts';
+import { nearestName } from '../nearest-name.ts';
 
 /** How a command's flags are parsed. */
 export interface FlagParse<T extends ParseArgsOptionsConfig> {

@@ -222,15 +222,15 @@ async function withAdapterEntry(
   options: SlimOptions,
   from: { readonly runtime: FromRuntime; readonly target: string | undefined },
 ): Promise<SlimOptions> {
-  const [{ loadConfig, readPackageJson }, { resolveEntry }, { mergeOptions }, { writeAdapterEntry }] =
+  const [{ loadConfig, readPackageJson }, { resolveEntry }, { resolveSlimOptions }, { writeAdapterEntry }] =
     await Promise.all([
       import('../config.ts'),
       import('../entry.ts'),
-      import('../merge-options.ts'),
+      import('../options.ts'),
       import('./adapter-entry.ts'),
     ]);
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const merged = mergeOptions(options, (await loadConfig(projectDir)).config);
+  const merged = resolveSlimOptions(options, (await loadConfig(projectDir)).config);
   const entryFile = resolveEntry(projectDir, merged.entry, readPackageJson(projectDir));
   return { ...options, entry: writeAdapterEntry(projectDir, entryFile, from.runtime, from.target) };
 }

@@ -1,4 +1,6 @@
-// "Did you mean `--out`?" for a misspelled flag. Each thaw package keeps its own small copy of
+// "Did you mean `--runs`?" for a misspelled flag, or `runs` for a bench file key or an option of
+// runBench(): the CLI, the bench file and the options declaration all use this one. Each thaw
+// package keeps its own small copy of
 // this helper on purpose (the runtime's is in @thaw/runtime's nearest-name.ts): packages install
 // on their own and depend on no internal module of another.
 

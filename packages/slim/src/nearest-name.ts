@@ -1,6 +1,7 @@
-// "Did you mean `--out`?" for a misspelled flag. Each thaw package keeps its own small copy of
-// this helper on purpose (the runtime's is in @thaw/runtime's nearest-name.ts): packages install
-// on their own and depend on no internal module of another.
+// "Did you mean `outDir`?" for a misspelled option name or `--out` for a flag: slim()'s options,
+// config files and the slim and image commands all use this one. @thaw/slim owns this small copy
+// on purpose, as the other thaw packages own theirs: each package installs alone and depends on
+// no internal module of another.
 
 /**
  * The candidate closest to `name` by edit distance, when it is close enough to be a likely typo
