@@ -90,3 +90,10 @@ export type {
   KnativeRunRecord,
   PathRequest,
 } from './knative/knative-cold-start.ts';
+export { profileImports, renderImportProfile, importProfileVersion } from './import-profile/profile-imports.ts';
+export type {
+  ImportProfileOptions,
+  ImportProfileResult,
+  VariantImportProfile,
+  PackageCost,
+} from './import-profile/profile-imports.ts';
