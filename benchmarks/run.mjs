@@ -182,9 +182,9 @@ async function runTopic(topic, options) {
     const results = join(topic.dir, 'results');
     const code = await runChild(nodeLines[24], [
       join(topic.dir, 'measure.mjs'),
-      '--json',
+      '--json-file',
       join(results, 'latest.json'),
-      '--md',
+      '--md-file',
       join(results, 'latest.md'),
     ]);
     if (code !== 0) failures.push(`${topic.name}: measure.mjs failed (exit ${code}).`);
@@ -198,7 +198,7 @@ async function runTopic(topic, options) {
     const base = join(topic.dir, 'results', file.label);
     const args = [thawCli, 'bench', join(topic.dir, 'thaw.bench.json'), '--quiet'];
     if (options.runs !== undefined) args.push('--runs', String(options.runs));
-    args.push('--json', `${base}.json`, '--md', `${base}.md`, '--svg', `${base}.svg`);
+    args.push('--json-file', `${base}.json`, '--md-file', `${base}.md`, '--svg-file', `${base}.svg`);
     // Node 22 cannot read a compile cache written by Node 24 (the deploy folders are built on 24);
     // disabling it keeps Node 22 from filling one during warm-up runs, which no image would have.
     const env = file.node === '24' ? process.env : { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };

@@ -6,7 +6,7 @@
 // packages count as npm would install them from the registry: the files `npm pack` puts in
 // their tarball. Slim's own figure for the input is kept in the JSON for comparison.
 //
-// node benchmarks/deploy-size/measure.mjs [--json FILE] [--md FILE]
+// node benchmarks/deploy-size/measure.mjs [--json-file FILE] [--md-file FILE]
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -28,11 +28,13 @@ function parseArgs(argv) {
   const out = { json: join(here, 'results', 'latest.json'), md: join(here, 'results', 'latest.md') };
   for (let index = 0; index < argv.length; index += 2) {
     const [flag, value] = [argv[index], argv[index + 1]];
-    if ((flag !== '--json' && flag !== '--md') || value === undefined) {
-      process.stderr.write(`Unknown argument "${flag}". Usage: measure.mjs [--json FILE] [--md FILE]\n`);
+    if ((flag !== '--json-file' && flag !== '--md-file') || value === undefined) {
+      process.stderr.write(
+        `Unknown argument "${flag}". Usage: measure.mjs [--json-file FILE] [--md-file FILE]\n`,
+      );
       process.exit(2);
     }
-    out[flag.slice(2)] = value;
+    out[flag === '--json-file' ? 'json' : 'md'] = value;
   }
   return out;
 }

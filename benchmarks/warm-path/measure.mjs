@@ -8,7 +8,7 @@
 // latency, the server process's CPU time (utime + stime from /proc/<pid>/stat) divided by the
 // requests it served, and its peak RSS (/proc/<pid>/status, sampled during the cell).
 //
-// node benchmarks/warm-path/measure.mjs [--json FILE] [--md FILE] [--duration S] [--rounds N]
+// node benchmarks/warm-path/measure.mjs [--json-file FILE] [--md-file FILE] [--duration S] [--rounds N]
 //   [--node 24|22 ...] [--only VARIANT ...] [--connections 10,50,100] [--no-readme]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -118,7 +118,7 @@ export const targets = [
 ];
 
 const usage =
-  'Usage: measure.mjs [--json FILE] [--md FILE] [--duration S] [--rounds N] [--node 24|22 ...] ' +
+  'Usage: measure.mjs [--json-file FILE] [--md-file FILE] [--duration S] [--rounds N] [--node 24|22 ...] ' +
   '[--only VARIANT ...] [--connections 10,50,100] [--no-readme]\n';
 
 function parseArgs(argv) {
@@ -145,7 +145,7 @@ function parseArgs(argv) {
     const value = argv[index + 1];
     index += 1;
     if (value === undefined) fail(`Option ${flag} needs a value.`);
-    if (flag === '--json' || flag === '--md') out[flag.slice(2)] = value;
+    if (flag === '--json-file' || flag === '--md-file') out[flag === '--json-file' ? 'json' : 'md'] = value;
     else if (flag === '--duration' || flag === '--rounds') {
       const number = Number(value);
       const min = flag === '--duration' ? 1 : 1;

@@ -9,14 +9,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Podman,
-  freePort,
   importRootfs,
-  localImagePath,
-  releasePort,
   requirePodman,
   writeBusyboxRootfs,
   writeNodeRootfs,
 } from '../../packages/bench/src/index.ts';
+import { localImagePath } from '../../packages/bench/src/containers/local-image.ts';
+import { freePort } from '../../packages/bench/src/free-port.ts';
+import { releasePort } from '../../packages/bench/src/port-reservation.ts';
 import { supportsPortableCompileCache } from '../../packages/slim/src/compile-cache.ts';
 import { slim } from '../../packages/slim/src/index.ts';
 import { repoRoot } from '../support/packed.ts';

@@ -170,19 +170,26 @@ describe('order-risk installed from the packed packages, built, slimmed and run 
     expect(binary.headers['ce-source']).toBe('/functions/order-risk');
     expect(binary.headers['ce-subject']).toBe('e2e-1');
     expect(binary.headers['ce-id']).toMatch(/.+/);
+    expect(binary.headers['ce-riskdecision']).toBe('approved');
     expect(JSON.parse(binary.body)).toEqual({
       orderId: 'e2e-1',
       customerId: `${run}-ada`,
       decision: 'approved',
       reasons: [],
       replayed: false,
+      order: {
+        amountCents: 2_500,
+        currency: 'EUR',
+        items: [{ sku: 'book', quantity: 1, priceCents: 2_500 }],
+      },
     });
 
     const structured = await send(fn.port, structuredEvent(orderData('e2e-2', `${run}-bob`, 75_000)));
     expect(structured.status).toBe(200);
     expect(structured.headers['ce-type']).toBe('OrderRiskAssessed');
     expect(structured.headers['ce-subject']).toBe('e2e-2');
-    expect(JSON.parse(structured.body)).toEqual({
+    expect(structured.headers['ce-riskdecision']).toBe('rejected');
+    expect(JSON.parse(structured.body)).toMatchObject({
       orderId: 'e2e-2',
       customerId: `${run}-bob`,
       decision: 'rejected',

@@ -1,8 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratchProjectWithTarballs } from '../support/packed.ts';
+import { packWorkspace, repoRoot, scratchProject, scratchProjectWithTarballs } from '../support/packed.ts';
 
 describe('the packages as a user installs them', () => {
   let dir = '';
@@ -85,5 +94,109 @@ describe('the packages as a user installs them', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('unknown command "deploy"');
     expect(result.stderr).toContain('slim, image, bench');
+  });
+});
+
+// Each package in an empty project of its own, installed from its tarball and those of the thaw
+// packages it depends on, nothing else: a dependency on a workspace package that is not
+// published with it (a 404 from the registry) fails the install.
+describe('each package installed alone from its own tarball', () => {
+  let tarballs: ReturnType<typeof packWorkspace>;
+  const dirs: string[] = [];
+  const alone = (...packed: string[]): string => {
+    const dir = scratchProject(packed);
+    dirs.push(dir);
+    return dir;
+  };
+  const run = (dir: string, script: string): string =>
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'thaw-tarballs-'));
+    dirs.push(dir);
+    tarballs = packWorkspace(dir);
+  }, 120_000);
+
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('@thaw/runtime serves a request', () => {
+    const dir = alone(tarballs.runtime);
+    const out = run(
+      dir,
+      `
+      import { serve } from '@thaw/runtime';
+      const server = serve(() => new Response('alone'), { port: 0, host: '127.0.0.1', handleSignals: false, startupReport: 'off', env: {} });
+      const { port } = await server.listening;
+      await server.ready;
+      const response = await fetch('http://127.0.0.1:' + port + '/');
+      console.log(response.status, await response.text());
+      await server.close();
+      `,
+    );
+    expect(out.trim()).toBe('200 alone');
+  }, 120_000);
+
+  it('@thaw/slim builds a deploy folder', () => {
+    const dir = alone(tarballs.slim);
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'index.mjs'), "export default () => 'alone';\n");
+    const out = run(
+      dir,
+      `
+      import { slim } from '@thaw/slim';
+      const report = await slim({ entry: 'src/index.mjs', compileCache: false, logger: { info() {}, warn() {} } });
+      console.log(report.manifest.entry, report.manifest.files.map((f) => f.path).join(','));
+      `,
+    );
+    expect(out.trim()).toBe('index.js index.js,index.js.map,package.json');
+    expect(existsSync(join(dir, 'deploy', 'Dockerfile'))).toBe(true);
+  }, 120_000);
+
+  it('@thaw/bench measures a cold start', () => {
+    const dir = alone(tarballs.bench);
+    writeFileSync(
+      join(dir, 'hello.mjs'),
+      "import { createServer } from 'node:http';\ncreateServer((req, res) => res.end('hi')).listen(Number(process.env.PORT));\n",
+    );
+    const out = run(
+      dir,
+      `
+      import { parseBenchFile, renderJson, runBench } from '@thaw/bench';
+      const plan = parseBenchFile({ version: 1, variants: [{ name: 'hello', command: ['node', 'hello.mjs'] }] }, { baseDir: process.cwd() });
+      const result = await runBench(plan, { runs: 1, warmupRuns: 0, cooldownMs: 0 }, { handleSignals: false });
+      const run = result.runs[0];
+      console.log(result.runs.length, result.summary.variants[0].name, run.failure === undefined, run.firstResponseMs > 0, JSON.parse(renderJson(result)).version);
+      `,
+    );
+    expect(out.trim()).toBe('1 hello true true 1');
+  }, 120_000);
+
+  it('@thaw/cli, with only the tarballs of the thaw packages it depends on, answers `npx thaw --help`', () => {
+    const { dependencies } = JSON.parse(
+      readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> };
+    const thawDependencies = Object.keys(dependencies)
+      .filter((name) => name.startsWith('@thaw/'))
+      .map((name) => tarballs[name.slice('@thaw/'.length) as keyof typeof tarballs]);
+    expect(thawDependencies).toEqual(expect.arrayContaining([tarballs.slim, tarballs.bench]));
+    const dir = alone(tarballs.cli, ...thawDependencies);
+    const result = spawnSync('npx', ['--no-install', 'thaw', '--help'], { cwd: dir, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\s+slim\s/m);
+    expect(result.stdout).toMatch(/^\s+bench\s/m);
+  }, 120_000);
+});
+
+describe('the workspace after npm ci && npm run build', () => {
+  it('links node_modules/.bin/thaw to @thaw/cli, so `npx thaw --help` answers', () => {
+    expect(realpathSync(join(repoRoot, 'node_modules', '.bin', 'thaw'))).toBe(
+      join(repoRoot, 'packages', 'cli', 'bin', 'thaw.js'),
+    );
+    const result = spawnSync('npx', ['--no-install', 'thaw', '--help'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\s+image\s/m);
   });
 });

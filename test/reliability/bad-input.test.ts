@@ -206,6 +206,8 @@ describe('bad input', () => {
       requestTimeoutMs: [-1, 'never'],
       maxBodyBytes: [-1, 1.5, '10mb'],
       readyWaitTimeoutMs: [-1, 2.5, '10s'],
+      memoryShedRatio: [1, -0.1, '0.9', Number.NaN],
+      memoryLimitBytes: [0, 1.5, '128Mi'],
       drainTimeoutMs: [-1, Infinity, '20s'],
       shutdownDelayMs: [-1, '0'],
       disposeTimeoutMs: [-1, 'x'],

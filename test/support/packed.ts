@@ -30,12 +30,15 @@ export function packWorkspace(dir: string): Record<(typeof packageDirs)[number],
 }
 
 /**
- * A scratch "function" project with the packed tarballs installed as a user would:
- * `npm install ./thaw-runtime-x.tgz …`. Returns its directory.
+ * An empty scratch project, no workspace above it, with exactly `tarballs` installed as a user
+ * would (`npm install ./thaw-slim-x.tgz …`) and `extraDependencies` from the registry. Returns
+ * its directory.
  */
-export function scratchProjectWithTarballs(extraDependencies: readonly string[] = []): string {
-  const dir = mkdtempSync(join(tmpdir(), 'thaw-e2e-'));
-  const tarballs = packWorkspace(join(dir, '.tarballs'));
+export function scratchProject(
+  tarballs: readonly string[],
+  extraDependencies: readonly string[] = [],
+  dir: string = mkdtempSync(join(tmpdir(), 'thaw-e2e-')),
+): string {
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: 'scratch-function', private: true, type: 'module' }, null, 2),
@@ -48,13 +51,24 @@ export function scratchProjectWithTarballs(extraDependencies: readonly string[] 
       '--no-fund',
       '--prefer-offline',
       '--loglevel=error',
-      tarballs.runtime,
-      tarballs.bench,
-      tarballs.slim,
-      tarballs.cli,
+      ...tarballs,
       ...extraDependencies,
     ],
     { cwd: dir, stdio: 'pipe' },
   );
   return dir;
+}
+
+/**
+ * A scratch "function" project with every packed tarball installed as a user would:
+ * `npm install ./thaw-runtime-x.tgz …`. Returns its directory.
+ */
+export function scratchProjectWithTarballs(extraDependencies: readonly string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'thaw-e2e-'));
+  const tarballs = packWorkspace(join(dir, '.tarballs'));
+  return scratchProject(
+    [tarballs.runtime, tarballs.bench, tarballs.slim, tarballs.cli],
+    extraDependencies,
+    dir,
+  );
 }

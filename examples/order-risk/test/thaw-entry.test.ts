@@ -40,12 +40,14 @@ describe('the thaw entry of order-risk against PostgreSQL and Redis', () => {
     expect(answer.headers['ce-subject']).toBe('bin-1');
     expect(answer.headers['ce-specversion']).toBe('1.0');
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.headers['ce-riskdecision']).toBe('approved');
     expect(JSON.parse(answer.body)).toEqual({
       orderId: 'bin-1',
       customerId: customer('ada'),
       decision: 'approved',
       reasons: [],
       replayed: false,
+      order: { amountCents: 2500, currency: 'EUR', items: [{ sku: 'book', quantity: 1, priceCents: 2500 }] },
     });
     const rows = await schema.pool.query(
       'SELECT customer_id, amount_cents, decision FROM orders WHERE id = $1',
@@ -59,7 +61,8 @@ describe('the thaw entry of order-risk against PostgreSQL and Redis', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers['ce-type']).toBe('OrderRiskAssessed');
     expect(answer.headers['ce-subject']).toBe('str-1');
-    expect(JSON.parse(answer.body)).toEqual({
+    expect(answer.headers['ce-riskdecision']).toBe('rejected');
+    expect(JSON.parse(answer.body)).toMatchObject({
       orderId: 'str-1',
       customerId: customer('blocked'),
       decision: 'rejected',

@@ -3,6 +3,10 @@
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { type BenchPlan, type VariantSpec } from './config.ts';
 import { installInterruptHandlers } from './child-registry.ts';
+import { runContainerColdStart } from './container-run.ts';
+import { type ContainerSession, openContainerSession } from './container-session.ts';
+import { type StagedImage } from './containers/image-pull.ts';
+import { knativeProbing } from './knative/knative-cold-start.ts';
 import { type BenchOptions, type ResolvedBenchOptions, resolveBenchOptions } from './options.ts';
 import { type RunRecord } from './run-record.ts';
 import { runColdStart } from './run.ts';
@@ -42,6 +46,10 @@ export interface BenchResult {
   /** Every run, warm-ups and failures included, in the order they ran. */
   readonly runs: readonly RunRecord[];
   readonly summary: BenchSummary;
+  /** How readiness was probed: process variants by the harness's fine probe, containers as Knative does. */
+  readonly probing?: { readonly process?: string; readonly knative?: string };
+  /** Container variants: their images (layers, compressed sizes) and the pulls measured. */
+  readonly images?: readonly StagedImage[];
 }
 
 /** Progress events, for live views. */
@@ -62,6 +70,8 @@ export interface RunBenchHooks {
   readonly onProgress?: (event: BenchProgress) => void;
   /** Kill children by PID and exit on SIGINT/SIGTERM while running. @default true */
   readonly handleSignals?: boolean;
+  /** Container variants: the folder their private store and registry are made in. @default os.tmpdir() */
+  readonly containerScratchDir?: string;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -96,19 +106,34 @@ export async function runBench(
   };
   const schedule = buildSchedule(plan.variants.length, options);
   const runs: RunRecord[] = [];
+  let containers: ContainerSession | undefined;
   try {
+    if (plan.variants.some((v) => v.container !== undefined))
+      containers = await openContainerSession(plan.variants, options.pullRuns, hooks.containerScratchDir);
     for (const [i, slot] of schedule.entries()) {
       const variant = plan.variants[slot.variantIndex] as VariantSpec;
       const event = { index: i + 1, total: schedule.length, variant: variant.name, warmup: slot.warmup };
       hooks.onProgress?.({ ...event, elapsedMs: Date.now() - startedAt.getTime() });
-      const record = await runColdStart(variant, { iteration: slot.iteration, warmup: slot.warmup }, options);
+      const position = { iteration: slot.iteration, warmup: slot.warmup };
+      const record =
+        variant.container !== undefined && containers !== undefined
+          ? await runContainerColdStart(
+              variant,
+              containers.referenceOf(variant.name),
+              containers.store.store,
+              position,
+              options,
+            )
+          : await runColdStart(variant, position, options);
       runs.push(record);
       hooks.onProgress?.({ ...event, record, elapsedMs: Date.now() - startedAt.getTime() });
       if (options.cooldownMs > 0 && i < schedule.length - 1) await sleep(options.cooldownMs);
     }
   } finally {
+    await containers?.close();
     uninstall();
   }
+  const hasProcess = plan.variants.some((v) => v.container === undefined);
   return {
     schema: 'thaw-bench-result',
     version: benchResultVersion,
@@ -119,6 +144,15 @@ export async function runBench(
     variants: plan.variants,
     runs,
     summary: summarize(runs, plan.variants, options),
+    probing: {
+      ...(hasProcess
+        ? {
+            process: `process: every ${options.probeIntervalMs} ms from spawn, ${options.probeTimeoutMs} ms timeout`,
+          }
+        : {}),
+      ...(containers === undefined ? {} : { knative: knativeProbing }),
+    },
+    ...(containers === undefined ? {} : { images: containers.images }),
   };
 }
 

@@ -83,6 +83,36 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
     detached: true,
     serialization: 'json',
   });
+  const status = watchExit(child);
+  // Tracked from the moment it exists: an interrupt arriving before 'spawn' must still reach it.
+  if (child.pid !== undefined) trackChild(child.pid, status.exited);
+  await spawned(child, spec);
+  const pid = child.pid as number;
+  const tail = keepStderrTail(child, spec.stderrTailBytes);
+  child.stdout?.resume();
+  child.on('error', () => {
+    // Errors after spawn (a failed kill, a broken IPC pipe) surface through the exit status.
+  });
+  const { messages, startupReceived } = collectMessages(child, clock);
+  return {
+    pid,
+    exited: status.exited,
+    hasExited: status.hasExited,
+    stderrTail: () => redactText(tail()),
+    messages,
+    startupReceived,
+    stop: (graceMs) => stopChild(child, pid, status, graceMs),
+  };
+}
+
+interface ExitStatus {
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  /** After 'exit', once stdout and stderr are drained. */
+  readonly closed: Promise<void>;
+  readonly hasExited: () => boolean;
+}
+
+function watchExit(child: ChildProcess): ExitStatus {
   let exitedFlag = false;
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -97,9 +127,11 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
       resolve();
     });
   });
-  // Tracked from the moment it exists: an interrupt arriving before 'spawn' must still reach it.
-  if (child.pid !== undefined) trackChild(child.pid, exited);
-  await new Promise<void>((resolve, reject) => {
+  return { exited, closed, hasExited: () => exitedFlag };
+}
+
+function spawned(child: ChildProcess, spec: ChildSpec): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) => {
       const missing = error.code === 'ENOENT' || error.code === 'EACCES';
@@ -114,16 +146,21 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
       );
     });
   });
-  const pid = child.pid as number;
+}
+
+function keepStderrTail(child: ChildProcess, bytes: number): () => string {
   let tail = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-spec.stderrTailBytes);
+    tail = (tail + chunk).slice(-bytes);
   });
-  child.stdout?.resume();
-  child.on('error', () => {
-    // Errors after spawn (a failed kill, a broken IPC pipe) surface through the exit status.
-  });
+  return () => tail;
+}
+
+function collectMessages(
+  child: ChildProcess,
+  clock: () => number,
+): Pick<ChildHandle, 'messages' | 'startupReceived'> {
   const messages: ChildHandle['messages'] = {};
   let onStartup: () => void = () => undefined;
   const startupReceived = new Promise<void>((resolve) => {
@@ -137,40 +174,42 @@ export async function startChild(spec: ChildSpec, clock: () => number): Promise<
       onStartup();
     }
   });
-  return {
-    pid,
-    exited,
-    hasExited: () => exitedFlag,
-    stderrTail: () => redactText(tail),
-    messages,
-    startupReceived,
-    async stop(graceMs: number): Promise<RunExit> {
-      const beforeKill = exitedFlag;
-      killProcessGroup(pid, 'SIGTERM', exitedFlag);
-      let timer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'grace'>((resolve) => {
-        timer = setTimeout(() => {
-          resolve('grace');
-        }, graceMs);
-      });
-      if ((await Promise.race([exited, graceOver])) === 'grace') killProcessGroup(pid, 'SIGKILL', exitedFlag);
-      clearTimeout(timer);
-      await exited;
-      // Anything the leader left in its group goes too.
-      killProcessGroup(pid, 'SIGKILL', true);
-      const status = await exited;
-      let drainTimer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        closed,
-        new Promise<void>((resolve) => {
-          drainTimer = setTimeout(resolve, stdioDrainMs);
-        }),
-      ]);
-      clearTimeout(drainTimer);
-      if (child.connected) child.disconnect();
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      return { code: status.code, signal: status.signal, beforeKill };
-    },
-  };
+  return { messages, startupReceived };
+}
+
+// SIGTERM to the whole process group, SIGKILL after the grace, then whatever the leader left.
+async function stopChild(
+  child: ChildProcess,
+  pid: number,
+  status: ExitStatus,
+  graceMs: number,
+): Promise<RunExit> {
+  const beforeKill = status.hasExited();
+  killProcessGroup(pid, 'SIGTERM', status.hasExited());
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'grace'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('grace');
+    }, graceMs);
+  });
+  if ((await Promise.race([status.exited, graceOver])) === 'grace') {
+    killProcessGroup(pid, 'SIGKILL', status.hasExited());
+  }
+  clearTimeout(timer);
+  await status.exited;
+  // Anything the leader left in its group goes too.
+  killProcessGroup(pid, 'SIGKILL', true);
+  const exit = await status.exited;
+  let drainTimer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    status.closed,
+    new Promise<void>((resolve) => {
+      drainTimer = setTimeout(resolve, stdioDrainMs);
+    }),
+  ]);
+  clearTimeout(drainTimer);
+  if (child.connected) child.disconnect();
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  return { code: exit.code, signal: exit.signal, beforeKill };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type BenchResult } from './bench.ts';
 import { compareResults, defaultCompareOptions } from './compare.ts';
@@ -28,9 +27,13 @@ describe('regression detection', () => {
     expect(compareResults(base, withMedian(80, 75, 85)).changes[0]?.status).toBe('improved');
   });
 
-  it('documents its defaults as they are', () => {
-    const source = readFileSync(new URL('./compare.ts', import.meta.url), 'utf8');
-    expect(source).toContain('Smallest relative change of a median that counts. @default 5 */');
+  it('counts a change of more than the default 5% of the median, and takes another threshold when given', () => {
+    const old = withMedian(100, 99.5, 100.5);
+    expect(compareResults(old, withMedian(104.9, 104.4, 105.4)).regressions).toHaveLength(0);
+    expect(compareResults(old, withMedian(105.5, 105, 106)).regressions).toHaveLength(1);
+    expect(
+      compareResults(old, withMedian(104, 103.5, 104.5), { thresholdPercent: 3 }).regressions,
+    ).toHaveLength(1);
     expect(defaultCompareOptions.thresholdPercent).toBe(5);
     expect(defaultCompareOptions.metrics).toEqual([
       'listeningMs',

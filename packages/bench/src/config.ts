@@ -1,16 +1,20 @@
 // The bench file (thaw.bench.json, schema version 1): what a user writes, and the validated plan
 // the harness runs. Unknown keys are errors, so a typo never silently changes a benchmark.
 import { isAbsolute, resolve } from 'node:path';
-import { type BenchOptions } from './options.ts';
+import {
+  type BenchFileContainer,
+  type ContainerVariantSpec,
+  describeImageSource,
+  parseContainerVariant,
+} from './container-variant.ts';
+import { type BenchOptions, benchFileOptionKeys, parseOptions } from './options.ts';
 import {
   type FieldContext,
-  benchFileOptionKeys,
   checkKeys,
   fail,
   integerAtLeast,
   isRecord,
   nonEmptyString,
-  parseOptions,
   stringArray,
   stringRecord,
 } from './validate.ts';
@@ -62,6 +66,8 @@ export interface BenchFileVariant {
     readonly body?: string;
   };
   readonly steady?: { readonly requests?: number; readonly concurrency?: number };
+  /** Instead of `command`: run an image or a Knative Service manifest as a container. */
+  readonly container?: BenchFileContainer;
 }
 
 /** A bench file: schema version, the options a file may set, variants. */
@@ -82,6 +88,8 @@ export interface VariantSpec {
   readonly ready: ReadyProbe;
   readonly request: FirstRequest;
   readonly steady?: SteadySpec;
+  /** Present for a container variant (then `command` only describes it). */
+  readonly container?: ContainerVariantSpec;
 }
 
 /** What a bench file resolves to: variants (exactly one baseline) and the options it sets. */
@@ -116,6 +124,7 @@ const variantKeys = [
   'ready',
   'request',
   'steady',
+  'container',
 ];
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const methodPattern = /^[A-Z]+$/;
@@ -167,7 +176,17 @@ function parseVariant(value: unknown, path: string, baseDir: string, ctx: FieldC
     fail(`${path}.baseline`, value.baseline, 'true or false', ctx);
   }
   let command: string[];
-  if (value.command !== undefined) {
+  let container: ContainerVariantSpec | undefined;
+  if (value.container !== undefined) {
+    for (const key of ['command', 'entry', 'nodeFlags', 'cwd', 'steady', 'ready'] as const) {
+      if (value[key] !== undefined)
+        fail(`${path}.${key}`, value[key], `no ${key} in a container variant`, ctx);
+    }
+    if (value.env !== undefined)
+      fail(`${path}.env`, value.env, 'no env here: a container variant sets container.env', ctx);
+    container = parseContainerVariant(value.container, `${path}.container`, baseDir, ctx);
+    command = ['podman', 'run', describeImageSource(container.source)];
+  } else if (value.command !== undefined) {
     if (value.entry !== undefined) fail(`${path}.entry`, value.entry, 'no entry when command is given', ctx);
     if (value.nodeFlags !== undefined)
       fail(`${path}.nodeFlags`, value.nodeFlags, 'no nodeFlags when command is given', ctx);
@@ -194,6 +213,7 @@ function parseVariant(value: unknown, path: string, baseDir: string, ctx: FieldC
     ready: value.ready === undefined ? 'tcp' : parseReady(value.ready, `${path}.ready`, ctx),
     request: parseRequest(value.request, `${path}.request`, ctx),
     ...(value.steady === undefined ? {} : { steady: parseSteady(value.steady, `${path}.steady`, ctx) }),
+    ...(container === undefined ? {} : { container }),
   };
 }
 
@@ -246,5 +266,13 @@ export function parseBenchFile(
   const variants = value.variants.map((v: unknown, i) =>
     parseVariant(v, `variants[${i}]`, where.baseDir, ctx),
   );
-  return { variants: settleVariants(variants, 'variants', ctx), options: parseOptions(value, ctx) };
+  const options = parseOptions(value, ctx);
+  if (options.sloFloor !== undefined && !variants.some((v) => v.name === options.sloFloor))
+    fail(
+      'sloFloor',
+      options.sloFloor,
+      `the name of a variant (${variants.map((v) => v.name).join(', ')})`,
+      ctx,
+    );
+  return { variants: settleVariants(variants, 'variants', ctx), options };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,9 +52,12 @@ describe('free ports', () => {
     for (const port of ports) releasePort(port);
   });
 
-  it('claims ports in the documented folder by default', () => {
+  it('claims each port in <os tmpdir>/thaw-bench-ports by default, until it is released', async () => {
     expect(defaultFreePortOptions.reservationDir).toBe(join(tmpdir(), 'thaw-bench-ports'));
-    const source = readFileSync(new URL('./free-port.ts', import.meta.url), 'utf8');
-    expect(source).toContain('@default `<os tmpdir>/thaw-bench-ports`');
+    const port = await freePort();
+    const claim = join(tmpdir(), 'thaw-bench-ports', String(port));
+    expect(existsSync(claim)).toBe(true);
+    releasePort(port);
+    expect(existsSync(claim)).toBe(false);
   });
 });

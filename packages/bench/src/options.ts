@@ -1,5 +1,20 @@
-// Every tunable of a benchmark in one place, with its default. The bench file's top-level keys
-// and the CLI flags both resolve to these.
+// Every tunable of a benchmark, declared once: `benchOptionTable` gives each its default, its
+// validator, whether a bench file may set it, and the row the README's bench-file table shows.
+// The defaults, the resolved type, the bench file's keys, the checks of options given in code,
+// in a bench file or as flags, and that README table all derive from it (a test keeps the README
+// and the JSDoc defaults in agreement).
+import { BenchConfigError } from './errors.ts';
+import {
+  type FieldContext,
+  type Validator,
+  checkKeys,
+  durationMs,
+  integer,
+  isRecord,
+  nonEmptyString,
+  oneOf,
+  optional,
+} from './validate.ts';
 
 /** How runs of different variants are ordered. */
 export type RunOrder = 'interleaved' | 'randomized';
@@ -39,37 +54,232 @@ export interface BenchOptions {
   readonly sloMs?: number;
   /** Bytes of the child's stderr kept for failure messages. @default 4096 */
   readonly stderrTailBytes?: number;
+  /**
+   * Burst mode: the variant whose burst p99 in the same run sets the objective (its p99 +
+   * `sloMarginMs`) instead of `sloMs`, so the runtime's own start cost does not make every
+   * variant miss. @default none (`sloMs` applies)
+   */
+  readonly sloFloor?: string;
+  /** Added to the floor variant's p99 to give the objective. @default 300 */
+  readonly sloMarginMs?: number;
+  /** Container variants: image pulls measured per variant, cold and warm, before the runs. @default 1 */
+  readonly pullRuns?: number;
 }
 
-/** `BenchOptions` with every field present. */
-export type ResolvedBenchOptions = { readonly [K in keyof BenchOptions]-?: NonNullable<BenchOptions[K]> };
+/** One option: its default, how it is checked, what the README says of it. */
+interface OptionDeclaration<T> {
+  readonly default: T;
+  /** The README's "type" column. */
+  readonly type: string;
+  /** The default as the README shows it, when it is not the plain value. */
+  readonly shownDefault?: string;
+  /** False for the options only code and flags may give (a bench file cannot set them). */
+  readonly inFile?: false;
+  readonly validate: Validator<T>;
+  /** The README's "meaning" column. */
+  readonly doc: string;
+}
+
+const option = <T>(declaration: OptionDeclaration<T>): OptionDeclaration<T> => declaration;
+
+const runOrders = ['interleaved', 'randomized'] as const satisfies readonly RunOrder[];
 
 /**
- * The defaults of `BenchOptions`, as documented on each field.
+ * Every option of {@link BenchOptions}, declared once, in the order the README lists them. The
+ * compiler keeps it complete: an option of `BenchOptions` missing here does not build.
+ */
+export const benchOptionTable = {
+  runs: option({
+    default: 30,
+    type: 'integer ≥ 1',
+    validate: integer(1),
+    doc: 'measured runs per variant',
+  }),
+  warmupRuns: option({
+    default: 2,
+    type: 'integer ≥ 0',
+    validate: integer(0),
+    doc: 'discarded runs per variant, done first',
+  }),
+  cooldownMs: option({
+    default: 0,
+    type: 'number ≥ 0',
+    validate: durationMs(0),
+    doc: 'pause after each run',
+  }),
+  timeoutMs: option({
+    default: 10_000,
+    type: 'number ≥ 1',
+    validate: durationMs(1),
+    doc: 'a run without its first response this long after spawn fails',
+  }),
+  probeIntervalMs: option({
+    default: 5,
+    type: 'number ≥ 1',
+    validate: durationMs(1),
+    doc: 'probe period, counted from spawn',
+  }),
+  probeTimeoutMs: option({
+    default: 1000,
+    type: 'number ≥ 1',
+    validate: durationMs(1),
+    doc: "one probe attempt's limit",
+  }),
+  killGraceMs: option({
+    default: 2000,
+    type: 'number ≥ 0',
+    validate: durationMs(0),
+    doc: 'SIGTERM → SIGKILL delay',
+  }),
+  order: option<RunOrder>({
+    default: 'interleaved',
+    type: '`"interleaved"` \\| `"randomized"`',
+    validate: oneOf(runOrders),
+    doc: 'run order within a round',
+  }),
+  seed: option({
+    default: 1,
+    type: 'integer ≥ 0',
+    validate: integer(0),
+    doc: 'randomized order and bootstrap',
+  }),
+  bootstrapResamples: option({
+    default: 2000,
+    type: 'integer ≥ 100',
+    inFile: false,
+    validate: integer(100),
+    doc: 'bootstrap resamples for confidence intervals (`--resamples`; not in a bench file)',
+  }),
+  burst: option({
+    default: 0,
+    type: 'integer ≥ 0',
+    validate: integer(0),
+    doc: 'burst mode: clients at spawn (0 = off)',
+  }),
+  sloMs: option({
+    default: 500,
+    type: 'number ≥ 1',
+    validate: durationMs(1),
+    doc: 'burst latency objective',
+  }),
+  stderrTailBytes: option({
+    default: 4096,
+    type: 'integer ≥ 0',
+    inFile: false,
+    validate: integer(0),
+    doc: "bytes of the child's stderr kept for failure messages (code only)",
+  }),
+  sloFloor: option<string | undefined>({
+    default: undefined,
+    type: 'variant name',
+    shownDefault: '—',
+    validate: optional(nonEmptyString),
+    doc: "count burst misses against this variant's burst p99 + `sloMarginMs`",
+  }),
+  sloMarginMs: option({
+    default: 300,
+    type: 'number ≥ 0',
+    validate: durationMs(0),
+    doc: "added to the floor variant's p99",
+  }),
+  pullRuns: option({
+    default: 1,
+    type: 'integer ≥ 0',
+    validate: integer(0),
+    doc: 'container variants: cold and warm image pulls measured per image',
+  }),
+} as const satisfies { readonly [K in keyof Required<BenchOptions>]: OptionDeclaration<BenchOptions[K]> };
+
+type Declarations = Record<string, OptionDeclaration<unknown>>;
+
+/** `BenchOptions` with every field present (`sloFloor` stays optional: none means `sloMs`). */
+export type ResolvedBenchOptions = {
+  readonly [K in Exclude<keyof BenchOptions, 'sloFloor'>]-?: NonNullable<BenchOptions[K]>;
+} & { readonly sloFloor?: string };
+
+/** Keys of `BenchOptions` a bench file may set at top level. */
+export const benchFileOptionKeys = Object.freeze(
+  Object.entries(benchOptionTable as Declarations)
+    .filter(([, declaration]) => declaration.inFile !== false)
+    .map(([name]) => name),
+) as readonly Exclude<keyof BenchOptions, 'bootstrapResamples' | 'stderrTailBytes'>[];
+
+/**
+ * The defaults of `BenchOptions`, taken from the declaration.
  *
  * @example
  * ```ts
  * console.log(defaultBenchOptions.runs); // 30
  * ```
  */
-export const defaultBenchOptions: ResolvedBenchOptions = Object.freeze({
-  runs: 30,
-  warmupRuns: 2,
-  cooldownMs: 0,
-  timeoutMs: 10_000,
-  probeIntervalMs: 5,
-  probeTimeoutMs: 1000,
-  killGraceMs: 2000,
-  order: 'interleaved',
-  seed: 1,
-  bootstrapResamples: 2000,
-  burst: 0,
-  sloMs: 500,
-  stderrTailBytes: 4096,
-});
+export const defaultBenchOptions: ResolvedBenchOptions = Object.freeze(
+  Object.fromEntries(
+    Object.entries(benchOptionTable as Declarations)
+      .filter(([, declaration]) => declaration.default !== undefined)
+      .map(([name, declaration]) => [name, declaration.default]),
+  ) as unknown as ResolvedBenchOptions,
+);
 
 /**
- * Fills every missing option with its default (`??`, so an explicit 0 is kept).
+ * The README's bench-file rows of the options, `[field, type, default, meaning]`, as the
+ * declaration says them.
+ *
+ * @example
+ * ```ts
+ * benchOptionRows()[0]; // ['`runs`', 'integer ≥ 1', '30', 'measured runs per variant']
+ * ```
+ */
+export function benchOptionRows(): Array<[string, string, string, string]> {
+  return Object.entries(benchOptionTable as Declarations)
+    .filter(([, declaration]) => declaration.inFile !== false)
+    .map(([name, declaration]) => [
+      `\`${name}\``,
+      declaration.type,
+      declaration.shownDefault ?? shownValue(declaration.default),
+      declaration.doc,
+    ]);
+}
+
+/**
+ * A default as the README and the JSDoc write it: numbers plain, strings as JSON in backticks.
+ *
+ * @example
+ * ```ts
+ * shownValue('interleaved'); // '`"interleaved"`'
+ * ```
+ */
+export function shownValue(value: unknown): string {
+  return typeof value === 'string' ? `\`${JSON.stringify(value)}\`` : String(value);
+}
+
+/**
+ * Checks the options present in `value`: an unknown name is refused with the valid ones and the
+ * nearest, each value with its option's validator. `name` maps an option to what the user wrote
+ * (a flag), `keys` limits which may appear.
+ *
+ * @example
+ * ```ts
+ * parseOptions({ runs: 10 }, { source: 'thaw.bench.json' }); // { runs: 10 }
+ * ```
+ */
+export function parseOptions(
+  value: Record<string, unknown>,
+  ctx: FieldContext,
+  name: (key: string) => string = (key) => key,
+  keys: readonly string[] = benchFileOptionKeys,
+): BenchOptions {
+  const table = benchOptionTable as Declarations;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const given = value[key];
+    if (given !== undefined) out[key] = table[key]?.validate(given, name(key), ctx);
+  }
+  return out;
+}
+
+/**
+ * Checks the options given and fills every missing one with its default (`??`, so an explicit 0
+ * is kept); an unknown name is refused with the nearest valid one.
  *
  * @example
  * ```ts
@@ -77,20 +287,14 @@ export const defaultBenchOptions: ResolvedBenchOptions = Object.freeze({
  * ```
  */
 export function resolveBenchOptions(options: BenchOptions = {}): ResolvedBenchOptions {
-  const d = defaultBenchOptions;
-  return {
-    runs: options.runs ?? d.runs,
-    warmupRuns: options.warmupRuns ?? d.warmupRuns,
-    cooldownMs: options.cooldownMs ?? d.cooldownMs,
-    timeoutMs: options.timeoutMs ?? d.timeoutMs,
-    probeIntervalMs: options.probeIntervalMs ?? d.probeIntervalMs,
-    probeTimeoutMs: options.probeTimeoutMs ?? d.probeTimeoutMs,
-    killGraceMs: options.killGraceMs ?? d.killGraceMs,
-    order: options.order ?? d.order,
-    seed: options.seed ?? d.seed,
-    bootstrapResamples: options.bootstrapResamples ?? d.bootstrapResamples,
-    burst: options.burst ?? d.burst,
-    sloMs: options.sloMs ?? d.sloMs,
-    stderrTailBytes: options.stderrTailBytes ?? d.stderrTailBytes,
-  };
+  if (!isRecord(options)) throw new BenchConfigError('bench options', options, 'an object of BenchOptions');
+  const names = Object.keys(benchOptionTable);
+  checkKeys(options, names, '', {});
+  const given = parseOptions(options, {}, (key) => key, names) as Record<string, unknown>;
+  const resolved: Record<string, unknown> = {};
+  for (const [key, declaration] of Object.entries(benchOptionTable as Declarations)) {
+    const value = given[key] ?? declaration.default;
+    if (value !== undefined) resolved[key] = value;
+  }
+  return resolved as ResolvedBenchOptions;
 }

@@ -2,6 +2,13 @@
 // with performance.now(); `runtime` is what a thaw function reported about itself over IPC.
 import type { StartupReport } from './startup-report.ts';
 import { type BenchErrorCode } from './errors.ts';
+import { type KnativeRunRecord } from './knative/knative-cold-start.ts';
+
+/**
+ * A container variant's run through the emulated Knative path, times in ms from the first
+ * request's arrival at the activator (the startup report is in the record's `runtime`).
+ */
+export type ContainerRunDetails = Omit<KnativeRunRecord, 'startup'>;
 
 /** Why a run did not reach its first response. */
 export interface RunFailure {
@@ -65,6 +72,11 @@ export interface RunRecord {
   readonly runtime?: RuntimeReport;
   readonly steady?: SteadyResult;
   readonly burst?: readonly BurstRequest[];
+  /**
+   * Present for a container variant. Its run's times (`listeningMs`, `readyMs` as the prober
+   * saw it, `firstResponseMs`) then count from the request's arrival, not from a spawn.
+   */
+  readonly container?: ContainerRunDetails;
 }
 
 /**

@@ -46,6 +46,19 @@ async function exitDescription(child: ChildHandle): Promise<string> {
   return signal === null ? `exited with code ${code ?? 'unknown'}` : `was killed by ${signal}`;
 }
 
+/** What each phase of one cold start reads and writes. */
+interface ColdStart {
+  readonly variant: VariantSpec;
+  readonly child: ChildHandle;
+  readonly port: number;
+  readonly options: ResolvedBenchOptions;
+  readonly clock: () => number;
+  readonly schedule: PollSchedule;
+  readonly record: Mutable<RunRecord>;
+}
+
+// One cold start in phases, each timed from spawn: the port accepts, the readiness probe passes,
+// the first request is answered, the startup report arrives, then warm latency when asked for.
 async function coldStart(
   variant: VariantSpec,
   child: ChildHandle,
@@ -54,77 +67,83 @@ async function coldStart(
   clock: () => number,
   record: Mutable<RunRecord>,
 ): Promise<void> {
-  const t0 = 0;
   const schedule: PollSchedule = {
-    originMs: t0,
+    originMs: 0,
     intervalMs: options.probeIntervalMs,
-    deadlineMs: t0 + options.timeoutMs,
+    deadlineMs: options.timeoutMs,
     clock,
     stopped: () => child.hasExited(),
     stopSignal: child.exited,
   };
-  const name = variant.name;
-  const listening = await pollUntil(() => canConnect(port, options.probeTimeoutMs), schedule);
-  if (listening === undefined) {
-    if (child.hasExited()) {
-      throw failure(
-        child,
-        name,
-        'THAW_BENCH_EXITED',
-        `Variant "${name}" ${await exitDescription(child)} before its port ${port} opened.`,
-      );
-    }
-    throw failure(
-      child,
-      name,
-      'THAW_BENCH_PORT_NEVER_OPENED',
-      `Variant "${name}" never accepted connections on port ${port} (from $PORT) within ${options.timeoutMs} ms. Make it listen on process.env.PORT.`,
-    );
-  }
-  record.listeningMs = listening;
-  let ready = listening;
-  const probe = variant.ready;
-  if (probe !== 'tcp') {
-    let lastStatus = 'no answer';
-    const passed = await pollUntil(async () => {
-      try {
-        const { status } = await sendRequest({
-          port,
-          method: 'GET',
-          path: probe.http,
-          timeoutMs: options.probeTimeoutMs,
-        });
-        lastStatus = `HTTP ${status}`;
-        return status === 200;
-      } catch (error) {
-        lastStatus = (error as Error).message;
-        return false;
-      }
-    }, schedule);
-    if (passed === undefined) {
-      if (child.hasExited()) {
-        throw failure(
-          child,
-          name,
-          'THAW_BENCH_EXITED',
-          `Variant "${name}" ${await exitDescription(child)} before ${probe.http} answered 200.`,
-        );
-      }
-      throw failure(
-        child,
-        name,
-        'THAW_BENCH_NOT_READY',
-        `Variant "${name}" listened but ${probe.http} did not answer 200 within ${options.timeoutMs} ms (last probe: ${lastStatus}).`,
-      );
-    }
-    ready = passed;
-  }
-  record.readyMs = ready;
+  const run: ColdStart = { variant, child, port, options, clock, schedule, record };
+  record.listeningMs = await waitListening(run);
+  record.readyMs = variant.ready === 'tcp' ? record.listeningMs : await waitReady(run, variant.ready.http);
   const usage = readProcessUsage(child.pid);
   if (usage !== undefined) {
     record.rssBytes = usage.rssBytes;
     record.cpuMs = usage.cpuMs;
   }
+  await sendFirstRequest(run);
+  await awaitStartupReport(child);
+  if (variant.steady !== undefined)
+    record.steady = await measureSteady(port, variant.request, variant.steady, options.timeoutMs);
+}
+
+async function waitListening({ variant, child, port, options, schedule }: ColdStart): Promise<number> {
+  const listening = await pollUntil(() => canConnect(port, options.probeTimeoutMs), schedule);
+  if (listening !== undefined) return listening;
+  const name = variant.name;
+  if (child.hasExited()) {
+    throw failure(
+      child,
+      name,
+      'THAW_BENCH_EXITED',
+      `Variant "${name}" ${await exitDescription(child)} before its port ${port} opened.`,
+    );
+  }
+  throw failure(
+    child,
+    name,
+    'THAW_BENCH_PORT_NEVER_OPENED',
+    `Variant "${name}" never accepted connections on port ${port} (from $PORT) within ${options.timeoutMs} ms. Make it listen on process.env.PORT.`,
+  );
+}
+
+async function waitReady(
+  { variant, child, port, options, schedule }: ColdStart,
+  path: string,
+): Promise<number> {
+  let lastStatus = 'no answer';
+  const passed = await pollUntil(async () => {
+    try {
+      const { status } = await sendRequest({ port, method: 'GET', path, timeoutMs: options.probeTimeoutMs });
+      lastStatus = `HTTP ${status}`;
+      return status === 200;
+    } catch (error) {
+      lastStatus = (error as Error).message;
+      return false;
+    }
+  }, schedule);
+  if (passed !== undefined) return passed;
+  const name = variant.name;
+  if (child.hasExited()) {
+    throw failure(
+      child,
+      name,
+      'THAW_BENCH_EXITED',
+      `Variant "${name}" ${await exitDescription(child)} before ${path} answered 200.`,
+    );
+  }
+  throw failure(
+    child,
+    name,
+    'THAW_BENCH_NOT_READY',
+    `Variant "${name}" listened but ${path} did not answer 200 within ${options.timeoutMs} ms (last probe: ${lastStatus}).`,
+  );
+}
+
+async function sendFirstRequest({ variant, child, port, options, clock, record }: ColdStart): Promise<void> {
+  const name = variant.name;
   const { method, path, headers, body } = variant.request;
   const remainingMs = Math.max(1, options.timeoutMs - clock());
   try {
@@ -155,19 +174,20 @@ async function coldStart(
       `Variant "${name}": the first request ${method} ${path} failed (${(error as Error).message}).`,
     );
   }
-  if (child.messages.ready !== undefined && child.messages.startup === undefined) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      child.startupReceived,
-      child.exited,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, startupReportWaitMs);
-      }),
-    ]);
-    clearTimeout(timer);
-  }
-  if (variant.steady !== undefined)
-    record.steady = await measureSteady(port, variant.request, variant.steady, options.timeoutMs);
+}
+
+// A thaw function that said it is ready sends its startup report just after: wait a little.
+async function awaitStartupReport(child: ChildHandle): Promise<void> {
+  if (child.messages.ready === undefined || child.messages.startup !== undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    child.startupReceived,
+    child.exited,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, startupReportWaitMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /**

@@ -3,6 +3,7 @@
 // baseline with its interval and a verdict. Only measured (non-warm-up), successful runs count;
 // failed runs are counted separately, never silently dropped.
 import { type Interval, bootstrapMedian, bootstrapRatioOfMedians } from './bootstrap.ts';
+import { type ContainerSummary, summarizeContainerRuns } from './container-summary.ts';
 import { type Distribution, distributionOf } from './stats.ts';
 import { type RunMetric, type RunRecord, runMetrics } from './run-record.ts';
 import { type VerdictMetric, verdict } from './verdict.ts';
@@ -52,6 +53,18 @@ export interface VariantSummary {
   readonly responseDetectionLagMs?: number;
   readonly steady?: MetricSummary & { readonly errors: number };
   readonly burst?: BurstSummary;
+  /** A container variant's Knative-mode figures. */
+  readonly container?: ContainerSummary;
+}
+
+/** Where burst mode's objective came from when it is relative to a floor variant. */
+export interface SloFloor {
+  readonly variant: string;
+  /** The floor variant's burst p99 in this run. */
+  readonly p99Ms: number;
+  readonly marginMs: number;
+  /** p99 + margin: the objective every variant's burst requests were counted against. */
+  readonly sloMs: number;
 }
 
 /** A variant against the baseline on one metric. */
@@ -68,6 +81,8 @@ export interface BaselineComparison {
 export interface BenchSummary {
   readonly variants: readonly VariantSummary[];
   readonly comparisons: readonly BaselineComparison[];
+  /** Set when burst misses were counted against a floor variant's p99 + margin. */
+  readonly sloFloor?: SloFloor;
 }
 
 /** How intervals are computed. */
@@ -75,6 +90,9 @@ export interface SummaryOptions {
   readonly bootstrapResamples: number;
   readonly seed: number;
   readonly sloMs: number;
+  /** Count burst misses against this variant's burst p99 + `sloMarginMs` instead of `sloMs`. */
+  readonly sloFloor?: string;
+  readonly sloMarginMs?: number;
 }
 
 function metricSummary(values: readonly number[], options: SummaryOptions): MetricSummary {
@@ -165,6 +183,8 @@ function summarizeVariant(
     const errors = steadyRuns.reduce((sum, r) => sum + (r.steady?.errors ?? 0), 0);
     summary.steady = { ...metricSummary(latencies, options), errors };
   }
+  const container = summarizeContainerRuns(measured);
+  if (container !== undefined) summary.container = container;
   const burstRequests = measured.flatMap((r) => r.burst ?? []);
   if (burstRequests.length > 0) {
     const answered = burstRequests.filter(
@@ -210,7 +230,9 @@ export function summarize(
   variants: ReadonlyArray<{ readonly name: string; readonly baseline: boolean }>,
   options: SummaryOptions,
 ): BenchSummary {
-  const summaries = variants.map((v) => summarizeVariant(v.name, v.baseline, runs, options));
+  const sloFloor = floorOf(runs, options);
+  const effective = sloFloor === undefined ? options : { ...options, sloMs: sloFloor.sloMs };
+  const summaries = variants.map((v) => summarizeVariant(v.name, v.baseline, runs, effective));
   const base = variants.find((v) => v.baseline);
   const comparisons: BaselineComparison[] = [];
   if (base !== undefined) {
@@ -236,5 +258,14 @@ export function summarize(
       }
     }
   }
-  return { variants: summaries, comparisons };
+  return { variants: summaries, comparisons, ...(sloFloor === undefined ? {} : { sloFloor }) };
+}
+
+function floorOf(runs: readonly RunRecord[], options: SummaryOptions): SloFloor | undefined {
+  if (options.sloFloor === undefined) return undefined;
+  const latencies = pooled(runs, options.sloFloor, 'burstLatencyMs');
+  if (latencies.length === 0) return undefined;
+  const p99Ms = distributionOf(latencies).p99;
+  const marginMs = options.sloMarginMs ?? 300;
+  return { variant: options.sloFloor, p99Ms, marginMs, sloMs: p99Ms + marginMs };
 }

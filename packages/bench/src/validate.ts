@@ -1,7 +1,8 @@
-// Field checkers shared by the bench file and the CLI flags: each throws a BenchConfigError
-// naming the path of the bad field, the value received and what is allowed.
+// The checks every declaration of @thaw/bench uses (the options table, the bench file's
+// variants, container variants, the CLI flags): each throws a BenchConfigError naming the path of
+// the bad field, the value received and what is allowed.
 import { BenchConfigError } from './errors.ts';
-import { type BenchOptions, type RunOrder } from './options.ts';
+import { nearestName } from './nearest-name.ts';
 
 /** Where a value came from, for error messages (`thaw.bench.json`, `the command line`). */
 export interface FieldContext {
@@ -26,7 +27,9 @@ export function checkKeys(
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
       const at = path === '' ? key : `${path}.${key}`;
-      throw new BenchConfigError(at, value[key], `no such key (allowed here: ${allowed.join(', ')})`, {
+      const nearest = nearestName(key, allowed);
+      const hint = nearest === undefined ? '' : `; did you mean \`${nearest}\`?`;
+      throw new BenchConfigError(at, value[key], `no such key (allowed here: ${allowed.join(', ')})${hint}`, {
         ...(ctx.source === undefined ? {} : { source: ctx.source }),
       });
     }
@@ -72,51 +75,36 @@ export function stringRecord(value: unknown, path: string, ctx: FieldContext): R
   return out;
 }
 
-/** Keys of `BenchOptions` a bench file may set at top level. */
-export const benchFileOptionKeys = [
-  'runs',
-  'warmupRuns',
-  'cooldownMs',
-  'timeoutMs',
-  'probeIntervalMs',
-  'probeTimeoutMs',
-  'killGraceMs',
-  'order',
-  'seed',
-  'burst',
-  'sloMs',
-] as const;
+/** Checks one value found at `path`. */
+export type Validator<T> = (value: unknown, path: string, ctx: FieldContext) => T;
 
-/** Validates the options present in `value` (at `prefix`) and returns them. */
-export function parseOptions(
-  value: Record<string, unknown>,
-  ctx: FieldContext,
-  name: (key: string) => string = (key) => key,
-): BenchOptions {
-  const out: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = {};
-  if (value.runs !== undefined) out.runs = integerAtLeast(value.runs, 1, name('runs'), ctx);
-  if (value.warmupRuns !== undefined)
-    out.warmupRuns = integerAtLeast(value.warmupRuns, 0, name('warmupRuns'), ctx);
-  if (value.cooldownMs !== undefined)
-    out.cooldownMs = numberAtLeast(value.cooldownMs, 0, name('cooldownMs'), ctx);
-  if (value.timeoutMs !== undefined)
-    out.timeoutMs = numberAtLeast(value.timeoutMs, 1, name('timeoutMs'), ctx);
-  if (value.probeIntervalMs !== undefined) {
-    out.probeIntervalMs = numberAtLeast(value.probeIntervalMs, 1, name('probeIntervalMs'), ctx);
-  }
-  if (value.probeTimeoutMs !== undefined) {
-    out.probeTimeoutMs = numberAtLeast(value.probeTimeoutMs, 1, name('probeTimeoutMs'), ctx);
-  }
-  if (value.killGraceMs !== undefined)
-    out.killGraceMs = numberAtLeast(value.killGraceMs, 0, name('killGraceMs'), ctx);
-  if (value.order !== undefined) {
-    if (value.order !== 'interleaved' && value.order !== 'randomized') {
-      fail(name('order'), value.order, '"interleaved" or "randomized"', ctx);
-    }
-    out.order = value.order satisfies RunOrder;
-  }
-  if (value.seed !== undefined) out.seed = integerAtLeast(value.seed, 0, name('seed'), ctx);
-  if (value.burst !== undefined) out.burst = integerAtLeast(value.burst, 0, name('burst'), ctx);
-  if (value.sloMs !== undefined) out.sloMs = numberAtLeast(value.sloMs, 1, name('sloMs'), ctx);
-  return out;
+/** An integer ≥ `min`. */
+export const integer =
+  (min: number): Validator<number> =>
+  (value, path, ctx) =>
+    integerAtLeast(value, min, path, ctx);
+
+/** A duration in milliseconds ≥ `minMs` (fractions allowed: timers take them). */
+export const durationMs =
+  (minMs: number): Validator<number> =>
+  (value, path, ctx) =>
+    numberAtLeast(value, minMs, path, ctx);
+
+/** A size in whole bytes ≥ `minBytes`. */
+export const byteSize =
+  (minBytes: number): Validator<number> =>
+  (value, path, ctx) =>
+    integerAtLeast(value, minBytes, path, ctx);
+
+/** One of `values`. */
+export function oneOf<const T extends string>(values: readonly T[]): Validator<T> {
+  return (value, path, ctx) => {
+    if (!values.includes(value as T)) fail(path, value, values.map((v) => `"${v}"`).join(' or '), ctx);
+    return value as T;
+  };
+}
+
+/** `undefined`, or a value `validate` accepts. */
+export function optional<T>(validate: Validator<T>): Validator<T | undefined> {
+  return (value, path, ctx) => (value === undefined ? undefined : validate(value, path, ctx));
 }

@@ -81,7 +81,9 @@ it('rejects bad flags with exit 2, naming the flag', async () => {
   );
   const unknown = capture();
   expect(await runBenchCli(['--rusn', '3'], { stdout: capture(), stderr: unknown, cwd: dir })).toBe(2);
-  expect(unknown.text()).toContain("Unknown option '--rusn'");
+  expect(unknown.text()).toBe(
+    'thaw bench: unknown flag --rusn; did you mean --runs? See thaw bench --help.\n',
+  );
   const none = capture();
   expect(await runBenchCli([], { stdout: capture(), stderr: none, cwd: dir })).toBe(2);
   expect(none.text()).toContain('No bench file');

@@ -12,6 +12,6 @@ it('prints a help that documents every flag the parser accepts', async () => {
   const flags = [...block.matchAll(/^\s+'?([a-z-]+)'?: \{ type/gm)].map((m) => m[1]);
   expect(flags.length).toBeGreaterThan(15);
   for (const flag of flags) expect(help, flag).toContain(`--${flag}`);
-  for (const flag of ['--threshold', '--metric', 'compare', 'report RESULTS.json', 'Exit status'])
+  for (const flag of ['--threshold', '--metric', 'compare', 'report RESULTS.json', 'Exit codes:'])
     expect(help).toContain(flag);
 });

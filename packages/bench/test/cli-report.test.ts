@@ -21,7 +21,7 @@ it('regenerates the table, Markdown and SVG of a saved result from its JSON', as
   writeFileSync(join(dir, 'r.json'), renderJson(result, dir));
   const stdout = capture();
   expect(
-    await runBenchCli(['report', 'r.json', '--md', 'r.md', '--svg', 'r.svg'], {
+    await runBenchCli(['report', 'r.json', '--md-file', 'r.md', '--svg-file', 'r.svg'], {
       stdout,
       stderr: capture(),
       cwd: dir,

@@ -2,6 +2,8 @@
 // code is loaded with import() when it runs.
 import { readFileSync } from 'node:fs';
 import { commands } from './commands.ts';
+import { nearestName } from './nearest-name.ts';
+import { exitCodeHelp, exitCodes } from './usage-error.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -25,7 +27,11 @@ function help(): string {
     "  -h, --help     Show this help, or a command's help with `thaw <command> --help`",
     '  -v, --version  Print the version',
     '',
+    exitCodeHelp,
+    '',
     'Examples:',
+    '  thaw dev src/index.ts',
+    '  thaw invoke --event --data \'{"id":1}\'',
     '  thaw slim src/index.ts --out deploy',
     '  thaw image --tag registry.example.com/checkout:1 --push deploy',
     "  thaw bench --variant eager='node eager.js' --variant thaw='node deploy/index.js' --runs 30",
@@ -34,8 +40,8 @@ function help(): string {
 
 /**
  * Runs the `thaw` command with its arguments (without `node` and the script) and resolves with
- * the exit code: the subcommand's own, 0 for help and version, 1 for no command, 2 for an
- * unknown one.
+ * the exit code: the subcommand's own, 0 for help and version, 2 (bad arguments) for no command
+ * or an unknown one.
  *
  * @example
  * ```ts
@@ -48,18 +54,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     process.stdout.write(`${help()}\n`);
-    return first === undefined ? 1 : 0;
+    return first === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (first === '-v' || first === '--version') {
     process.stdout.write(`${version()}\n`);
-    return 0;
+    return exitCodes.ok;
   }
   const command = commands.find((candidate) => candidate.name === first);
   if (command === undefined) {
+    const names = commands.map((c) => c.name);
+    const nearest = first.startsWith('-') ? undefined : nearestName(first, names);
+    const what = first.startsWith('-') ? `unknown flag ${first}` : `unknown command "${first}"`;
     process.stderr.write(
-      `thaw: unknown command "${first}". Commands: ${commands.map((c) => c.name).join(', ')}. See thaw --help.\n`,
+      `thaw: ${what}${nearest === undefined ? '.' : `; did you mean ${nearest}?`} Commands: ${names.join(', ')}. See thaw --help.\n`,
     );
-    return 2;
+    return exitCodes.usage;
   }
   return command.run(rest);
 }

@@ -17,9 +17,9 @@ test('thaw --help lists slim, image and bench and exits 0', () => {
   for (const name of ['slim', 'image', 'bench']) expect(stdout).toMatch(new RegExp(`^\\s+${name}\\s`, 'm'));
 });
 
-test('thaw alone prints the help and exits 1', () => {
+test('thaw alone prints the help and exits 2 (bad arguments)', () => {
   const { status, stdout } = thaw([]);
-  expect(status).toBe(1);
+  expect(status).toBe(2);
   expect(stdout).toContain('Commands:');
 });
 
@@ -34,6 +34,7 @@ test('an unknown command exits 2 and names the valid ones', () => {
   const { status, stderr } = thaw(['deploy']);
   expect(status).toBe(2);
   expect(stderr).toContain('unknown command "deploy"');
+  expect(thaw(['slm']).stderr).toContain('unknown command "slm"; did you mean slim?');
   expect(stderr).toContain('slim, image, bench');
 });
 

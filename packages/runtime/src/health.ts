@@ -2,11 +2,8 @@
 // invocations, and cheap enough for Knative's startup probing (every 50 ms, 100 ms timeout):
 // readiness reads in-memory state only, it never touches a dependency.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { criticalInitsReady, initializerStatuses, type InitializerStatus } from './init-registry.ts';
+import type { InitializerStatus } from './init-registry.ts';
 import type { ReadinessCheck } from './lifecycle.ts';
-
-/** The server's phase; readiness is 200 only in `ready`. */
-export type ServerPhase = 'starting' | 'ready' | 'draining';
 
 /**
  * Body of a readiness answer.
@@ -17,12 +14,12 @@ export type ServerPhase = 'starting' | 'ready' | 'draining';
  * ```
  */
 export interface ReadinessReport {
-  readonly status: 'ready' | 'starting' | 'failing' | 'draining' | 'not-ready';
+  readonly status: 'ready' | 'starting' | 'failing' | 'draining' | 'not-ready' | 'shedding';
   /** Critical initializers that are not ready yet, with their last error. */
   readonly initializers?: readonly InitializerStatus[];
   /** Extra readiness checks (an adapter's `readiness` export) that did not pass. */
   readonly failedChecks?: readonly string[];
-  /** Why the handler itself cannot run (a missing optional peer), with the fix. */
+  /** Why the handler itself cannot run (a missing optional peer, memory near its limit). */
   readonly error?: string;
 }
 
@@ -31,23 +28,6 @@ export interface HandlerRequirement {
   readonly ready: boolean;
   /** Set when it failed for good. */
   readonly error?: string | undefined;
-}
-
-/** Whether the process is ready, and the body that says why not. */
-export function readiness(
-  phase: ServerPhase,
-  listening: boolean,
-  handler: HandlerRequirement = { ready: true },
-): { ready: boolean; report: ReadinessReport } {
-  if (phase === 'draining') return { ready: false, report: { status: 'draining' } };
-  if (handler.error !== undefined)
-    return { ready: false, report: { status: 'failing', error: handler.error } };
-  if (listening && handler.ready && criticalInitsReady()) return { ready: true, report: { status: 'ready' } };
-  const pending = initializerStatuses().filter(
-    (status) => status.when === 'critical' && status.state !== 'ready',
-  );
-  const failing = pending.some((status) => status.state === 'failed' || status.attempts > 1);
-  return { ready: false, report: { status: failing ? 'failing' : 'starting', initializers: pending } };
 }
 
 /**

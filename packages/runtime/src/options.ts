@@ -11,6 +11,7 @@ import {
   boolean,
   byteSize,
   durationMs,
+  fractionOrOff,
   functionOf,
   integer,
   nonEmptyString,
@@ -89,6 +90,19 @@ export interface ServeOptions {
    * @default 10000
    */
   readonly readyWaitTimeoutMs?: number;
+  /**
+   * Fraction of a memory limit at which new requests get 503 (and readiness 503) while the
+   * running ones finish: RSS against the container's limit, used heap against V8's heap limit,
+   * sampled every 100 ms (every 10 ms near the line while requests run). Accepting again below
+   * the ratio less 0.05. `0` turns it off.
+   * @default the `THAW_MEMORY_SHED_RATIO` environment variable, else 0.9
+   */
+  readonly memoryShedRatio?: number;
+  /**
+   * The memory limit RSS is compared with.
+   * @default the container's cgroup limit (v2 `memory.max`, v1 `memory.limit_in_bytes`), else none
+   */
+  readonly memoryLimitBytes?: number | undefined;
   /**
    * How long in-flight requests may run after shutdown starts before the process exits with 1.
    * @default 20000
@@ -238,6 +252,17 @@ export const serveOptionTable = {
     default: 10_000,
     validate: durationMs(0),
     doc: "a request arriving before ready is held this long for readiness, then answered `503` with `Retry-After: 1`; at most Knative's 10 s startup probing window",
+  }),
+  memoryShedRatio: option({
+    default: 0.9,
+    fromEnv: (env) => ratioFromEnv(env['THAW_MEMORY_SHED_RATIO']),
+    validate: fractionOrOff,
+    doc: "when RSS reaches this fraction of the container's memory limit (or the used heap of V8's heap limit), new requests get `503` with `Retry-After: 1` and readiness `503` while running ones finish; sampled every 100 ms (10 ms near the line while requests run), accepting again 0.05 below; `0` = off; `$THAW_MEMORY_SHED_RATIO` when set",
+  }),
+  memoryLimitBytes: option({
+    default: undefined,
+    validate: optional(byteSize(1)),
+    doc: "the limit RSS is compared with; unset: the container's cgroup limit (v2 `memory.max`, v1 `memory.limit_in_bytes`), none outside a container",
   }),
   drainTimeoutMs: option({
     default: 20_000,
@@ -406,6 +431,19 @@ function portFromEnv(value: string | undefined): number | undefined {
     );
   }
   return Number(value);
+}
+
+function ratioFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ratio = Number(value);
+  if (!/^\d*\.?\d+$/u.test(value) || ratio >= 1) {
+    throw new ConfigError(
+      'THAW_MEMORY_SHED_RATIO',
+      value,
+      'a number above 0 and below 1 (such as 0.9), or 0 to turn shedding off',
+    );
+  }
+  return ratio;
 }
 
 function warmupPathFromEnv(value: string | undefined): string | undefined {

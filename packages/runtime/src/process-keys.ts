@@ -61,3 +61,16 @@ export const simpleResponseKey: unique symbol = Symbol.for('thaw.runtime.simple-
  * to learn whether an application registered a tracer provider without importing the API.
  */
 export const openTelemetryApiKey: unique symbol = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * Where tracing, once installed, offers the trace context of the current invocation to
+ * `publish()` and CloudEvents replies. Shared: the tracing installed by one copy's `serve()` must
+ * be seen by the other copy's `publish()`.
+ */
+export const traceContextKey: unique symbol = Symbol.for('thaw.runtime.trace-context');
+
+/**
+ * The memory guard's process-wide figures (the container's limit as read, requests refused under
+ * memory pressure) that /metrics reports. Shared: every copy's refusals add to one count.
+ */
+export const memoryStateKey: unique symbol = Symbol.for('thaw.runtime.memory');

@@ -10,28 +10,25 @@ import { runNodeListener } from './handlers/node-listener.ts';
 import { BodyTooLargeError, HttpError, ThawError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
 import { runWebHandler } from './handlers/web.ts';
-import {
-  isWarmup,
-  readiness,
-  readinessWithChecks,
-  writeJson,
-  type HandlerRequirement,
-  type ServerPhase,
-} from './health.ts';
+import { isWarmup, readinessWithChecks, writeJson } from './health.ts';
 import type { KnativeEnv } from './knative.ts';
 import {
   requestHooks,
   type ExtraRoute,
+  type ReadinessCheck,
+  type RequestHooks,
   type InvocationInfo,
   type InvocationOutcome,
   type InvocationWrapper,
 } from './lifecycle.ts';
+import type { MemoryGuard } from './memory/memory-guard.ts';
 import { countInvocation } from './metrics/invocation-count.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { rawHeader } from './raw-headers.ts';
 import { retryAfterSeconds, type ReadyGate } from './ready-gate.ts';
 import { requestScopeNeeded, runInRequestScope } from './request-scope.ts';
+import type { ServerStateView } from './server-state.ts';
 
 /** What the pipeline needs from serve(). */
 export interface PipelineDeps {
@@ -39,15 +36,14 @@ export interface PipelineDeps {
   readonly handler: ClassifiedHandler;
   readonly tracker: ConnectionTracker;
   readonly knative: KnativeEnv;
-  readonly drainSignal: AbortSignal;
   /** Loaded only when the handler is a CloudEvents one. */
   readonly cloudEvents: Promise<CloudEventRunner> | undefined;
-  readonly phase: () => ServerPhase;
+  /** The server's phase, readiness and drain signal. */
+  readonly state: ServerStateView;
   /** Holds invocations that arrive before ready. */
   readonly gate: ReadyGate;
-  readonly listening: () => boolean;
-  /** The handler's own requirement (the CloudEvents SDK loaded). */
-  readonly handlerRequirement: () => HandlerRequirement;
+  /** Refuses new invocations while memory is near its limit. */
+  readonly memory: MemoryGuard;
   readonly onWarmup: () => void;
   readonly onFirstRequest: () => void;
   readonly onFirstResponse: () => void;
@@ -55,45 +51,18 @@ export interface PipelineDeps {
 
 /** The `request` listener of the server. */
 export function createRequestListener(deps: PipelineDeps): RequestListener {
-  const { options, tracker, handler } = deps;
-  const { healthPath, readyPath, warmupPath } = options;
   // Looked up once per server: live, read-only views of the lifecycle, not one lookup a request.
   const hooks = requestHooks();
-  const cloudEvent = handler.kind === 'cloud-event';
-  let invocations = 0;
+  const start = invocationStarter(deps, hooks);
   return (request, response) => {
-    const entry = tracker.begin(request, response);
+    const entry = deps.tracker.begin(request, response);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (path === healthPath) {
-      writeJson(response, 200, { status: 'ok' });
+    if (answeredBeforeHandler(path, request, response, deps, hooks)) return;
+    if (deps.memory.shedding) {
+      deps.memory.refuse(response);
       return;
-    }
-    if (path === readyPath || (hooks.readinessPaths.size > 0 && hooks.readinessPaths.has(path))) {
-      const base = readiness(deps.phase(), deps.listening(), deps.handlerRequirement());
-      const checks = hooks.readinessChecks;
-      if (checks.length === 0 || !base.ready) {
-        writeJson(response, base.ready ? 200 : 503, base.report);
-        return;
-      }
-      void readinessWithChecks(base, checks, request).then(({ ready, report }) => {
-        writeJson(response, ready ? 200 : 503, report);
-      });
-      return;
-    }
-    if (isWarmup(rawHeader(request, 'x-thaw-warmup'), path, warmupPath)) {
-      deps.onWarmup();
-      response.writeHead(204);
-      response.end();
-      return;
-    }
-    if (hooks.routes.size > 0) {
-      const route = hooks.routes.get(path);
-      if (route !== undefined) {
-        void answerRoute(route, request, response, deps);
-        return;
-      }
     }
     if (!deps.gate.isOpen) {
       deps.gate.hold(response, () => {
@@ -103,7 +72,69 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     }
     start(request, response, entry);
   };
-  function start(request: IncomingMessage, response: ServerResponse, entry: InFlightEntry): void {
+}
+
+// Health, readiness, warm-up and the extra routes: answered before the gate, never invocations.
+function answeredBeforeHandler(
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: PipelineDeps,
+  hooks: RequestHooks,
+): boolean {
+  const { healthPath, readyPath, warmupPath } = deps.options;
+  if (path === healthPath) {
+    writeJson(response, 200, { status: 'ok' });
+    return true;
+  }
+  if (path === readyPath || (hooks.readinessPaths.size > 0 && hooks.readinessPaths.has(path))) {
+    answerReadiness(request, response, deps.state, deps.memory, hooks.readinessChecks);
+    return true;
+  }
+  if (isWarmup(rawHeader(request, 'x-thaw-warmup'), path, warmupPath)) {
+    deps.onWarmup();
+    response.writeHead(204);
+    response.end();
+    return true;
+  }
+  if (hooks.routes.size === 0) return false;
+  const route = hooks.routes.get(path);
+  if (route === undefined) return false;
+  void answerRoute(route, request, response, deps);
+  return true;
+}
+
+function answerReadiness(
+  request: IncomingMessage,
+  response: ServerResponse,
+  state: ServerStateView,
+  memory: MemoryGuard,
+  checks: readonly ReadinessCheck[],
+): void {
+  const base = state.readiness();
+  // Ready but near the memory limit: 503, so the platform routes new work elsewhere.
+  if (base.ready && memory.shedding) {
+    writeJson(response, 503, { status: 'shedding', error: memory.reason });
+    return;
+  }
+  if (checks.length === 0 || !base.ready) {
+    writeJson(response, base.ready ? 200 : 503, base.report);
+    return;
+  }
+  void readinessWithChecks(base, checks, request).then(({ ready, report }) => {
+    writeJson(response, ready ? 200 : 503, report);
+  });
+}
+
+type StartInvocation = (request: IncomingMessage, response: ServerResponse, entry: InFlightEntry) => void;
+
+// One invocation's start: counted, its context made, then the handler run on the shortest path
+// its kind and the installed wrappers allow.
+function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvocation {
+  const { handler } = deps;
+  const cloudEvent = handler.kind === 'cloud-event';
+  let invocations = 0;
+  return (request, response, entry) => {
     invocations += 1;
     countInvocation();
     const coldStart = invocations === 1;
@@ -114,7 +145,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     const ctx = createContext(request, {
       coldStart,
       cloudEvent,
-      signal: deps.drainSignal,
+      signal: deps.state.drainSignal,
       knative: deps.knative,
     });
     entry.context = ctx;
@@ -130,7 +161,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
       return;
     }
     void invoke(deps, request, response, ctx, wrapper);
-  }
+  };
 }
 
 function runListenerDirectly(

@@ -1,6 +1,7 @@
-// The graceful shutdown: readiness 503 at once, optionally wait for endpoints to update, stop
-// accepting, let in-flight requests finish (bounded), close what is left, run disposers in
-// reverse order and then flushers, each bounded. Any overrun is named, never silently dropped.
+// The drain sequence, run by the state machine (server-state.ts) once it entered `draining`:
+// optionally wait for endpoints to update, stop accepting, let in-flight requests finish
+// (bounded), close what is left, run disposers in reverse order and then flushers, each bounded.
+// Any overrun is named, never silently dropped.
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { ConnectionTracker, InFlightRequest } from './connection-tracker.ts';
@@ -12,7 +13,7 @@ const idleSocketGraceMs = 1_000;
 const sweepIntervalMs = 25;
 
 /** What a drain needs; all side effects come in here so tests can drive it. */
-export interface ShutdownDeps {
+export interface DrainDeps {
   readonly server: Server;
   readonly tracker: ConnectionTracker;
   readonly drainTimeoutMs: number;
@@ -20,8 +21,6 @@ export interface ShutdownDeps {
   readonly disposeTimeoutMs: number;
   readonly logger: Logger;
   readonly now: () => number;
-  /** Flip readiness, abort ctx.signal, remove the ready file: everything that happens at once. */
-  readonly onDrainStart: () => void;
 }
 
 /** Outcome of a shutdown: the exit code and, on failure, why. */
@@ -30,57 +29,21 @@ export interface ShutdownResult {
   readonly stuck: readonly InFlightRequest[];
 }
 
-/** Runs one graceful shutdown and resolves with its outcome. Safe to call twice (same promise). */
-export function createShutdown(deps: ShutdownDeps): {
-  run(reason: string): Promise<ShutdownResult>;
-  readonly started: boolean;
-  describeStuck(): string;
-} {
-  let running: Promise<ShutdownResult> | undefined;
-  const describeStuck = (): string => describeRequests(deps.tracker.inFlight(), deps.now());
-  return {
-    get started() {
-      return running !== undefined;
-    },
-    describeStuck,
-    run(reason) {
-      running ??= drain(deps, reason, describeStuck);
-      return running;
-    },
-  };
+/** The requests still running, one phrase each, for log lines. */
+export function describeInFlight(deps: Pick<DrainDeps, 'tracker' | 'now'>): string {
+  return describeRequests(deps.tracker.inFlight(), deps.now());
 }
 
-async function drain(
-  deps: ShutdownDeps,
-  reason: string,
-  describeStuck: () => string,
-): Promise<ShutdownResult> {
+/** Drains the server, then runs the disposers and the flushers; resolves with the outcome. */
+export async function drainServer(deps: DrainDeps): Promise<ShutdownResult> {
   const { tracker, logger } = deps;
-  logger.info(`Shutting down (${reason}): readiness is now 503.`, { inFlight: tracker.inFlightCount });
-  deps.onDrainStart();
   tracker.startDraining();
   if (deps.shutdownDelayMs > 0) await sleep(deps.shutdownDelayMs);
   // net.Server's close stops accepting without http.Server's immediate closeIdleConnections(),
   // which would reset a request a client has just sent on a keep-alive socket.
   NetServer.prototype.close.call(deps.server);
   const drained = await waitForDrain(tracker, deps.drainTimeoutMs);
-  let stuck: readonly InFlightRequest[] = [];
-  if (!drained) {
-    stuck = tracker.inFlight();
-    logger.error(
-      `Shutdown timed out after drainTimeoutMs (${deps.drainTimeoutMs} ms) with ${stuck.length} request(s) still running: ${describeStuck()}. Releasing resources and flushing telemetry, then exiting with code 1.`,
-      {
-        stuck: stuck.map(({ method, target, invocationId, startedAt }) => ({
-          method,
-          target,
-          invocationId,
-          startedAt,
-          runningMs: deps.now() - startedAt,
-        })),
-      },
-    );
-    tracker.destroyAll();
-  }
+  const stuck = drained ? [] : abandonStuck(deps);
   deps.server.close();
   // Even after a timed-out drain: pools must still close their server-side connections and the
   // spans of the requests that did finish must still be exported, each within its own bound.
@@ -90,6 +53,25 @@ async function drain(
   if (!drained) return { exitCode: 1, stuck };
   logger.info('Shutdown complete.');
   return { exitCode: 0, stuck: [] };
+}
+
+// The drain timed out: name every request still running, then cut their connections.
+function abandonStuck(deps: DrainDeps): readonly InFlightRequest[] {
+  const stuck = deps.tracker.inFlight();
+  deps.logger.error(
+    `Shutdown timed out after drainTimeoutMs (${deps.drainTimeoutMs} ms) with ${stuck.length} request(s) still running: ${describeInFlight(deps)}. Releasing resources and flushing telemetry, then exiting with code 1.`,
+    {
+      stuck: stuck.map(({ method, target, invocationId, startedAt }) => ({
+        method,
+        target,
+        invocationId,
+        startedAt,
+        runningMs: deps.now() - startedAt,
+      })),
+    },
+  );
+  deps.tracker.destroyAll();
+  return stuck;
 }
 
 function waitForDrain(tracker: ConnectionTracker, timeoutMs: number): Promise<boolean> {
@@ -113,7 +95,7 @@ function waitForDrain(tracker: ConnectionTracker, timeoutMs: number): Promise<bo
   });
 }
 
-async function runBounded(task: Disposer, kind: string, deps: ShutdownDeps): Promise<void> {
+async function runBounded(task: Disposer, kind: string, deps: DrainDeps): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     // Not unref'd: a disposer waiting on nothing would otherwise let the event loop empty and

@@ -24,6 +24,14 @@ export const durationMs = (minMs = 0): Validator<number> => integer(minMs);
 /** A size in whole bytes, at least `minBytes`. */
 export const byteSize = (minBytes = 0): Validator<number> => integer(minBytes);
 
+/** `0` (off), or a fraction above 0 and below 1. */
+export const fractionOrOff: Validator<number> = (option, value) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new ConfigError(option, value, 'a number above 0 and below 1 (such as 0.9), or 0 to turn it off');
+  }
+  return value;
+};
+
 /** One of `values`. */
 export function oneOf<const T extends string>(values: readonly T[]): Validator<T> {
   return (option, value) => {

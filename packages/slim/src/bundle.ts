@@ -1,5 +1,15 @@
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
-import { build, type Metafile, type Plugin, type PluginBuild } from 'esbuild';
+import {
+  build,
+  type BuildOptions,
+  type BuildResult,
+  type Metafile,
+  type OnResolveArgs,
+  type OnResolveResult,
+  type Plugin,
+  type PluginBuild,
+  type ResolveResult,
+} from 'esbuild';
 import { SlimError } from './errors.ts';
 import { nodeModulesPathOf, packageOfSpecifier } from './package-name.ts';
 import { banner, bundledPrefix, lazyWrapper, registrySource } from './virtual-modules.ts';
@@ -64,129 +74,166 @@ const entryNamespace = 'thaw-entry';
 const registryNamespace = 'thaw-registry';
 const lazyNamespace = 'thaw-lazy';
 
+// The plugin's hooks, one concern each, registered in the order esbuild must try them: the
+// virtual entry and registry, bundled-behind-a-stub packages, native addons, then every other
+// package specifier.
 function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
   return {
     name: 'thaw-externals',
     setup(b: PluginBuild) {
-      // With stubbed packages the entry is wrapped: the registry fills before any user code runs.
-      b.onResolve({ filter: /^thaw-(entry|registry)$/ }, (args) => ({
-        path: args.path,
-        namespace: args.path === 'thaw-entry' ? entryNamespace : registryNamespace,
-      }));
-      b.onLoad({ filter: /.*/, namespace: entryNamespace }, () => ({
-        contents: `import 'thaw-registry';\nimport ${JSON.stringify(input.entryFile)};\n`,
-        loader: 'js',
-        resolveDir: input.projectDir,
-      }));
-      b.onLoad({ filter: /.*/, namespace: registryNamespace }, () => ({
-        contents: registrySource(input.requireBundled.keys()),
-        loader: 'js',
-        resolveDir: input.projectDir,
-      }));
-      b.onResolve({ filter: /^thaw-bundled:/ }, async (args) => {
-        const name = args.path.slice(bundledPrefix.length);
-        const resolved = await b.resolve(name, {
-          kind: 'require-call',
-          resolveDir: input.requireBundled.get(name) ?? input.projectDir,
-          pluginData: { thawSkip: true },
-        });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        state.stubbed.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
-        return { path: resolved.path, namespace: resolved.namespace };
-      });
-      // A compiled addon cannot be inlined: its package has to stay on disk, whole.
-      b.onResolve({ filter: /\.node$/ }, (args) => {
-        const location = nodeModulesPathOf(resolvePath(args.resolveDir, args.path));
-        if (location !== null && !state.nativeAddons.has(location.packageName)) {
-          state.nativeAddons.set(location.packageName, location.path);
-        }
-        return { path: args.path, external: true };
-      });
-      b.onResolve({ filter: /.*/ }, async (args) => {
-        if ((args.pluginData as { thawSkip?: boolean } | undefined)?.thawSkip === true) return undefined;
-        const name = packageOfSpecifier(args.path);
-        if (name === null) return undefined;
-        const resolveAsUsual = () =>
-          b.resolve(args.path, {
-            kind: args.kind,
-            resolveDir: args.resolveDir,
-            importer: args.importer,
-            pluginData: { thawSkip: true },
-          });
-        // A lazily imported package keeps Node's named exports through a small ESM wrapper.
-        if (args.kind === 'dynamic-import' && !input.external.has(name)) {
-          const resolved = await resolveAsUsual();
-          if (resolved.errors.length === 0 && !resolved.external) {
-            return {
-              path: `thaw-lazy/${args.path}.mjs`,
-              namespace: lazyNamespace,
-              pluginData: { resolveDir: args.resolveDir, specifier: args.path, resolvedFile: resolved.path },
-            };
-          }
-        }
-        const viaRequire = input.requireExternal.has(name) || input.requireBundled.has(name);
-        const keep = viaRequire || input.external.has(name);
-        if (keep) {
-          // import statements of require-loaded packages go through a one-line CommonJS module,
-          // so Node loads them with require() and the instrumentation's hook patches them.
-          if (viaRequire && args.kind !== 'require-call' && args.kind !== 'require-resolve') {
-            return {
-              path: args.path,
-              namespace: requireNamespace,
-              pluginData: { resolveDir: args.resolveDir },
-            };
-          }
-          if (input.requireBundled.has(name)) return { path: args.path, external: true };
-          const resolved = await resolveAsUsual();
-          if (resolved.errors.length === 0 && !state.externals.has(name)) {
-            state.externals.set(name, {
-              packageName: name,
-              resolvedFile: resolved.path,
-              importer: args.importer,
-            });
-          }
-          return { path: args.path, external: true };
-        }
-        const resolved = await resolveAsUsual();
-        if (resolved.errors.length > 0) {
-          if (
-            args.kind === 'require-call' ||
-            args.kind === 'dynamic-import' ||
-            args.kind === 'require-resolve'
-          ) {
-            state.optionalMissing.push({
-              specifier: args.path,
-              importer: displayPath(input.projectDir, args.importer),
-            });
-            return { path: args.path, external: true };
-          }
-          return undefined;
-        }
-        if (args.kind === 'require-resolve') state.resolvedAtRunTime.add(name);
-        return {
-          path: resolved.path,
-          external: resolved.external,
-          namespace: resolved.namespace,
-          sideEffects: resolved.sideEffects,
-          suffix: resolved.suffix,
-          pluginData: resolved.pluginData as unknown,
-        };
-      });
-      b.onLoad({ filter: /.*/, namespace: lazyNamespace }, (args) => {
-        const data = args.pluginData as { resolveDir: string; specifier: string; resolvedFile: string };
-        return {
-          contents: lazyWrapper(data.specifier, data.resolvedFile),
-          loader: 'js',
-          resolveDir: data.resolveDir,
-        };
-      });
-      b.onLoad({ filter: /.*/, namespace: requireNamespace }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
-        loader: 'js',
-        resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
-      }));
+      wrapEntry(b, input);
+      resolveStubbedPackages(b, input, state);
+      keepNativeAddons(b, state);
+      b.onResolve({ filter: /.*/ }, (args) => resolvePackage(b, input, state, args));
+      loadWrappers(b);
     },
   };
+}
+
+// With stubbed packages the entry is wrapped: the registry fills before any user code runs.
+function wrapEntry(b: PluginBuild, input: BundleInput): void {
+  b.onResolve({ filter: /^thaw-(entry|registry)$/ }, (args) => ({
+    path: args.path,
+    namespace: args.path === 'thaw-entry' ? entryNamespace : registryNamespace,
+  }));
+  b.onLoad({ filter: /.*/, namespace: entryNamespace }, () => ({
+    contents: `import 'thaw-registry';\nimport ${JSON.stringify(input.entryFile)};\n`,
+    loader: 'js',
+    resolveDir: input.projectDir,
+  }));
+  b.onLoad({ filter: /.*/, namespace: registryNamespace }, () => ({
+    contents: registrySource(input.requireBundled.keys()),
+    loader: 'js',
+    resolveDir: input.projectDir,
+  }));
+}
+
+function resolveStubbedPackages(b: PluginBuild, input: BundleInput, state: PluginState): void {
+  b.onResolve({ filter: /^thaw-bundled:/ }, async (args) => {
+    const name = args.path.slice(bundledPrefix.length);
+    const resolved = await b.resolve(name, {
+      kind: 'require-call',
+      resolveDir: input.requireBundled.get(name) ?? input.projectDir,
+      pluginData: { thawSkip: true },
+    });
+    if (resolved.errors.length > 0) return { errors: resolved.errors };
+    state.stubbed.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
+    return { path: resolved.path, namespace: resolved.namespace };
+  });
+}
+
+// A compiled addon cannot be inlined: its package has to stay on disk, whole.
+function keepNativeAddons(b: PluginBuild, state: PluginState): void {
+  b.onResolve({ filter: /\.node$/ }, (args) => {
+    const location = nodeModulesPathOf(resolvePath(args.resolveDir, args.path));
+    if (location !== null && !state.nativeAddons.has(location.packageName)) {
+      state.nativeAddons.set(location.packageName, location.path);
+    }
+    return { path: args.path, external: true };
+  });
+}
+
+/** esbuild's own resolution of a specifier, past this plugin. */
+function resolveAsUsual(b: PluginBuild, args: OnResolveArgs): Promise<ResolveResult> {
+  return b.resolve(args.path, {
+    kind: args.kind,
+    resolveDir: args.resolveDir,
+    importer: args.importer,
+    pluginData: { thawSkip: true },
+  });
+}
+
+async function resolvePackage(
+  b: PluginBuild,
+  input: BundleInput,
+  state: PluginState,
+  args: OnResolveArgs,
+): Promise<OnResolveResult | undefined> {
+  if ((args.pluginData as { thawSkip?: boolean } | undefined)?.thawSkip === true) return undefined;
+  const name = packageOfSpecifier(args.path);
+  if (name === null) return undefined;
+  // A lazily imported package keeps Node's named exports through a small ESM wrapper.
+  if (args.kind === 'dynamic-import' && !input.external.has(name)) {
+    const resolved = await resolveAsUsual(b, args);
+    if (resolved.errors.length === 0 && !resolved.external) {
+      return {
+        path: `thaw-lazy/${args.path}.mjs`,
+        namespace: lazyNamespace,
+        pluginData: { resolveDir: args.resolveDir, specifier: args.path, resolvedFile: resolved.path },
+      };
+    }
+  }
+  const viaRequire = input.requireExternal.has(name) || input.requireBundled.has(name);
+  if (viaRequire || input.external.has(name)) return keepPackage(b, input, state, args, name, viaRequire);
+  return bundlePackage(b, input, state, args, name);
+}
+
+/** A package left out of the bundle: recorded for the trace, loaded by `require` when it must be. */
+async function keepPackage(
+  b: PluginBuild,
+  input: BundleInput,
+  state: PluginState,
+  args: OnResolveArgs,
+  name: string,
+  viaRequire: boolean,
+): Promise<OnResolveResult> {
+  // import statements of require-loaded packages go through a one-line CommonJS module,
+  // so Node loads them with require() and the instrumentation's hook patches them.
+  if (viaRequire && args.kind !== 'require-call' && args.kind !== 'require-resolve') {
+    return { path: args.path, namespace: requireNamespace, pluginData: { resolveDir: args.resolveDir } };
+  }
+  if (input.requireBundled.has(name)) return { path: args.path, external: true };
+  const resolved = await resolveAsUsual(b, args);
+  if (resolved.errors.length === 0 && !state.externals.has(name)) {
+    state.externals.set(name, { packageName: name, resolvedFile: resolved.path, importer: args.importer });
+  }
+  return { path: args.path, external: true };
+}
+
+/** A package bundled as esbuild resolves it; an optional one that is not installed stays out. */
+async function bundlePackage(
+  b: PluginBuild,
+  input: BundleInput,
+  state: PluginState,
+  args: OnResolveArgs,
+  name: string,
+): Promise<OnResolveResult | undefined> {
+  const resolved = await resolveAsUsual(b, args);
+  if (resolved.errors.length > 0) {
+    if (args.kind === 'require-call' || args.kind === 'dynamic-import' || args.kind === 'require-resolve') {
+      state.optionalMissing.push({
+        specifier: args.path,
+        importer: displayPath(input.projectDir, args.importer),
+      });
+      return { path: args.path, external: true };
+    }
+    return undefined;
+  }
+  if (args.kind === 'require-resolve') state.resolvedAtRunTime.add(name);
+  return {
+    path: resolved.path,
+    external: resolved.external,
+    namespace: resolved.namespace,
+    sideEffects: resolved.sideEffects,
+    suffix: resolved.suffix,
+    pluginData: resolved.pluginData as unknown,
+  };
+}
+
+function loadWrappers(b: PluginBuild): void {
+  b.onLoad({ filter: /.*/, namespace: lazyNamespace }, (args) => {
+    const data = args.pluginData as { resolveDir: string; specifier: string; resolvedFile: string };
+    return {
+      contents: lazyWrapper(data.specifier, data.resolvedFile),
+      loader: 'js',
+      resolveDir: data.resolveDir,
+    };
+  });
+  b.onLoad({ filter: /.*/, namespace: requireNamespace }, (args) => ({
+    contents: `module.exports = require(${JSON.stringify(args.path)});`,
+    loader: 'js',
+    resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+  }));
 }
 
 interface PluginState {
@@ -220,62 +267,74 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
     resolvedAtRunTime: new Set(),
     optionalMissing: [],
   };
+  let result: BuildResult<{ metafile: true; write: false }>;
   try {
-    const result = await build({
-      absWorkingDir: input.projectDir,
-      entryPoints: [{ in: input.requireBundled.size > 0 ? 'thaw-entry' : input.entryFile, out: 'index' }],
-      outdir: input.outDir,
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'node',
-      format: 'esm',
-      target: input.target,
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      minify: input.minify,
-      treeShaking: true,
-      sourcemap: input.sourceMap ? 'linked' : false,
-      sourcesContent: false,
-      legalComments: 'none',
-      conditions: ['node'],
-      define: {
-        'process.env.NODE_ENV': '"production"',
-        __filename: '__thaw_filename',
-        __dirname: '__thaw_dirname',
-      },
-      banner: { js: banner },
-      logLevel: 'silent',
-      plugins: [externalsPlugin(input, state)],
-    });
-    const files = new Map<string, Uint8Array>();
-    for (const file of result.outputFiles) {
-      files.set(relative(input.outDir, file.path).split('\\').join('/'), file.contents);
-    }
-    return {
-      files,
-      metafile: result.metafile,
-      externals: state.externals,
-      stubbed: state.stubbed,
-      nativeAddons: state.nativeAddons,
-      resolvedAtRunTime: state.resolvedAtRunTime,
-      optionalMissing: dedupe(state.optionalMissing),
-      warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
-    };
+    result = await build(buildOptions(input, state));
   } catch (error) {
-    const detail = (
-      error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
-    ).errors
-      ?.slice(0, 5)
-      .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
-      .join('; ');
-    throw new SlimError(
-      'THAW_SLIM_BUNDLE_FAILED',
-      `esbuild could not bundle ${displayPath(input.projectDir, input.entryFile)}: ${detail ?? String(error)}. ` +
-        'Fix the import, or list the package in `external`.',
-      { cause: error },
-    );
+    throw bundleFailure(input, error);
   }
+  const files = new Map<string, Uint8Array>();
+  for (const file of result.outputFiles) {
+    files.set(relative(input.outDir, file.path).split('\\').join('/'), file.contents);
+  }
+  return {
+    files,
+    metafile: result.metafile,
+    externals: state.externals,
+    stubbed: state.stubbed,
+    nativeAddons: state.nativeAddons,
+    resolvedAtRunTime: state.resolvedAtRunTime,
+    optionalMissing: dedupe(state.optionalMissing),
+    warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
+  };
+}
+
+function buildOptions(
+  input: BundleInput,
+  state: PluginState,
+): BuildOptions & { metafile: true; write: false } {
+  return {
+    absWorkingDir: input.projectDir,
+    entryPoints: [{ in: input.requireBundled.size > 0 ? 'thaw-entry' : input.entryFile, out: 'index' }],
+    outdir: input.outDir,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    target: input.target,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    minify: input.minify,
+    treeShaking: true,
+    sourcemap: input.sourceMap ? 'linked' : false,
+    sourcesContent: false,
+    legalComments: 'none',
+    conditions: ['node'],
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      __filename: '__thaw_filename',
+      __dirname: '__thaw_dirname',
+    },
+    banner: { js: banner },
+    logLevel: 'silent',
+    plugins: [externalsPlugin(input, state)],
+  };
+}
+
+function bundleFailure(input: BundleInput, error: unknown): SlimError {
+  const detail = (
+    error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+  ).errors
+    ?.slice(0, 5)
+    .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+    .join('; ');
+  return new SlimError(
+    'THAW_SLIM_BUNDLE_FAILED',
+    `esbuild could not bundle ${displayPath(input.projectDir, input.entryFile)}: ${detail ?? String(error)}. ` +
+      'Fix the import, or list the package in `external`.',
+    { cause: error },
+  );
 }
 
 function dedupe(items: readonly OptionalMissing[]): OptionalMissing[] {

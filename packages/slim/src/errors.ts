@@ -53,15 +53,27 @@ export class SlimError extends Error {
  */
 export class SlimConfigError extends SlimError {
   readonly option: string;
+  /** The value that was refused. */
+  readonly received: unknown;
+  /** What the option allows, as the message says it. */
+  readonly allowed: string;
 
-  constructor(option: string, received: unknown, allowed: string, options?: { cause?: unknown }) {
+  constructor(
+    option: string,
+    received: unknown,
+    allowed: string,
+    options?: { cause?: unknown; hint?: string | undefined },
+  ) {
+    const hint = options?.hint === undefined ? '' : ` ${options.hint}`;
     super(
       'THAW_SLIM_CONFIG_INVALID',
-      `Invalid ${option}: received ${describeValue(received)}; expected ${allowed}.`,
+      `Invalid ${option}: received ${describeValue(received)}; expected ${allowed}.${hint}`,
       options,
     );
     this.name = 'SlimConfigError';
     this.option = option;
+    this.received = received;
+    this.allowed = allowed;
   }
 }
 

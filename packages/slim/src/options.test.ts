@@ -1,39 +1,142 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from 'vitest';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, test } from 'vitest';
+import { validateConfig } from './config.ts';
+import { SlimConfigError } from './errors.ts';
 import { defaultKnativeOptions } from './knative/options.ts';
-import { defaultSlimOptions } from './options.ts';
+import {
+  defaultSlimOptions,
+  resolveSlimOptions,
+  showValue,
+  slimOptionRows,
+  slimOptionTable,
+  type SlimOptions,
+} from './options.ts';
 
-// Reads `name?: …` fields and their `@default <literal>` from an options file.
-function documentedDefaults(file: string, interfaceName: string): Map<string, string> {
-  const source = readFileSync(new URL(file, import.meta.url), 'utf8');
-  const body = source.slice(source.indexOf(`export interface ${interfaceName} {`));
-  const end = body.indexOf('\n}\n');
-  const defaults = new Map<string, string>();
-  const pattern = /@default ([^*\n]+?)\s*\*\/\s*readonly (\w+)\?:/g;
-  for (const match of body.slice(0, end).matchAll(pattern)) defaults.set(match[2]!, match[1]!.trim());
-  return defaults;
+/** `name → @default` of each member of an interface, as the TypeScript compiler reads its JSDoc. */
+function jsdocDefaults(file: string, interfaceName: string): Map<string, string> {
+  const path = new URL(file, import.meta.url);
+  const source = ts.createSourceFile(path.pathname, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found = new Map<string, string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isInterfaceDeclaration(node) && node.name.text === interfaceName) {
+      for (const member of node.members) {
+        const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === 'default');
+        if (member.name !== undefined && ts.isIdentifier(member.name) && tag !== undefined) {
+          found.set(member.name.text, ts.getTextOfJSDocComment(tag.comment)?.trim() ?? '');
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
 }
 
-function literal(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value) && value.length === 0) return '[]';
-  if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) return '{}';
-  return String(value);
+/** The rows of the README's table of slim() options, cells trimmed. */
+function readmeOptionRows(): string[][] {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Options');
+  const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+  return section
+    .split('\n')
+    .filter((line) => /^\|\s*`\w+`/.test(line))
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
 }
 
-test('every documented @default of SlimOptions matches defaultSlimOptions', () => {
-  const documented = documentedDefaults('./options.ts', 'SlimOptions');
-  for (const [key, value] of Object.entries(defaultSlimOptions)) {
-    if (key === 'logger') continue;
-    expect({ key, documented: documented.get(key) }).toEqual({ key, documented: literal(value) });
-  }
+describe('the declaration of slim() options', () => {
+  test('is what the README table shows: every option, its default and its meaning, in order', () => {
+    expect(readmeOptionRows()).toEqual(slimOptionRows());
+  });
+
+  test("gives every option of SlimOptions a JSDoc @default, the declaration's own for plain values", () => {
+    const documented = jsdocDefaults('./options.ts', 'SlimOptions');
+    expect([...documented.keys()].sort()).toEqual(Object.keys(slimOptionTable).sort());
+    for (const [name, value] of Object.entries(defaultSlimOptions)) {
+      if (name === 'logger') continue;
+      expect({ name, documented: documented.get(name) }).toEqual({ name, documented: showValue(value) });
+    }
+  });
+
+  test('resolves to the defaults when nothing is given, in code or in a file', () => {
+    const { projectDir, entry, target, ...rest } = resolveSlimOptions({});
+    expect(rest).toEqual(defaultSlimOptions);
+    expect({ projectDir, entry, target }).toEqual({
+      projectDir: process.cwd(),
+      entry: undefined,
+      target: undefined,
+    });
+  });
+
+  test('lets code win over the file key by key, merges knative one level deeper, and keeps an explicit null', () => {
+    const resolved = resolveSlimOptions(
+      { outDir: 'out', budgetBytes: null, knative: { image: 'r.example/fn:1' } },
+      { outDir: 'deploy', minify: false, budgetBytes: 5_000_000, knative: { minScale: 1 } },
+    );
+    expect(resolved).toMatchObject({
+      outDir: 'out',
+      minify: false,
+      budgetBytes: null,
+      knative: { minScale: 1, image: 'r.example/fn:1' },
+    });
+  });
+
+  test('refuses an unknown name given in code with the valid ones and the nearest', () => {
+    expect(() => resolveSlimOptions({ outDr: 'deploy' } as SlimOptions)).toThrow(
+      /^Invalid outDr: received "deploy"; expected a known option; valid ones are: projectDir, entry, outDir, .*, logger\. Did you mean `outDir`\?$/,
+    );
+    expect(() => resolveSlimOptions({ minfy: true } as SlimOptions)).toThrow(/Did you mean `minify`\?$/);
+  });
+
+  test('checks a value given in code exactly as the same value in a config file', () => {
+    const bad: Array<[string, unknown]> = [
+      ['minify', 'yes'],
+      ['budgetBytes', -5],
+      ['external', 'pg'],
+      ['instrumentedAs', 'inline'],
+      ['compileCacheTimeoutMs', 0],
+      ['baseImage', ''],
+      ['knative', { minscale: 1 }],
+    ];
+    for (const [name, value] of bad) {
+      const fromCode = captured(() => resolveSlimOptions({ [name]: value }));
+      const fromFile = captured(() => validateConfig({ [name]: value }, 'thaw.config.json'));
+      expect(fromCode).toBeInstanceOf(SlimConfigError);
+      expect(fromCode?.message, name).toBe(fromFile?.message);
+    }
+    expect(captured(() => resolveSlimOptions({ budgetBytes: -5 }))?.message).toBe(
+      'Invalid budgetBytes: received -5; expected an integer number of bytes ≥ 1, or null.',
+    );
+  });
+
+  test('keeps projectDir and logger out of config files', () => {
+    expect(() => validateConfig({ projectDir: '.' }, 'thaw.config.json')).toThrow(/expected a known option/);
+    expect(() => validateConfig({ logger: {} }, 'thaw.config.json')).toThrow(/expected a known option/);
+  });
 });
 
 test('every documented @default of KnativeOptions matches defaultKnativeOptions', () => {
-  const documented = documentedDefaults('./knative/options.ts', 'KnativeOptions');
+  const documented = jsdocDefaults('./knative/options.ts', 'KnativeOptions');
   for (const [key, value] of Object.entries(defaultKnativeOptions)) {
-    const doc = documented.get(key);
     // Eventing objects are documented as "null writes none".
-    expect({ key, documented: doc?.split(' (')[0] }).toEqual({ key, documented: literal(value) });
+    expect({ key, documented: documented.get(key)?.split(' (')[0] }).toEqual({
+      key,
+      documented: showValue(value),
+    });
   }
 });
+
+function captured(run: () => unknown): Error | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}

@@ -1,4 +1,24 @@
+// Every option of slim(), declared once: `slimOptionTable` gives each its default, its validator,
+// whether a config file may set it, and the line the README's options table shows. The defaults,
+// the resolved type, the checks of options given in code and in config files, and that table all
+// derive from it (a test keeps the README and the JSDoc defaults in agreement). Options given in
+// code or on the command line win over the config file, which wins over the defaults.
+import { SlimConfigError } from './errors.ts';
 import type { KnativeOptions } from './knative/options.ts';
+import { knativeShape } from './knative/shape.ts';
+import {
+  boolean,
+  checkKnownKeys,
+  durationMs,
+  byteSize,
+  isRecord,
+  nonEmptyString,
+  nullable,
+  oneOf,
+  optional,
+  stringList,
+  type Validator,
+} from './validators.ts';
 
 /** Where slim's notices and warnings go. */
 export interface SlimLogger {
@@ -74,46 +94,235 @@ export const stderrLogger: SlimLogger = {
   },
 };
 
-/** The defaults of {@link SlimOptions}; `projectDir`, `entry` and `target` are found at build time. */
-export const defaultSlimOptions = {
-  outDir: 'deploy',
-  minify: true,
-  sourceMap: true,
-  enableSourceMaps: false,
-  external: [],
-  include: [],
-  instrumentedPackages: 'auto',
-  instrumentedAs: 'bundled',
-  allowSecrets: [],
-  compileCache: true,
-  compileCacheTimeoutMs: 10_000,
-  budgetBytes: null,
-  baseImage: null,
-  buildImage: null,
-  knative: {},
-  logger: stderrLogger,
-} as const satisfies Omit<Required<SlimOptions>, 'projectDir' | 'entry' | 'target'>;
+/** One option: its default, how it is checked, what the README says of it. */
+interface OptionDeclaration<T> {
+  /** The default value, when it is a plain value (listed in {@link defaultSlimOptions}). */
+  readonly default?: T;
+  /** Builds the default when it is not a plain value (`projectDir`). */
+  readonly make?: () => T;
+  /** The default as the README shows it, when it is not the plain value. */
+  readonly shownDefault?: string;
+  /** False for the options only code may give (a config file cannot set them). */
+  readonly inConfig?: false;
+  readonly validate: Validator<T>;
+  /** The README's "what" column. */
+  readonly doc: string;
+}
+
+const option = <T>(declaration: OptionDeclaration<T>): OptionDeclaration<T> => declaration;
+
+const instrumentedPackages: Validator<'auto' | readonly string[]> = (name, value) => {
+  if (value === 'auto') return value;
+  try {
+    return stringList(name, value);
+  } catch {
+    throw new SlimConfigError(name, value, '"auto" or an array of strings');
+  }
+};
+
+const logger: Validator<SlimLogger> = (name, value) => {
+  if (!isRecord(value) || typeof value['info'] !== 'function' || typeof value['warn'] !== 'function') {
+    throw new SlimConfigError(name, value, 'an object with info and warn functions');
+  }
+  return value as unknown as SlimLogger;
+};
+
+const imageReference = nonEmptyString('an image reference');
+
+/**
+ * Every option of {@link SlimOptions}, declared once, in the order the README lists them. The
+ * compiler keeps it complete: an option of `SlimOptions` missing here does not build.
+ */
+export const slimOptionTable = {
+  projectDir: option({
+    make: () => process.cwd(),
+    shownDefault: '`process.cwd()`',
+    inConfig: false,
+    validate: nonEmptyString(),
+    doc: "the function's project folder (holds its `package.json`); code and command line only",
+  }),
+  entry: option<string | undefined>({
+    default: undefined,
+    shownDefault: "`main`, else `exports['.']`",
+    validate: optional(nonEmptyString()),
+    doc: 'entry module',
+  }),
+  outDir: option({
+    default: 'deploy',
+    validate: nonEmptyString(),
+    doc: 'deploy folder, emptied first (only if it is one thaw wrote)',
+  }),
+  target: option<string | undefined>({
+    default: undefined,
+    shownDefault: 'lowest version in `engines.node`',
+    validate: optional(nonEmptyString()),
+    doc: 'esbuild target',
+  }),
+  minify: option({ default: true, validate: boolean, doc: 'minify the bundle' }),
+  sourceMap: option({ default: true, validate: boolean, doc: 'write source maps beside the bundle' }),
+  enableSourceMaps: option({
+    default: false,
+    validate: boolean,
+    doc: "`--enable-source-maps` in the Dockerfile's `CMD`",
+  }),
+  external: option<readonly string[]>({
+    default: [],
+    validate: stringList,
+    doc: 'packages kept out of the bundle and traced',
+  }),
+  include: option<readonly string[]>({
+    default: [],
+    validate: stringList,
+    doc: 'project files copied into the folder',
+  }),
+  instrumentedPackages: option<'auto' | readonly string[]>({
+    default: 'auto',
+    validate: instrumentedPackages,
+    doc: 'packages kept loadable by `require` for OpenTelemetry; `[]` off',
+  }),
+  instrumentedAs: option<'bundled' | 'external'>({
+    default: 'bundled',
+    validate: oneOf(['bundled', 'external']),
+    doc: "`'bundled'` behind a `require` stub, or `'external'` (traced whole)",
+  }),
+  allowSecrets: option<readonly string[]>({
+    default: [],
+    validate: stringList,
+    doc: 'output paths let through (`path` or `dir/*`)',
+  }),
+  compileCache: option({ default: true, validate: boolean, doc: 'ship a V8 compile cache' }),
+  compileCacheTimeoutMs: option({
+    default: 10_000,
+    validate: durationMs(1),
+    doc: 'how long the build-time load may take',
+  }),
+  budgetBytes: option<number | null>({
+    default: null,
+    validate: nullable(byteSize(1)),
+    doc: 'fail when the runtime files exceed this',
+  }),
+  baseImage: option<string | null>({
+    default: null,
+    shownDefault: '`null` → `gcr.io/distroless/nodejs<major>-debian12`',
+    validate: nullable(imageReference),
+    doc: 'runtime base image',
+  }),
+  buildImage: option<string | null>({
+    default: null,
+    shownDefault: '`null` → `node:<version>-slim`',
+    validate: nullable(imageReference),
+    doc: 'build stage base image',
+  }),
+  knative: option<KnativeOptions>({ default: {}, validate: knativeShape, doc: 'see below' }),
+  logger: option<SlimLogger>({
+    default: stderrLogger,
+    shownDefault: 'lines on stderr',
+    inConfig: false,
+    validate: logger,
+    doc: '`{ info, warn }(message)` for notices and warnings; code only',
+  }),
+} as const satisfies { readonly [K in keyof Required<SlimOptions>]: OptionDeclaration<SlimOptions[K]> };
+
+type OptionTable = typeof slimOptionTable;
+type ValueOf<D> = D extends { readonly validate: Validator<infer T> } ? T : never;
+type Declarations = Record<string, OptionDeclaration<unknown>>;
+
+/** Options with every default applied and every value checked; `entry` and `target` stay undefined until the build finds them. */
+export type ResolvedSlimOptions = { readonly [K in keyof OptionTable]: ValueOf<OptionTable[K]> };
+
+/** The options whose default is a plain value. */
+type DefaultedOption = Exclude<keyof OptionTable, 'projectDir' | 'entry' | 'target'>;
 
 /** Keys a config file may set (all of {@link SlimOptions} but `projectDir` and `logger`). */
-export const configKeys = [
-  'entry',
-  'outDir',
-  'target',
-  'minify',
-  'sourceMap',
-  'enableSourceMaps',
-  'external',
-  'include',
-  'instrumentedPackages',
-  'instrumentedAs',
-  'allowSecrets',
-  'compileCache',
-  'compileCacheTimeoutMs',
-  'budgetBytes',
-  'baseImage',
-  'buildImage',
-  'knative',
-] as const;
+export const configKeys = Object.freeze(
+  Object.entries(slimOptionTable as Declarations)
+    .filter(([, declaration]) => declaration.inConfig !== false)
+    .map(([name]) => name),
+) as readonly Exclude<keyof SlimOptions, 'projectDir' | 'logger'>[];
 
 /** Options a config file may hold. */
-export type SlimConfig = Pick<SlimOptions, (typeof configKeys)[number]>;
+export type SlimConfig = Omit<SlimOptions, 'projectDir' | 'logger'>;
+
+/**
+ * The defaults of {@link SlimOptions}, taken from the declaration; `projectDir`, `entry` and
+ * `target` are found at build time.
+ *
+ * @example
+ * ```ts
+ * await slim({ compileCacheTimeoutMs: defaultSlimOptions.compileCacheTimeoutMs * 3 });
+ * ```
+ */
+export const defaultSlimOptions: { readonly [K in DefaultedOption]: ResolvedSlimOptions[K] } = Object.freeze(
+  Object.fromEntries(
+    Object.entries(slimOptionTable as Declarations)
+      .filter(([, declaration]) => 'default' in declaration && declaration.default !== undefined)
+      .map(([name, declaration]) => [name, declaration.default]),
+  ) as { [K in DefaultedOption]: ResolvedSlimOptions[K] },
+);
+
+/** The README's options table rows, `[option, default, what]`, as the declaration says them. */
+export function slimOptionRows(): Array<[string, string, string]> {
+  return Object.entries(slimOptionTable as Declarations).map(([name, declaration]) => [
+    `\`${name}\``,
+    declaration.shownDefault ?? `\`${showValue(declaration.default)}\``,
+    declaration.doc,
+  ]);
+}
+
+/**
+ * The default as JSDoc and the README write it: strings quoted with `'`, empty arrays and
+ * objects as `[]` and `{}`.
+ *
+ * @example
+ * ```ts
+ * showValue('deploy'); // "'deploy'"
+ * ```
+ */
+export function showValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * Checks options a config file or a caller gave: unknown names are refused with the valid ones
+ * and the nearest, each value with its option's validator. `where` says where they came from.
+ *
+ * @example
+ * ```ts
+ * checkSlimOptions({ outDir: 'out' }, 'code'); // { outDir: 'out' }
+ * ```
+ */
+export function checkSlimOptions(given: unknown, where: 'code' | 'config'): SlimOptions {
+  const names = where === 'code' ? Object.keys(slimOptionTable) : configKeys;
+  checkKnownKeys(given, names, '');
+  const table = slimOptionTable as Declarations;
+  const checked: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
+    if (value !== undefined) checked[name] = table[name]?.validate(name, value);
+  }
+  return checked;
+}
+
+/**
+ * Applies the config file under the options given in code and the defaults under both, key by
+ * key; Knative settings merge one level deeper so a file's `minScale` survives a command-line
+ * `image`. Both are checked first.
+ *
+ * @example
+ * ```ts
+ * resolveSlimOptions({ outDir: 'out' }, { outDir: 'deploy', minify: false }).minify; // false
+ * ```
+ */
+export function resolveSlimOptions(given: SlimOptions, file: SlimConfig = {}): ResolvedSlimOptions {
+  const code = checkSlimOptions(given, 'code') as Record<string, unknown>;
+  const config = checkSlimOptions(file, 'config') as Record<string, unknown>;
+  const resolved: Record<string, unknown> = {};
+  for (const [name, declaration] of Object.entries(slimOptionTable as Declarations)) {
+    // `null` given in code is a value (budgetBytes: null turns a file's budget off).
+    const value = name in code ? code[name] : config[name];
+    resolved[name] = value !== undefined ? value : (declaration.make?.() ?? declaration.default);
+  }
+  resolved['knative'] = { ...(config['knative'] as object), ...(code['knative'] as object) };
+  return resolved as ResolvedSlimOptions;
+}

@@ -16,12 +16,12 @@ import { resolveEntry, targetFromEngines } from './entry.ts';
 import { checkBuildingNode } from './engines-check.ts';
 import { BudgetExceededError } from './errors.ts';
 import { productionClosure } from './input-closure.ts';
+import type { ResolvedKnativeOptions } from './knative/options.ts';
 import { resolveKnativeOptions } from './knative/resolve.ts';
-import { mergeOptions } from './merge-options.ts';
-import { defaultSlimOptions, type SlimOptions } from './options.ts';
-import { bundledBytesByPackage, planBundle } from './plan-bundle.ts';
+import { resolveSlimOptions, type ResolvedSlimOptions, type SlimOptions } from './options.ts';
+import { bundledBytesByPackage, planBundle, type PlannedBundle } from './plan-bundle.ts';
 import { requireStubs } from './require-stubs.ts';
-import { runtimeFiles } from './runtime-files.ts';
+import { runtimeFiles, type RuntimeFiles } from './runtime-files.ts';
 import { sizeReport, type SizeReport, type Unbundled } from './size-report.ts';
 
 /** What {@link slim} did. */
@@ -72,50 +72,117 @@ function minimalPackageJson(pkg: Record<string, unknown> | null, engines: unknow
  * ```
  */
 export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
-  const d = defaultSlimOptions;
+  const build = await startBuild(options);
+  const planned = await planBundle({
+    projectDir: build.projectDir,
+    entryFile: build.entryFile,
+    outDir: build.outDir,
+    target: build.o.target ?? targetFromEngines(build.engines),
+    minify: build.o.minify,
+    sourceMap: build.o.sourceMap,
+    external: new Set(build.o.external),
+    instrumentedPackages: build.o.instrumentedPackages,
+    instrumentedAs: build.o.instrumentedAs,
+    allowSecrets: build.o.allowSecrets,
+  });
+  for (const warning of planned.result.warnings) build.o.logger.warn(`esbuild: ${warning}`);
+  const runtime = await traceRuntimeFiles(build, planned);
+  const reasons = writeRuntimeFiles(build, planned, runtime);
+  const compileCache = await shipCompileCache(
+    build.o.compileCache,
+    build.outDir,
+    build.nodeVersion,
+    build.o.compileCacheTimeoutMs,
+  );
+  if (!compileCache.shipped) build.o.logger.info(compileCache.note);
+  const manifest = writeDeployManifest(build, reasons, compileCache);
+  const manifests = writeDeployExtras({
+    outDir: build.outDir,
+    files: manifest.files,
+    nodeVersion: build.nodeVersion,
+    baseImage: build.o.baseImage,
+    buildImage: build.o.buildImage,
+    compileCache: compileCache.shipped,
+    enableSourceMaps: build.o.enableSourceMaps,
+    knative: build.knative,
+  });
+  const size = writeSizeReport(build, planned, runtime, manifest.files);
+  return {
+    outDir: build.outDir,
+    manifest,
+    size,
+    unbundled: planned.unbundled,
+    instrumented: planned.instrumented,
+    stubbed: [...planned.result.stubbed.keys()].sort(),
+    refusedSecrets: runtime.refused.map((r) => r.path),
+    compileCache,
+    manifests,
+  };
+}
+
+/** What every step of a build reads: the resolved options and what the project says. */
+interface Build {
+  readonly o: ResolvedSlimOptions;
+  readonly projectDir: string;
+  readonly outDir: string;
+  readonly entryFile: string;
+  readonly pkg: Record<string, unknown> | null;
+  readonly engines: unknown;
+  readonly knative: ResolvedKnativeOptions;
+  readonly nodeVersion: string;
+  /** Every file's mtime, in seconds, fixed before anything is written. */
+  readonly mtime: number;
+}
+
+// Options are checked (those given in code exactly as a config file's) before anything is
+// written, then the deploy folder is emptied.
+async function startBuild(options: SlimOptions): Promise<Build> {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const o = mergeOptions(options, (await loadConfig(projectDir)).config);
-  const logger = o.logger ?? d.logger;
+  const o = resolveSlimOptions({ ...options, projectDir }, (await loadConfig(projectDir)).config);
   const mtime = fixedMtimeSeconds();
   const pkg = readPackageJson(projectDir);
   const entryFile = resolveEntry(projectDir, o.entry, pkg);
-  const outDir = resolve(projectDir, o.outDir ?? d.outDir);
+  const outDir = resolve(projectDir, o.outDir);
   const engines = (pkg?.['engines'] as { node?: unknown } | undefined)?.node;
   checkBuildingNode(engines);
   const packageName = typeof pkg?.['name'] === 'string' ? pkg['name'] : 'function';
-  const knative = resolveKnativeOptions(o.knative ?? d.knative, packageName);
-  const allowSecrets = o.allowSecrets ?? d.allowSecrets;
+  const knative = resolveKnativeOptions(o.knative, packageName);
   prepareOutDir(outDir, projectDir);
-
-  const planned = await planBundle({
+  return {
+    o,
     projectDir,
-    entryFile,
     outDir,
-    target: o.target ?? targetFromEngines(engines),
-    minify: o.minify ?? d.minify,
-    sourceMap: o.sourceMap ?? d.sourceMap,
-    external: new Set(o.external ?? d.external),
-    instrumentedPackages: o.instrumentedPackages ?? d.instrumentedPackages,
-    instrumentedAs: o.instrumentedAs ?? d.instrumentedAs,
-    allowSecrets,
-  });
+    entryFile,
+    pkg,
+    engines,
+    knative,
+    nodeVersion: process.versions.node,
+    mtime,
+  };
+}
+
+async function traceRuntimeFiles(build: Build, planned: PlannedBundle): Promise<RuntimeFiles> {
   const bundled = planned.result;
-  for (const warning of bundled.warnings) logger.warn(`esbuild: ${warning}`);
   const runtime = await runtimeFiles(
-    projectDir,
+    build.projectDir,
     [...bundled.externals.values()].map((e) => e.resolvedFile),
-    o.include ?? d.include,
-    allowSecrets,
+    build.o.include,
+    build.o.allowSecrets,
     new Set(bundled.stubbed.keys()),
   );
   for (const r of runtime.refused) {
-    logger.warn(
+    build.o.logger.warn(
       `refused ${r.path}: it looks like ${r.kind}. Secrets never enter the deploy folder; list it in allowSecrets if it must ship.`,
     );
   }
+  return runtime;
+}
 
+/** Writes the bundle, the traced files, the require stubs and package.json; returns why each is there. */
+function writeRuntimeFiles(build: Build, planned: PlannedBundle, runtime: RuntimeFiles): Map<string, string> {
+  const { outDir } = build;
   const reasons = new Map<string, string>();
-  for (const [path, contents] of bundled.files) {
+  for (const [path, contents] of planned.result.files) {
     writeOut(outDir, path, contents);
     reasons.set(path, bundleReason(path));
   }
@@ -123,25 +190,24 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     copyIn(outDir, file.path, file.source);
     reasons.set(file.path, file.reason);
   }
-  for (const stub of requireStubs(bundled.stubbed)) {
+  for (const stub of requireStubs(planned.result.stubbed)) {
     writeOut(outDir, stub.path, stub.contents);
     reasons.set(stub.path, stub.reason);
   }
-  writeOut(outDir, 'package.json', `${JSON.stringify(minimalPackageJson(pkg, engines), null, 2)}\n`);
+  const pkg = minimalPackageJson(build.pkg, build.engines);
+  writeOut(outDir, 'package.json', `${JSON.stringify(pkg, null, 2)}\n`);
   reasons.set('package.json', 'deploy: module type and engines');
+  return reasons;
+}
 
-  const nodeVersion = process.versions.node;
-  const compileCache = await shipCompileCache(
-    o.compileCache ?? d.compileCache,
-    outDir,
-    nodeVersion,
-    o.compileCacheTimeoutMs ?? d.compileCacheTimeoutMs,
-  );
-  if (!compileCache.shipped) logger.info(compileCache.note);
-
-  const files: ManifestFile[] = listFiles(outDir).map((path) => ({
+function writeDeployManifest(
+  build: Build,
+  reasons: ReadonlyMap<string, string>,
+  compileCache: CompileCacheOutcome,
+): SlimManifest {
+  const files: ManifestFile[] = listFiles(build.outDir).map((path) => ({
     path,
-    size: sizeOf(outDir, path),
+    size: sizeOf(build.outDir, path),
     reason:
       reasons.get(path) ??
       (path.startsWith(`${compileCacheDir}/`)
@@ -152,47 +218,37 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   const manifest: SlimManifest = {
     version: 1,
     entry: 'index.js',
-    node: { major: Number(nodeVersion.split('.')[0]), version: nodeVersion },
+    node: { major: Number(build.nodeVersion.split('.')[0]), version: build.nodeVersion },
     compileCache: compileCache.shipped ? compileCacheDir : null,
     files,
   };
-  writeManifest(outDir, manifest);
-  const manifests = writeDeployExtras({
-    outDir,
-    files,
-    nodeVersion,
-    baseImage: o.baseImage ?? d.baseImage,
-    buildImage: o.buildImage ?? d.buildImage,
-    compileCache: compileCache.shipped,
-    enableSourceMaps: o.enableSourceMaps ?? d.enableSourceMaps,
-    knative,
-  });
+  writeManifest(build.outDir, manifest);
+  return manifest;
+}
 
+/** Writes size-report.json, fixes every file's mode and mtime, and enforces the budget. */
+function writeSizeReport(
+  build: Build,
+  planned: PlannedBundle,
+  runtime: RuntimeFiles,
+  files: readonly ManifestFile[],
+): SizeReport {
+  const bundled = planned.result;
   const optionalMissing = new Set([...bundled.optionalMissing.map((m) => m.specifier), ...runtime.missing]);
-  const closure = productionClosure(projectDir);
+  const closure = productionClosure(build.projectDir);
   const size = sizeReport({
     closure,
     outputFiles: files,
-    bundledBytes: bundledBytesByPackage(bundled, projectDir, closure),
+    bundledBytes: bundledBytesByPackage(bundled, build.projectDir, closure),
     unbundled: planned.unbundled,
     optionalMissing: [...optionalMissing].sort(),
     stubbed: [...bundled.stubbed.keys()].sort(),
-    budgetBytes: o.budgetBytes ?? d.budgetBytes,
+    budgetBytes: build.o.budgetBytes,
   });
-  writeOut(outDir, 'size-report.json', `${JSON.stringify(size, null, 2)}\n`);
-  normalizeFiles(outDir, mtime);
+  writeOut(build.outDir, 'size-report.json', `${JSON.stringify(size, null, 2)}\n`);
+  normalizeFiles(build.outDir, build.mtime);
   if (size.budgetBytes !== null && size.output.bytes > size.budgetBytes) {
     throw new BudgetExceededError(size.output.bytes, size.budgetBytes);
   }
-  return {
-    outDir,
-    manifest,
-    size,
-    unbundled: planned.unbundled,
-    instrumented: planned.instrumented,
-    stubbed: [...bundled.stubbed.keys()].sort(),
-    refusedSecrets: runtime.refused.map((r) => r.path),
-    compileCache,
-    manifests,
-  };
+  return size;
 }

@@ -66,6 +66,11 @@ test('an unreadable budget or an unknown option exits 2 with a pointer to --help
   const unknown = thaw(['slim', '--frobnicate']);
   expect(unknown.status).toBe(2);
   expect(unknown.stderr).toContain('See thaw slim --help.');
+  const near = thaw(['slim', '--output', 'deploy']);
+  expect([near.status, near.stderr]).toEqual([
+    2,
+    'thaw slim: unknown flag --output; did you mean --out? See thaw slim --help.\n',
+  ]);
 });
 
 test('an unknown key in thaw.config.json exits 2 listing the valid keys', () => {

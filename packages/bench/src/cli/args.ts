@@ -1,5 +1,6 @@
 // Turns `thaw bench` arguments into a plan and options. Every flag is validated like a bench
 // file field: the error names the flag, the value and what is allowed.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { splitCommand, parseDurationMs } from './command-line.ts';
 import {
@@ -11,8 +12,7 @@ import {
 } from '../config.ts';
 import { BenchConfigError, BenchError } from '../errors.ts';
 import { parseUsage } from './parse-usage.ts';
-import { type BenchOptions } from '../options.ts';
-import { parseOptions } from '../validate.ts';
+import { type BenchOptions, parseOptions } from '../options.ts';
 
 /** What the command line asks for. */
 export interface CliRequest {
@@ -21,6 +21,9 @@ export interface CliRequest {
   readonly quick?: BenchPlan;
   readonly options: BenchOptions;
   readonly steady?: { readonly requests: number; readonly concurrency: number };
+  /** `--json`: the results JSON on stdout (the table then goes to stderr). */
+  readonly jsonStdout: boolean;
+  /** `--json-file`, `--md-file`, `--svg-file`: where each report is written (`-` is stdout). */
   readonly json?: string;
   readonly md?: string;
   readonly svg?: string;
@@ -49,11 +52,21 @@ const optionSpec = {
   slo: { type: 'string' },
   steady: { type: 'string' },
   concurrency: { type: 'string' },
-  json: { type: 'string' },
-  md: { type: 'string' },
-  svg: { type: 'string' },
+  json: { type: 'boolean' },
+  'json-file': { type: 'string' },
+  'md-file': { type: 'string' },
+  'svg-file': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
+
+/** The flag names of `thaw bench` (the README check compares them with its tables). */
+export const benchFlagNames: readonly string[] = Object.keys(optionSpec);
+
+/** Flags renamed in 0.x, answered with the new spelling instead of "unknown flag". */
+export const renamedReportFlags: Readonly<Record<string, string>> = {
+  md: '--md-file FILE',
+  svg: '--svg-file FILE',
+};
 
 /** Parses an integer flag. */
 export function integerFlag(text: string, flag: string, min: number): number {
@@ -124,8 +137,24 @@ function quickVariants(texts: readonly string[], values: Record<string, unknown>
  * ```
  */
 export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest {
-  const parsed = parseUsage(args, optionSpec);
+  const parsed = parseUsage(args, optionSpec, renamedReportFlags);
   const { values, positionals } = parsed;
+  // `--json FILE` was the old spelling: a file name right after the flag is now a positional.
+  const afterJson = parsed.tokens.find((token, i) => {
+    const before = parsed.tokens[i - 1];
+    return token.kind === 'positional' && before?.kind === 'option' && before.name === 'json';
+  });
+  if (
+    afterJson?.kind === 'positional' &&
+    ((values.variant ?? []).length > 0 ||
+      positionals.length > 1 ||
+      !existsSync(resolve(cwd, afterJson.value)))
+  ) {
+    throw new BenchError(
+      'THAW_BENCH_USAGE',
+      `--json takes no file: it prints the results JSON on stdout. Write a file with --json-file ${afterJson.value}. See thaw bench --help.`,
+    );
+  }
   if (positionals.length > 1) {
     throw new BenchError(
       'THAW_BENCH_USAGE',
@@ -206,9 +235,10 @@ export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest
     ...(variantTexts.length === 0 ? {} : { quick: quickVariants(variantTexts, values, cwd) }),
     options,
     ...(steady === undefined ? {} : { steady }),
-    ...(values.json === undefined ? {} : { json: values.json }),
-    ...(values.md === undefined ? {} : { md: values.md }),
-    ...(values.svg === undefined ? {} : { svg: values.svg }),
+    jsonStdout: values.json === true,
+    ...(values['json-file'] === undefined ? {} : { json: values['json-file'] }),
+    ...(values['md-file'] === undefined ? {} : { md: values['md-file'] }),
+    ...(values['svg-file'] === undefined ? {} : { svg: values['svg-file'] }),
     quiet: values.quiet === true,
   };
 }

@@ -10,6 +10,7 @@ import { type BenchPlan } from '../config.ts';
 import { BenchError } from '../errors.ts';
 import { findBenchFile, loadBenchFile } from '../load-bench-file.ts';
 import { createProgress } from '../report/progress.ts';
+import { renderJson } from '../report/json.ts';
 import { renderTable } from '../report/table.ts';
 
 export type { BenchCliIo } from './io.ts';
@@ -34,8 +35,8 @@ async function runMeasure(args: readonly string[], io: Required<BenchCliIo>): Pr
   }
   const steady = request.steady;
   if (steady !== undefined) plan = { ...plan, variants: plan.variants.map((v) => ({ ...v, steady })) };
-  const jsonToStdout = request.json === '-';
-  const text = jsonToStdout ? io.stderr : io.stdout;
+  const toStdout = request.jsonStdout || request.json === '-' || request.md === '-' || request.svg === '-';
+  const text = toStdout ? io.stderr : io.stdout;
   const progress = request.quiet ? undefined : createProgress(io.stderr);
   const result = await runBench(
     plan,
@@ -45,6 +46,7 @@ async function runMeasure(args: readonly string[], io: Required<BenchCliIo>): Pr
   progress?.finish();
   text.write(renderTable(result));
   writeOutputs(result, request, io, text);
+  if (request.jsonStdout) io.stdout.write(renderJson(result, io.cwd));
   return result.runs.some((r) => !r.warmup && !r.ok) ? 1 : 0;
 }
 

@@ -7,8 +7,8 @@ Usage:
   thaw bench [BENCH_FILE] [options]
   thaw bench --variant NAME='COMMAND' [--variant NAME='COMMAND' ...] [options]
   thaw bench compare OLD.json NEW.json [--threshold 5%] [--metric NAME ...]
-  thaw bench report RESULTS.json [--md FILE] [--svg FILE]
-  thaw bench imports [BENCH_FILE | --variant ...] [--runs N] [--top N] [--json FILE]
+  thaw bench report RESULTS.json [--md-file FILE] [--svg-file FILE]
+  thaw bench imports [BENCH_FILE | --variant ...] [--runs N] [--top N] [--json | --json-file FILE]
 
 Each run starts a fresh process with PORT set to a free loopback port (outside the kernel's
 ephemeral range), then times spawn → port accepting → ready → first response complete, and
@@ -46,14 +46,16 @@ Modes:
   --concurrency N          Clients in flight for --steady (default 1).
 
 Output:
-  --json FILE              Raw runs and statistics as JSON (schema thaw-bench-result v1); - for stdout.
-  --md FILE                A Markdown report.
-  --svg FILE               A chart: every run per variant and the phase breakdown.
+  --json                   Print the raw runs and statistics as JSON on stdout (schema
+                           thaw-bench-result v1); the table goes to stderr.
+  --json-file FILE         Write that JSON to FILE (- for stdout).
+  --md-file FILE           Write a Markdown report (- for stdout).
+  --svg-file FILE          Write a chart: every run per variant and the phase breakdown (- for stdout).
   --quiet                  No progress lines.
   -h, --help               This help.
 
 compare:
-  thaw bench compare OLD.json NEW.json compares two --json results variant by variant.
+  thaw bench compare OLD.json NEW.json compares two --json-file results variant by variant.
   --threshold PERCENT      Smallest change of a median that counts (default 5%).
   --metric NAME            Compare only this metric; repeatable (listeningMs, readyMs,
                            firstResponseMs, rssBytes, cpuMs, steadyLatencyMs, burstLatencyMs).
@@ -61,29 +63,33 @@ compare:
   entirely above the old one.
 
 report:
-  thaw bench report RESULTS.json renders a --json result again: the table, and --md FILE and
-  --svg FILE (- for stdout), so committed reports are regenerated from their JSON.
+  thaw bench report RESULTS.json renders a saved result again: the table, and --md-file FILE
+  and --svg-file FILE (- for stdout), so committed reports are regenerated from their JSON.
 
 imports:
   thaw bench imports profiles each variant's cold start with V8's sampling profiler (500 µs)
   and ranks the packages by the CPU time their code took from spawn to ready: "own" is the
   package's code plus the loading and compiling Node does for it, "incl." adds everything it
   loads and calls; ready → first response is shown apart. "(node)" is Node's bootstrap and its
-  ES module loader, which reads, compiles and links an import graph outside any package's code. Bundled code is traced back to its
-  packages through the bundle's source map. Medians of --runs N profiled runs (default 5,
-  after --warmup N, default 1), interleaved. A variant must be a Node process that exits on
-  SIGTERM (Node writes the profile at exit); one with no SIGTERM handler is exited for it.
+  ES module loader, which reads, compiles and links an import graph outside any package's
+  code. Bundled code is traced back to its packages through the bundle's source map. Medians of --runs N profiled runs (default 5,
+  after --warmup N, default 1), interleaved. A variant must run a Node
+  process (Node writes the profile when it exits; on SIGTERM a preload exits it at once).
   --top N                  Packages listed per variant (default 15).
-  --json FILE              The profile as JSON (schema thaw-import-profile v1); - for stdout.
+  --json                   Print the profile as JSON on stdout (schema thaw-import-profile v1;
+                           the table then goes to stderr).
+  --json-file FILE         Write that JSON to FILE (- for stdout).
 
 Durations: 500ms, 2s, 1.5s, or a number of milliseconds.
 
-Exit status: 0 when every measured run succeeded (compare: no regression); 1 when a run failed
-(compare: a regression); 2 for a usage or bench file error.
+Exit codes:
+  0  every measured run succeeded (compare: no regression)
+  1  a run failed (compare: a regression)
+  2  bad arguments or bench file (unknown flag, missing value, no bench file)
 
 Examples:
   thaw bench --variant base='node hello.mjs' --variant thaw='node dist/index.js' --ready /readyz --runs 30
-  thaw bench benchmarks/hello/thaw.bench.json --json results.json --md results.md --svg results.svg
+  thaw bench benchmarks/hello/thaw.bench.json --json-file results.json --md-file results.md --svg-file results.svg
   thaw bench --variant thaw='node dist/index.js' --burst 50 --slo 500ms --runs 10
   thaw bench compare main.json branch.json --threshold 5%
   thaw bench imports --variant fn='node dist/index.js' --ready /readyz --runs 5

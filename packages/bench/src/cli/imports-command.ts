@@ -70,7 +70,8 @@ export async function runImportsCommand(args: readonly string[], io: Required<Be
     plan = await loadBenchFile(file);
   }
   const { runs, warmupRuns, ...bench } = request.options;
-  const log = request.json === '-' ? io.stderr : io.stdout;
+  const toStdout = request.jsonStdout || request.json === '-';
+  const log = toStdout ? io.stderr : io.stdout;
   const result = await profileImports(plan, {
     ...(runs === undefined ? {} : { runs }),
     ...(warmupRuns === undefined ? {} : { warmupRuns }),
@@ -82,13 +83,11 @@ export async function runImportsCommand(args: readonly string[], io: Required<Be
         }),
   });
   log.write(renderImportProfile(result, top));
-  if (request.json !== undefined) {
-    const text = `${JSON.stringify(result, null, 2)}\n`;
-    if (request.json === '-') io.stdout.write(text);
-    else {
-      writeFileSync(resolve(io.cwd, request.json), text);
-      log.write(`Wrote ${request.json}\n`);
-    }
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  if (request.json !== undefined && request.json !== '-') {
+    writeFileSync(resolve(io.cwd, request.json), text);
+    log.write(`Wrote ${request.json}\n`);
   }
+  if (toStdout) io.stdout.write(text);
   return result.variants.some((v) => v.failures.length > 0) ? 1 : 0;
 }

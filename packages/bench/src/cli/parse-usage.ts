@@ -1,23 +1,26 @@
-// Command-line parsing shared by `thaw bench` and its subcommands: node:util's parseArgs in
-// strict mode, with its errors turned into usage errors that point at the help.
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+// Command-line parsing shared by `thaw bench` and its subcommands: strict flags (parse-flags.ts),
+// with a bad flag turned into a usage error that names it, the nearest valid flag, and the help.
+import { type ParseArgsOptionsConfig } from 'node:util';
 import { BenchError } from '../errors.ts';
+import { parseFlags } from './parse-flags.ts';
 
 /**
  * Parses `args` strictly against `options` (positionals allowed); an unknown or malformed flag
- * is a `THAW_BENCH_USAGE` error that names it and points at `thaw bench --help`.
+ * is a `THAW_BENCH_USAGE` error that names it ("unknown flag --rnus; did you mean --runs?") and
+ * points at `thaw bench --help`.
  *
  * @example
  * ```ts
- * const { values, positionals } = parseUsage(['--md', 'out.md', 'results.json'], { md: { type: 'string' } });
+ * const { values, positionals } = parseUsage(['--md-file', 'out.md', 'results.json'], { 'md-file': { type: 'string' } });
  * ```
  */
-export function parseUsage<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new BenchError('THAW_BENCH_USAGE', `${(error as Error).message}. See thaw bench --help.`, {
-      cause: error,
-    });
-  }
+export function parseUsage<T extends ParseArgsOptionsConfig>(
+  args: readonly string[],
+  options: T,
+  renamed?: Readonly<Record<string, string>>,
+) {
+  return parseFlags(
+    { args, options, ...(renamed === undefined ? {} : { renamed }) },
+    (message, cause) => new BenchError('THAW_BENCH_USAGE', `${message} See thaw bench --help.`, { cause }),
+  );
 }

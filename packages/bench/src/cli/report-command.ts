@@ -3,6 +3,7 @@
 import { benchHelp } from './help.ts';
 import { parseUsage } from './parse-usage.ts';
 import { type BenchCliIo, readResultFile, writeOutputs } from './io.ts';
+import { renamedReportFlags } from './args.ts';
 import { BenchError } from '../errors.ts';
 import { renderTable } from '../report/table.ts';
 
@@ -11,15 +12,19 @@ import { renderTable } from '../report/table.ts';
  *
  * @example
  * ```ts
- * process.exitCode = runReportCommand(['results.json', '--md', 'results.md'], io);
+ * process.exitCode = runReportCommand(['results.json', '--md-file', 'results.md'], io);
  * ```
  */
 export function runReportCommand(args: readonly string[], io: Required<BenchCliIo>): number {
-  const parsed = parseUsage(args, {
-    md: { type: 'string' },
-    svg: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const parsed = parseUsage(
+    args,
+    {
+      'md-file': { type: 'string' },
+      'svg-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    renamedReportFlags,
+  );
   if (parsed.values.help === true) {
     io.stdout.write(benchHelp);
     return 0;
@@ -32,7 +37,7 @@ export function runReportCommand(args: readonly string[], io: Required<BenchCliI
     );
   }
   const result = readResultFile(file, io);
-  const { md, svg } = parsed.values;
+  const { 'md-file': md, 'svg-file': svg } = parsed.values;
   const toStdout = md === '-' || svg === '-';
   (toStdout ? io.stderr : io.stdout).write(renderTable(result));
   writeOutputs(

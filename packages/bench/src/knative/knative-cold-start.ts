@@ -5,7 +5,7 @@
 // requests go through the queue-proxy's breaker (containerConcurrency) to the container.
 // Whatever happens, the container is stopped and removed and the proxies closed.
 import { performance } from 'node:perf_hooks';
-import { type StartupReport } from '@thaw/runtime';
+import type { StartupReport } from '../startup-report.ts';
 import { freePort } from '../free-port.ts';
 import { canConnect } from '../http-client.ts';
 import { releasePort } from '../port-reservation.ts';
@@ -29,10 +29,17 @@ export interface ContainerVariant {
   readonly cpus?: number;
   readonly memoryBytes?: number;
   readonly readOnly?: boolean;
+  /** Paths mounted as a fresh tmpfs (an in-memory emptyDir such as /tmp). */
+  readonly tmpfs?: readonly string[];
   readonly probe: KnativeProbe;
   readonly successThreshold?: number;
   readonly containerConcurrency: number;
-  readonly request?: { readonly method?: string; readonly path?: string; readonly body?: string };
+  readonly request?: {
+    readonly method?: string;
+    readonly path?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly body?: string;
+  };
 }
 
 /** How to run. */
@@ -62,6 +69,12 @@ export interface KnativeRunRecord {
   readonly variant: string;
   readonly ok: boolean;
   readonly failure?: string;
+  /** The last bytes the container wrote to stderr. */
+  readonly stderrTail?: string;
+  /** The port the container listened on (host network). */
+  readonly port: number;
+  /** The first request's arrival (the origin of every time here), epoch ms. */
+  readonly originEpochMs: number;
   readonly probing: string;
   readonly askedToStartMs: number;
   /** The runtime's own StartedAt. */
@@ -154,6 +167,8 @@ export async function runKnativeColdStart(
   const record: Mutable<KnativeRunRecord> = {
     variant: variant.name,
     ok: false,
+    port,
+    originEpochMs: epochAtOrigin,
     probing: knativeProbing,
     askedToStartMs: 0,
     requests: [],
@@ -179,6 +194,7 @@ export async function runKnativeColdStart(
           ...(variant.cpus === undefined ? {} : { cpus: variant.cpus }),
           ...(variant.memoryBytes === undefined ? {} : { memoryBytes: variant.memoryBytes }),
           readOnly: variant.readOnly ?? true,
+          ...(variant.tmpfs === undefined ? {} : { tmpfs: variant.tmpfs }),
         });
         const listening = watchListening(port, options.listenPollMs ?? 5, stop, clock);
         // Knative's queue-proxy runs beside the container and starts probing at once.
@@ -230,7 +246,7 @@ export async function runKnativeColdStart(
     },
   });
   try {
-    const { method = 'GET', path = '/', body } = variant.request ?? {};
+    const { method = 'GET', path = '/', headers = {}, body } = variant.request ?? {};
     const requests = await Promise.all(
       Array.from({ length: count }, async (): Promise<PathRequest> => {
         const sent = clock();
@@ -239,6 +255,7 @@ export async function runKnativeColdStart(
             port: activator.port,
             method,
             path,
+            headers,
             ...(body === undefined ? {} : { body }),
             timeoutMs,
           });
@@ -320,7 +337,9 @@ async function finish(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (state.running) state = await container.stop(10);
-  report ??= findStartupReport((await container.logs()).stdout);
+  const logs = await container.logs();
+  report ??= findStartupReport(logs.stdout);
+  if (logs.stderr !== '') record.stderrTail = logs.stderr.slice(-4096);
   if (report !== undefined) {
     record.startup = report;
     const ready = report.milestones.readyMs;

@@ -4,6 +4,16 @@ import { redactText } from '../redact.ts';
 import { describeSetup } from './table.ts';
 import { type Section, failureLines, sections, verdictLines } from './rows.ts';
 
+function readyProbeText(v: BenchResult['variants'][number]): string {
+  const c = v.container;
+  if (c === undefined) return v.ready === 'tcp' ? 'tcp' : `http ${v.ready.http}`;
+  const probe = 'tcpSocket' in c.probe ? 'tcp' : `http ${c.probe.httpGet.path}`;
+  const cpu = c.cpus === undefined ? 'no CPU limit' : `${c.cpus} CPU`;
+  const memory =
+    c.memoryBytes === undefined ? 'no memory limit' : `${(c.memoryBytes / 2 ** 20).toFixed(0)}Mi`;
+  return `knative ${probe}; ${cpu}, ${memory}; containerConcurrency ${c.containerConcurrency}${c.readOnly ? '; read-only root' : ''}`;
+}
+
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
@@ -57,7 +67,7 @@ export function renderMarkdown(result: BenchResult, title = 'Cold-start benchmar
       '|---|---|---|',
       ...result.variants.map(
         (v) =>
-          `| ${escapeCell(v.name)} | \`${escapeCell(redactText(v.command.join(' ')))}\` | ${v.ready === 'tcp' ? 'tcp' : `http ${v.ready.http}`} |`,
+          `| ${escapeCell(v.name)} | \`${escapeCell(redactText(v.command.join(' ')))}\` | ${readyProbeText(v)} |`,
       ),
     ].join('\n'),
   );

@@ -3,6 +3,7 @@
 import { type BenchResult } from '../bench.ts';
 import { type RunMetric } from '../run-record.ts';
 import { type MetricSummary } from '../summary.ts';
+import { containerPathSection, imagePullSection } from './container-rows.ts';
 import { formatMs, formatMetric, inDisplayUnit, metricLabels } from './format.ts';
 
 /** A titled table. */
@@ -131,12 +132,16 @@ export function burstSection(result: BenchResult): Section | undefined {
   const bursting = result.summary.variants.filter((v) => v.burst !== undefined);
   if (bursting.length === 0) return undefined;
   return {
-    title: `Burst: ${result.options.burst} concurrent requests at spawn, latency from spawn (ms)`,
+    title: result.summary.variants.some((v) => v.container !== undefined)
+      ? `Burst: ${result.options.burst} requests arriving at zero, held by the activator until ready, latency from arrival (ms)`
+      : `Burst: ${result.options.burst} concurrent requests at spawn, latency from spawn (ms)`,
     headers: [
       'variant',
       'requests',
       'answered',
-      `over ${result.options.sloMs} ms`,
+      result.summary.sloFloor === undefined
+        ? `over ${result.options.sloMs} ms`
+        : `over ${formatMs(result.summary.sloFloor.sloMs)} ms (${result.summary.sloFloor.variant} p99 + ${result.summary.sloFloor.marginMs})`,
       'median',
       'p90',
       'p99',
@@ -198,7 +203,13 @@ export function sections(result: BenchResult): Section[] {
   if (burst !== undefined) out.push(burst);
   out.push(...metrics.map((m) => metricSection(result, m)));
   if (!bursting) out.push(phaseSection(result));
-  for (const extra of [runtimeSection(result), runtimePhasesSection(result), steadySection(result)])
+  for (const extra of [
+    containerPathSection(result),
+    imagePullSection(result),
+    runtimeSection(result),
+    runtimePhasesSection(result),
+    steadySection(result),
+  ])
     if (extra !== undefined) out.push(extra);
   return out;
 }

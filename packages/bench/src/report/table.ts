@@ -21,8 +21,16 @@ export function renderTextSection(section: Section): string {
 export function describeSetup(result: BenchResult): string {
   const o = result.options;
   const e = result.environment;
-  const mode = o.burst > 0 ? `burst of ${o.burst}, objective ${o.sloMs} ms` : 'cold start';
-  return `${mode}; ${o.runs} measured runs per variant after ${o.warmupRuns} warm-up, ${o.order} order, probe every ${o.probeIntervalMs} ms, seed ${o.seed}; Node ${e.node}, ${e.platform}/${e.arch}, ${e.cpus} CPUs, load ${e.loadAverage.join(' ')}`;
+  const floor = result.summary.sloFloor;
+  const objective =
+    floor === undefined
+      ? `${o.sloMs} ms`
+      : `${floor.variant}'s p99 + ${floor.marginMs} ms = ${floor.sloMs.toFixed(0)} ms`;
+  const mode = o.burst > 0 ? `burst of ${o.burst}, objective ${objective}` : 'cold start';
+  const probing = [result.probing?.process, result.probing?.knative].filter((p) => p !== undefined);
+  const probe =
+    probing.length === 0 ? `probe every ${o.probeIntervalMs} ms` : `probing ${probing.join('; ')}`;
+  return `${mode}; ${o.runs} measured runs per variant after ${o.warmupRuns} warm-up, ${o.order} order, ${probe}, seed ${o.seed}; Node ${e.node}, ${e.platform}/${e.arch}, ${e.cpus} CPUs, load ${e.loadAverage.join(' ')}`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // by default, readable logs on a terminal and a one-line startup summary at each start.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.ts';
 import { exitCodeHelp, exitCodes, UsageError } from '../usage-error.ts';
 import { fromRuntimes, type FromRuntime } from './adapter-entry.ts';
 import { startDevBuild } from './dev-build.ts';
@@ -68,13 +68,10 @@ export interface DevArgs {
 
 /** Parses `thaw dev` arguments; throws {@link UsageError}. */
 export function parseDevArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): DevArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], allowPositionals: true, allowNegative: true, options });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} See thaw dev --help.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(
+    { args, options, allowNegative: true },
+    (message) => new UsageError(`${message} See thaw dev --help.`),
+  );
   const help = values.help ?? false;
   const projectDir = resolve(values.project ?? '.');
   if (positionals.length > 1) throw new UsageError(`thaw dev takes one entry, not ${positionals.join(' ')}.`);

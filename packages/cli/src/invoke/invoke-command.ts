@@ -1,7 +1,7 @@
 // `thaw invoke`: sends one request to a running function (local by default) and prints the
 // answer, like `func invoke`. Exit code 0 for a 1xx-3xx answer, 1 for 4xx/5xx or no answer.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.ts';
 import { exitCodeHelp, exitCodes, UsageError } from '../usage-error.ts';
 import { answerJson, answerText, type InvokeAnswer } from './invoke-print.ts';
 import { defaultEvent, invokeRequest, newEventId, type InvokeInput } from './invoke-request.ts';
@@ -69,13 +69,10 @@ export function parseInvokeArgs(
   help: boolean;
   timeoutMs: number;
 } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], allowPositionals: true, options });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} See thaw invoke --help.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(
+    { args, options },
+    (message) => new UsageError(`${message} See thaw invoke --help.`),
+  );
   if (positionals.length > 1)
     throw new UsageError(`thaw invoke takes one path, not ${positionals.join(' ')}.`);
   if (values.data !== undefined && values.file !== undefined)

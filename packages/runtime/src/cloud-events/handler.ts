@@ -1,6 +1,7 @@
 // Runs a CloudEvents function: the request is validated as a CloudEvents 1.0 event first (400
 // naming the problems otherwise, the function not called); a returned event is the reply, in
-// binary mode, serialized by the cloudevents SDK.
+// binary mode, serialized by the cloudevents SDK, with the invocation's W3C trace context when
+// tracing is on (the broker sends the reply on in the same trace).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudEventsSdk } from './sdk.ts';
 import type { InvocationContext } from '../context.ts';
@@ -9,6 +10,7 @@ import { parseCloudEvent } from './parse.ts';
 import type { CloudEventInit } from './types.ts';
 import type { CloudEventFunction } from '../handlers/kinds.ts';
 import { readBody } from '../handlers/read-body.ts';
+import { addTraceHeaders, currentTraceHeaders } from '../trace-context.ts';
 
 /** Runs a CloudEvents function for one request; resolves with the status written. */
 export async function runCloudEventHandler(
@@ -57,6 +59,7 @@ export async function runCloudEventHandler(
   for (const [name, value] of Object.entries(message.headers)) {
     if (value !== undefined) headers[name] = String(value);
   }
+  addTraceHeaders(headers, currentTraceHeaders());
   const payload = message.body;
   const bytes =
     payload === undefined || payload === null

@@ -1,9 +1,12 @@
 // Sends a CloudEvent to the sink a SinkBinding injected (K_SINK), in binary mode, with the
-// binding's K_CE_OVERRIDES applied, through the cloudevents SDK loaded on first use.
+// binding's K_CE_OVERRIDES applied, through the cloudevents SDK loaded on first use. With tracing
+// on, the request carries the current invocation's W3C trace context, so the trace goes on in
+// whatever receives the event.
 import { loadCloudEventsSdk } from './sdk.ts';
 import { ThawError } from '../errors.ts';
 import type { CloudEventInit } from './types.ts';
 import { readKnativeEnv } from '../knative.ts';
+import { addTraceHeaders, currentTraceHeaders } from '../trace-context.ts';
 
 /**
  * Options of {@link publish}.
@@ -33,7 +36,8 @@ export interface PublishOptions {
 export const defaultPublishOptions = { timeoutMs: 10_000 } as const;
 
 /**
- * Publishes an event to `K_SINK` in binary mode and resolves with the sink's HTTP status.
+ * Publishes an event to `K_SINK` in binary mode and resolves with the sink's HTTP status. With
+ * tracing on, the request carries the current invocation's `traceparent` (and `tracestate`).
  * Throws `THAW_SINK_MISSING` when no SinkBinding set `K_SINK`, `THAW_PUBLISH_FAILED` when the
  * sink does not answer 2xx.
  *
@@ -58,6 +62,7 @@ export async function publish(event: CloudEventInit, options: PublishOptions = {
   for (const [name, value] of Object.entries(message.headers)) {
     if (value !== undefined) headers[name] = String(value);
   }
+  addTraceHeaders(headers, currentTraceHeaders());
   const body = message.body;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? defaultPublishOptions.timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);

@@ -4,7 +4,8 @@
 import { initializerStatuses } from '../init-registry.ts';
 import type { KnativeEnv } from '../knative.ts';
 import { liveStats } from '../lifecycle.ts';
-import { findMark, nodeBootstrapMarks, readMarks } from './marks.ts';
+import type { StartupReportMode } from '../options.ts';
+import { findMark, nodeBootstrapMarks, readMarks, recordMark, sinceStart } from './marks.ts';
 import {
   startupReportVersion,
   type ReadyMessage,
@@ -89,6 +90,18 @@ export function sendToParent(message: ReadyMessage | StartupReportMessage): void
   } catch {
     // Same: the channel may close between the check and the send.
   }
+}
+
+/**
+ * Marks the first response and sends the report where it is wanted then: stdout with
+ * `startupReport: 'first-response'`, and the parent process when there is one.
+ */
+export function reportFirstResponse(mode: StartupReportMode, knative: KnativeEnv): void {
+  recordMark('first response', sinceStart());
+  if (mode !== 'first-response' && !hasParent()) return;
+  const report = buildStartupReport(knative);
+  if (mode === 'first-response') printStartupReport(report);
+  sendToParent({ type: 'thaw:startup', report });
 }
 
 /** Prints the report as one JSON line on stdout. */

@@ -9,7 +9,9 @@ import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvide
 import { checkRefusal, type RefusalCheck } from './collector-refusal.ts';
 import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
 import { endInvocationSpan, startInvocationSpan } from './invocation-span.ts';
-import { InvocationBuffer } from './invocation-buffer.ts';
+import { InvocationBuffer, type InvocationRecord } from './invocation-buffer.ts';
+import { IdentityStore, invocationIdentity, type InvocationIdentity } from './invocation-identity.ts';
+import { formatTraceparent, type TraceHeaders } from '../trace-context.ts';
 import { hasRegisteredTracerProvider, type Telemetry } from './otel.ts';
 import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED } from './semconv.ts';
 import type { ResolvedTracingOptions } from './tracing-options.ts';
@@ -49,6 +51,8 @@ export class DeferredTracing {
   #coldInvocation: SpanContext | undefined;
   /** How many resources (pools) were registered when modules were last handed to the hooks. */
   #resourcesPatched = 0;
+  /** Identities of invocations running before the tracer exists; made on the first one. */
+  #identities: IdentityStore | undefined;
 
   constructor(deps: DeferredTracingDeps) {
     this.#deps = deps;
@@ -74,10 +78,18 @@ export class DeferredTracing {
         this.#report(error, 'Starting the span of an invocation failed');
       }
     }
+    let identity: InvocationIdentity | undefined;
     let running: Promise<InvocationOutcome>;
     try {
-      running =
-        live === undefined || telemetry === undefined ? run() : telemetry.api.context.with(live.context, run);
+      if (live !== undefined && telemetry !== undefined)
+        running = telemetry.api.context.with(live.context, run);
+      else if (telemetry === undefined) {
+        // thaw's own SDK will create the span with the ids drawn now; an application's provider
+        // draws its own, so only the caller's context can be passed on.
+        identity = invocationIdentity(info.headers, !hasRegisteredTracerProvider());
+        running =
+          identity === undefined ? run() : (this.#identities ??= new IdentityStore()).run(identity, run);
+      } else running = run();
     } catch (error) {
       // The user's own thrown value goes back to the core unchanged, whatever it is.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -85,14 +97,39 @@ export class DeferredTracing {
     }
     return running.then(
       (outcome) => {
-        this.#finish(info, startMs, outcome, live?.span);
+        this.#finish(info, startMs, outcome, live?.span, identity);
         return outcome;
       },
       (error: unknown) => {
-        this.#finish(info, startMs, { status: 500, error }, live?.span);
+        this.#finish(info, startMs, { status: 500, error }, live?.span, identity);
         throw error;
       },
     );
+  };
+
+  /**
+   * The W3C trace headers of the current invocation's span, for what it sends on: the active
+   * span once a tracer exists, else the ids drawn for the buffered invocation; undefined outside
+   * an invocation.
+   */
+  readonly traceHeaders = (): TraceHeaders | undefined => {
+    const telemetry = this.#telemetry;
+    if (telemetry !== undefined) {
+      const span = telemetry.api.trace.getSpanContext(telemetry.api.context.active());
+      if (span !== undefined && telemetry.api.trace.isSpanContextValid(span)) {
+        const tracestate = span.traceState?.serialize();
+        return {
+          traceparent: formatTraceparent(span),
+          ...(tracestate === undefined || tracestate === '' ? {} : { tracestate }),
+        };
+      }
+    }
+    const identity = this.#identities?.current();
+    if (identity === undefined) return undefined;
+    return {
+      traceparent: formatTraceparent(identity),
+      ...(identity.tracestate === undefined ? {} : { tracestate: identity.tracestate }),
+    };
   };
 
   /**
@@ -191,14 +228,27 @@ export class DeferredTracing {
     }
   }
 
-  #finish(info: InvocationInfo, startMs: number, outcome: InvocationOutcome, span: Span | undefined): void {
+  #finish(
+    info: InvocationInfo,
+    startMs: number,
+    outcome: InvocationOutcome,
+    span: Span | undefined,
+    identity: InvocationIdentity | undefined,
+  ): void {
     this.#inFlight -= 1;
     const endMs = this.#deps.now();
     const telemetry = this.#telemetry;
+    const record: InvocationRecord = {
+      info,
+      startMs,
+      endMs,
+      outcome,
+      ...(identity === undefined ? {} : { identity }),
+    };
     try {
       if (span !== undefined && telemetry !== undefined) endInvocationSpan(telemetry.api, span, outcome);
-      else if (telemetry !== undefined) this.#replayInvocation(telemetry, { info, startMs, endMs, outcome });
-      else this.#buffer.add({ info, startMs, endMs, outcome });
+      else if (telemetry !== undefined) this.#replayInvocation(telemetry, record);
+      else this.#buffer.add(record);
     } catch (error) {
       this.#report(error, 'Recording the span of an invocation failed');
     }
@@ -247,11 +297,14 @@ export class DeferredTracing {
     }
   }
 
-  #replayInvocation(
-    telemetry: Telemetry,
-    record: { info: InvocationInfo; startMs: number; endMs: number; outcome: InvocationOutcome },
-  ): void {
-    const { span } = startInvocationSpan(telemetry.api, telemetry.tracer, record.info, record.startMs);
+  #replayInvocation(telemetry: Telemetry, record: InvocationRecord): void {
+    const start = (): ReturnType<typeof startInvocationSpan> =>
+      startInvocationSpan(telemetry.api, telemetry.tracer, record.info, record.startMs);
+    const { identity } = record;
+    const { span } =
+      identity?.preset === true && telemetry.withSpanIds !== undefined
+        ? telemetry.withSpanIds(identity, start)
+        : start();
     if (record.info.coldStart) this.#coldInvocation = span.spanContext();
     span.setAttribute(ATTR_THAW_REPLAYED, true);
     endInvocationSpan(telemetry.api, span, record.outcome, record.endMs);

@@ -13,6 +13,7 @@ import { DeferredTracing } from './deferred-tracing.ts';
 import { thawTelemetry, userTelemetry } from './otel.ts';
 import { thawResourceAttributes } from './resource.ts';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.ts';
+import { provideTraceContext } from '../trace-context.ts';
 
 /** What the core passes to {@link installTracing}, plus the optional {@link TracingOptions}. */
 export interface InstallTracingOptions extends TracingOptions {
@@ -74,4 +75,6 @@ export function installTracing(options: InstallTracingOptions): void {
   wrapInvocations(tracing.wrap, { outermost: true });
   onFlush('tracing', () => tracing.flush());
   whenReady('tracing', () => tracing.onReady());
+  // publish() and CloudEvents replies carry the invocation's trace on.
+  provideTraceContext(tracing.traceHeaders);
 }

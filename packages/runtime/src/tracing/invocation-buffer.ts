@@ -2,6 +2,7 @@
 // that takes traffic long before the SDK loads (it never should) keeps its first invocations and
 // counts the rest.
 import type { InvocationInfo, InvocationOutcome } from '../lifecycle.ts';
+import type { InvocationIdentity } from './invocation-identity.ts';
 
 /** One finished invocation, in ms since process start. */
 export interface InvocationRecord {
@@ -9,6 +10,8 @@ export interface InvocationRecord {
   readonly startMs: number;
   readonly endMs: number;
   readonly outcome: InvocationOutcome;
+  /** The ids its span must have: what the invocation sent on named them as parent. */
+  readonly identity?: InvocationIdentity;
 }
 
 /**

@@ -9,6 +9,7 @@ import type * as otlpHttp from '@opentelemetry/exporter-trace-otlp-http';
 import { PeerMissingError, ThawError } from '../errors.ts';
 import { otlpTracesEndpoint } from './collector-refusal.ts';
 import { loadInstrumentations, patchLoadedModules, type TracingInstrumentation } from './instrumentations.ts';
+import { PresetIdGenerator, type SpanIds } from './preset-ids.ts';
 import { thawTracerName } from './semconv.ts';
 import { openTelemetryApiKey } from '../process-keys.ts';
 
@@ -30,6 +31,11 @@ export interface Telemetry {
    * only); see `patchLoadedModules`.
    */
   readonly patchLoadedModules?: () => void;
+  /**
+   * Runs `start` (which starts one span) so that the span gets exactly these ids (thaw's own SDK
+   * only): a replayed invocation keeps the ids it sent on while it ran.
+   */
+  readonly withSpanIds?: <T>(ids: SpanIds, start: () => T) => T;
 }
 
 /**
@@ -127,6 +133,8 @@ export async function thawTelemetry(options: {
     if (typeof name === 'string') config.serviceName = name;
   }
   if (!isSet(env['OTEL_LOG_LEVEL'])) routeDiagnostics(api, options.onError);
+  const ids = new PresetIdGenerator();
+  config.idGenerator = ids;
   const sdk = new sdkNode.NodeSDK(config);
   sdk.start();
   try {
@@ -149,6 +157,7 @@ export async function thawTelemetry(options: {
     patchLoadedModules: () => {
       patchLoadedModules(loaded.instrumentations);
     },
+    withSpanIds: (preset, start) => ids.with(preset, start),
   };
 }
 

@@ -1,11 +1,12 @@
 // `thaw image`: parses the command line into buildImage() options and prints the size report.
-import { parseArgs } from 'node:util';
 import { buildImage } from '../image/build-image.ts';
 import { ImageError } from '../image/errors.ts';
 import { type BuildImageOptions, defaultBuildImageOptions } from '../image/options.ts';
 import { formatImageSizeReport } from '../image/size-report.ts';
+import { parseFlags } from './parse-flags.ts';
 
-const help = `thaw image: build the function's OCI image from a deploy folder, without Docker
+/** The help of `thaw image`; the README's flag table lists the same flags. */
+export const imageHelp = `thaw image: build the function's OCI image from a deploy folder, without Docker
 
 Usage: thaw image --tag <ref> [--push | --oci-layout <dir> | --tarball <file>] [options] [deploy-dir]
 
@@ -25,38 +26,48 @@ Usage: thaw image --tag <ref> [--push | --oci-layout <dir> | --tarball <file>] [
                              (default: <deploy-dir>/knative/service.yaml when it exists)
   --no-pin                   leave the Knative manifest alone
   --insecure-registry <host> reach this registry over plain HTTP (repeatable; loopback always is)
-  --json                     print the result as JSON
+  --json                     print the result as JSON on stdout
   -h, --help                 show this help
 
 Credentials: THAW_REGISTRY_USERNAME and THAW_REGISTRY_PASSWORD (for the tag's registry), else
 the "auths" of Docker's config.json. Timestamps come from SOURCE_DATE_EPOCH (default 0).
+With no registry access, build on a base you have as an OCI layout: --base oci:<dir>.
+
+Exit codes:
+  0  the image was written or pushed
+  1  the build or the push failed (registry unreachable, unauthorized, base not found)
+  2  bad arguments (unknown flag, missing value, conflicting outputs, no deploy folder)
 
 Examples:
   thaw image --tag registry.example.com/checkout:1 --push deploy
   thaw image --base oci:./base-layout --tag checkout:dev --oci-layout out/layout deploy`;
 
-function optionsFrom(args: readonly string[]): BuildImageOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      tag: { type: 'string' },
-      push: { type: 'boolean' },
-      'oci-layout': { type: 'string' },
-      tarball: { type: 'string' },
-      base: { type: 'string' },
-      platform: { type: 'string' },
-      workdir: { type: 'string' },
-      user: { type: 'string' },
-      source: { type: 'string' },
-      revision: { type: 'string' },
-      'pin-manifest': { type: 'string' },
-      'no-pin': { type: 'boolean' },
-      'insecure-registry': { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+const flags = {
+  tag: { type: 'string' },
+  push: { type: 'boolean' },
+  'oci-layout': { type: 'string' },
+  tarball: { type: 'string' },
+  base: { type: 'string' },
+  platform: { type: 'string' },
+  workdir: { type: 'string' },
+  user: { type: 'string' },
+  source: { type: 'string' },
+  revision: { type: 'string' },
+  'pin-manifest': { type: 'string' },
+  'no-pin': { type: 'boolean' },
+  'insecure-registry': { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The flag names of `thaw image` (the README check compares them with its table). */
+export const imageFlagNames: readonly string[] = Object.keys(flags);
+
+function optionsFrom(args: readonly string[]): { options: BuildImageOptions; json: boolean } | 'help' {
+  const { values, positionals } = parseFlags(
+    { args, options: flags, renamed: { 'base-image': '--base (registry reference or oci:<dir>)' } },
+    (message, cause) => new ImageError('THAW_IMAGE_INVALID_OPTION', message, { cause }),
+  );
   if (values.help === true) return 'help';
   const outputs = [values.push === true, values['oci-layout'] !== undefined, values.tarball !== undefined];
   if (outputs.filter(Boolean).length > 1) {
@@ -78,7 +89,7 @@ function optionsFrom(args: readonly string[]): BuildImageOptions | 'help' {
     );
   }
   const pin = values['no-pin'] === true ? false : values['pin-manifest'];
-  return {
+  const options: BuildImageOptions = {
     ...(positionals[0] === undefined ? {} : { deployDir: positionals[0] }),
     ...(values.tag === undefined ? {} : { tag: values.tag }),
     output:
@@ -94,6 +105,7 @@ function optionsFrom(args: readonly string[]): BuildImageOptions | 'help' {
     ...(pin === undefined ? {} : { pinManifest: pin }),
     ...(values['insecure-registry'] === undefined ? {} : { insecureRegistries: values['insecure-registry'] }),
   };
+  return { options, json: values.json === true };
 }
 
 /**
@@ -106,20 +118,20 @@ function optionsFrom(args: readonly string[]): BuildImageOptions | 'help' {
  * ```
  */
 export async function runImageCommand(args: readonly string[]): Promise<number> {
-  let options: BuildImageOptions | 'help';
+  let parsed: ReturnType<typeof optionsFrom>;
   try {
-    options = optionsFrom(args);
+    parsed = optionsFrom(args);
   } catch (error) {
     process.stderr.write(
-      `thaw image: ${error instanceof Error ? error.message : String(error)} See thaw image --help.\n`,
+      `thaw image: ${sentence(error instanceof Error ? error.message : String(error))} See thaw image --help.\n`,
     );
     return 2;
   }
-  if (options === 'help') {
-    process.stdout.write(`${help}\n`);
+  if (parsed === 'help') {
+    process.stdout.write(`${imageHelp}\n`);
     return 0;
   }
-  const json = args.includes('--json');
+  const { options, json } = parsed;
   try {
     const result = await buildImage({
       ...options,
@@ -135,8 +147,13 @@ export async function runImageCommand(args: readonly string[]): Promise<number> 
   } catch (error) {
     if (error instanceof ImageError) {
       process.stderr.write(`thaw image: ${error.message}\n`);
-      return error.code === 'THAW_IMAGE_INVALID_OPTION' ? 2 : 1;
+      return error.code === 'THAW_IMAGE_INVALID_OPTION' || error.code === 'THAW_IMAGE_DEPLOY_FOLDER' ? 2 : 1;
     }
     throw error;
   }
+}
+
+// A message as a sentence: ends in `.`, `?` or `!`, so a hint can follow it.
+function sentence(message: string): string {
+  return /[.?!]$/.test(message) ? message : `${message}.`;
 }

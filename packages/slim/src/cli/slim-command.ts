@@ -1,9 +1,13 @@
-import { parseArgs } from 'node:util';
+// `thaw slim`: parses the command line into slim() options and prints the size report.
+import { resolve } from 'node:path';
 import { SlimError } from '../errors.ts';
 import type { SlimOptions } from '../options.ts';
+import { fromRuntimes, type FromRuntime } from './adapter-entry.ts';
+import { parseFlags } from './parse-flags.ts';
 import { parseSize } from './parse-size.ts';
 
-const help = `thaw slim: bundle and trace a function into a minimal deploy folder
+/** The help of `thaw slim`; the README's flag table lists the same flags. */
+export const slimHelp = `thaw slim: bundle and trace a function into a minimal deploy folder
 
 Usage: thaw slim [entry] [options]
 
@@ -15,6 +19,11 @@ Options:
       --budget <size>      Fail when the deploy folder's runtime files exceed this (5MB, 750KB, 1.5MiB)
       --external <pkg>     Keep a package out of the bundle and trace it (repeatable)
       --include <file>     Copy a project file into the deploy folder (repeatable)
+      --from <runtime>     Serve a function written for another runtime unchanged:
+                           faas (knative/func, faas-js-runtime) or functions-framework
+      --function-target <name>
+                           With --from functions-framework: the function to serve
+                           (default: $FUNCTION_TARGET when the container starts)
       --target <target>    esbuild target (default: from package.json engines.node)
       --no-minify          Do not minify the bundle
       --no-source-map      Do not write source maps
@@ -27,17 +36,53 @@ Options:
       --image <ref>        Image in the Knative Service (default: <name>:latest)
       --min-scale <n>      Knative min-scale (default: 0)
       --max-scale <n>      Knative max-scale, 0 = no limit (default: 0)
-      --json               Print the report as JSON instead of a table
+      --json               Print the report as JSON on stdout instead of a table
   -h, --help               Show this help
 
 Options also come from thaw.config.{json,js,mjs,ts} or the "thaw" field of package.json;
 the command line wins. Writes <out>/thaw-slim.json (read by thaw image), Dockerfile,
-.dockerignore, knative/service.yaml and size-report.json.
+.dockerignore, knative/service.yaml and size-report.json. --from writes its wrapper entry
+to <project>/.thaw/slim/.
+
+Exit codes:
+  0  the deploy folder was written
+  1  the build failed (including an exceeded --budget or an unsupported Node)
+  2  bad arguments or configuration (unknown flag, missing value, no entry module)
 
 Examples:
   thaw slim src/index.ts --out deploy
   thaw slim --budget 5MB --external sharp
-  thaw slim --enable-source-maps --min-scale 1 --image registry.example.com/checkout:1`;
+  thaw slim --enable-source-maps --min-scale 1 --image registry.example.com/checkout:1
+  thaw slim index.js --from faas`;
+
+const flags = {
+  out: { type: 'string', short: 'o' },
+  project: { type: 'string', short: 'C' },
+  budget: { type: 'string' },
+  external: { type: 'string', multiple: true },
+  include: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  'function-target': { type: 'string' },
+  target: { type: 'string' },
+  minify: { type: 'boolean' },
+  'source-map': { type: 'boolean' },
+  'enable-source-maps': { type: 'boolean' },
+  'compile-cache': { type: 'boolean' },
+  'instrumented-as': { type: 'string' },
+  'base-image': { type: 'string' },
+  image: { type: 'string' },
+  'min-scale': { type: 'string' },
+  'max-scale': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The flag names of `thaw slim` (the README check compares them with its table). */
+export const slimFlagNames: readonly string[] = Object.keys(flags);
+
+function usageError(message: string, cause?: unknown): SlimError {
+  return new SlimError('THAW_SLIM_CONFIG_INVALID', message, cause === undefined ? undefined : { cause });
+}
 
 function integer(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -53,33 +98,20 @@ function integer(option: string, text: string | undefined): number | undefined {
 /** Turns `thaw slim` arguments into {@link SlimOptions}; throws on unknown or malformed ones. */
 export function parseSlimArgs(args: readonly string[]): {
   options: SlimOptions;
+  from: { readonly runtime: FromRuntime; readonly target: string | undefined } | undefined;
   json: boolean;
   help: boolean;
 } {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    allowNegative: true,
-    options: {
-      out: { type: 'string', short: 'o' },
-      project: { type: 'string', short: 'C' },
-      budget: { type: 'string' },
-      external: { type: 'string', multiple: true },
-      include: { type: 'string', multiple: true },
-      target: { type: 'string' },
-      minify: { type: 'boolean' },
-      'source-map': { type: 'boolean' },
-      'enable-source-maps': { type: 'boolean' },
-      'compile-cache': { type: 'boolean' },
-      'instrumented-as': { type: 'string' },
-      'base-image': { type: 'string' },
-      image: { type: 'string' },
-      'min-scale': { type: 'string' },
-      'max-scale': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseFlags({ args, options: flags, allowNegative: true }, usageError);
+  const fromText = values.from;
+  if (fromText !== undefined && !(fromRuntimes as readonly string[]).includes(fromText)) {
+    throw usageError(`Invalid --from: received "${fromText}"; expected ${fromRuntimes.join(' or ')}.`);
+  }
+  if (values['function-target'] !== undefined && fromText !== 'functions-framework') {
+    throw usageError(
+      '--function-target names a Functions Framework function; add --from functions-framework.',
+    );
+  }
   if (positionals.length > 1) {
     throw new SlimError(
       'THAW_SLIM_CONFIG_INVALID',
@@ -126,7 +158,15 @@ export function parseSlimArgs(args: readonly string[]): {
     knative: Object.keys(knative).length > 0 ? knative : undefined,
   };
   const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as SlimOptions;
-  return { options, json: values.json === true, help: values.help === true };
+  return {
+    options,
+    from:
+      fromText === undefined
+        ? undefined
+        : { runtime: fromText as FromRuntime, target: values['function-target'] },
+    json: values.json === true,
+    help: values.help === true,
+  };
 }
 
 /**
@@ -144,12 +184,12 @@ export async function runSlimCommand(args: readonly string[]): Promise<number> {
     parsed = parseSlimArgs(args);
   } catch (error) {
     process.stderr.write(
-      `thaw slim: ${error instanceof Error ? error.message : String(error)}\nSee thaw slim --help.\n`,
+      `thaw slim: ${sentence(error instanceof Error ? error.message : String(error))} See thaw slim --help.\n`,
     );
     return 2;
   }
   if (parsed.help) {
-    process.stdout.write(`${help}\n`);
+    process.stdout.write(`${slimHelp}\n`);
     return 0;
   }
   const [{ slim }, { formatSizeReport }] = await Promise.all([
@@ -157,7 +197,9 @@ export async function runSlimCommand(args: readonly string[]): Promise<number> {
     import('../size-report.ts'),
   ]);
   try {
-    const report = await slim(parsed.options);
+    const options =
+      parsed.from === undefined ? parsed.options : await withAdapterEntry(parsed.options, parsed.from);
+    const report = await slim(options);
     if (parsed.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       process.stdout.write(`Deploy folder: ${report.outDir}\n${formatSizeReport(report.size)}`);
@@ -167,6 +209,33 @@ export async function runSlimCommand(args: readonly string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`thaw slim: ${message}\n`);
-    return error instanceof SlimError && error.code === 'THAW_SLIM_CONFIG_INVALID' ? 2 : 1;
+    return error instanceof SlimError &&
+      (error.code === 'THAW_SLIM_CONFIG_INVALID' || error.code === 'THAW_SLIM_ENTRY_NOT_FOUND')
+      ? 2
+      : 1;
   }
+}
+
+// --from: the function's own entry (given, configured or from package.json) is wrapped, and the
+// wrapper becomes the entry slim bundles.
+async function withAdapterEntry(
+  options: SlimOptions,
+  from: { readonly runtime: FromRuntime; readonly target: string | undefined },
+): Promise<SlimOptions> {
+  const [{ loadConfig, readPackageJson }, { resolveEntry }, { resolveSlimOptions }, { writeAdapterEntry }] =
+    await Promise.all([
+      import('../config.ts'),
+      import('../entry.ts'),
+      import('../options.ts'),
+      import('./adapter-entry.ts'),
+    ]);
+  const projectDir = resolve(options.projectDir ?? process.cwd());
+  const merged = resolveSlimOptions(options, (await loadConfig(projectDir)).config);
+  const entryFile = resolveEntry(projectDir, merged.entry, readPackageJson(projectDir));
+  return { ...options, entry: writeAdapterEntry(projectDir, entryFile, from.runtime, from.target) };
+}
+
+// A message as a sentence: ends in `.`, `?` or `!`, so a hint can follow it.
+function sentence(message: string): string {
+  return /[.?!]$/.test(message) ? message : `${message}.`;
 }

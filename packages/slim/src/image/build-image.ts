@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type BaseImage, resolveBaseImage } from './base-image.ts';
 import { compileCachePathMapper } from './compile-cache-owner.ts';
-import { readDeployFolder } from './deploy-folder.ts';
+import { type DeployFolder, readDeployFolder } from './deploy-folder.ts';
 import { ImageError } from './errors.ts';
 import { writeImageLayout, writeImageTarball } from './image-archive.ts';
-import { assembleImage } from './image-config.ts';
+import { type AssembledImage, assembleImage } from './image-config.ts';
 import { type BuiltLayer, buildLayer } from './layer.ts';
 import {
   type BuildImageOptions,
@@ -67,30 +67,82 @@ function registryTarget(tag: string): RegistryReference {
  */
 export async function buildImage(options: BuildImageOptions = {}): Promise<BuildImageResult> {
   validateBuildImageOptions(options);
-  const env = options.env ?? process.env;
-  const log = options.log ?? ((): void => undefined);
-  const now = options.now ?? ((): number => performance.now());
-  const output = options.output ?? defaultBuildImageOptions.output;
-  const deployDir = options.deployDir ?? defaultBuildImageOptions.deployDir;
-  const workDir = options.workDir ?? defaultBuildImageOptions.workDir;
-  const user = options.user ?? defaultBuildImageOptions.user;
-  const platform = parsePlatform(options.platform ?? defaultBuildImageOptions.platform);
-  const mtimeSec = resolveSourceDateEpoch(options.sourceDateEpochSec, env);
-  const target =
-    output === 'push' || options.tag !== undefined ? registryTarget(options.tag ?? '') : undefined;
-  const insecure = new Set(options.insecureRegistries ?? defaultBuildImageOptions.insecureRegistries);
-
-  const folder = await readDeployFolder(deployDir);
+  const build = resolveBuild(options);
+  const folder = await readDeployFolder(build.deployDir);
   const baseName =
     options.base ?? defaultBaseImage(folder.nodeMajor ?? Number(process.versions.node.split('.')[0]));
+  const clientFor = registryClients(options, build);
+  build.log(`base ${baseName} (${build.platform.os}/${build.platform.architecture})`);
+  const base = await resolveBaseImage(parseImageReference(baseName), build.platform, clientFor);
+  const layers = await functionLayers(options, build, folder);
+  const image = assembleImage(base, layers, {
+    workDir: build.workDir,
+    user: build.user,
+    entry: folder.entry,
+    compileCache: folder.compileCache,
+    entrypoint: options.entrypoint,
+    created: new Date(build.mtimeSec * 1000).toISOString().replace('.000Z', 'Z'),
+    source: options.source,
+    revision: options.revision,
+  });
+  const written = await writeImage(options, build, clientFor, base, layers, image);
+  return {
+    pinnedReference: written.pinned,
+    manifestDigest: image.manifestDigest,
+    configDigest: image.configDigest,
+    base: { reference: base.reference, digest: base.digest },
+    layers: layers.map(({ blob: _blob, ...rest }) => rest),
+    size: imageSizeReport(base, layers),
+    push: written.push,
+    pinnedManifest: written.pinnedManifest,
+  };
+}
 
+/** The options every step reads, with their defaults applied. */
+interface ImageBuild {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: (line: string) => void;
+  readonly now: () => number;
+  readonly output: NonNullable<BuildImageOptions['output']>;
+  readonly deployDir: string;
+  readonly workDir: string;
+  readonly user: string;
+  readonly platform: ReturnType<typeof parsePlatform>;
+  readonly mtimeSec: number;
+  /** The registry the image is tagged for (always when pushing). */
+  readonly target: RegistryReference | undefined;
+}
+
+function resolveBuild(options: BuildImageOptions): ImageBuild {
+  const env = options.env ?? process.env;
+  const output = options.output ?? defaultBuildImageOptions.output;
+  return {
+    env,
+    log: options.log ?? ((): void => undefined),
+    now: options.now ?? ((): number => performance.now()),
+    output,
+    deployDir: options.deployDir ?? defaultBuildImageOptions.deployDir,
+    workDir: options.workDir ?? defaultBuildImageOptions.workDir,
+    user: options.user ?? defaultBuildImageOptions.user,
+    platform: parsePlatform(options.platform ?? defaultBuildImageOptions.platform),
+    mtimeSec: resolveSourceDateEpoch(options.sourceDateEpochSec, env),
+    target: output === 'push' || options.tag !== undefined ? registryTarget(options.tag ?? '') : undefined,
+  };
+}
+
+/** One registry client per registry, created at first use with that registry's credentials. */
+function registryClients(
+  options: BuildImageOptions,
+  build: ImageBuild,
+): (registry: string) => Promise<RegistryClient> {
+  const insecure = new Set(options.insecureRegistries ?? defaultBuildImageOptions.insecureRegistries);
   const clients = new Map<string, Promise<RegistryClient>>();
-  const clientFor = (registry: string): Promise<RegistryClient> => {
+  return (registry) => {
     let client = clients.get(registry);
     if (client === undefined) {
       client = findCredentials(registry, {
-        env,
-        envRegistry: target?.registry,
+        env: build.env,
+        envRegistry: build.target?.registry,
         dockerConfigPath: options.dockerConfigPath,
       }).then(
         (credentials) =>
@@ -106,17 +158,21 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
     }
     return client;
   };
+}
 
-  log(`base ${baseName} (${platform.os}/${platform.architecture})`);
-  const base: BaseImage = await resolveBaseImage(parseImageReference(baseName), platform, clientFor);
-  const { uid } = parseUser(user);
-  // Files are root-owned and world-readable (0644/0755): the function, running as `user`, can
-  // read its code and compile cache but never rewrite them.
+// Files are root-owned and world-readable (0644/0755): the function, running as `user`, can
+// read its code and compile cache but never rewrite them.
+async function functionLayers(
+  options: BuildImageOptions,
+  build: ImageBuild,
+  folder: DeployFolder,
+): Promise<BuiltLayer[]> {
+  const { uid } = parseUser(build.user);
   const settings = {
-    workDir,
+    workDir: build.workDir,
     uid: 0,
     gid: 0,
-    mtimeSec,
+    mtimeSec: build.mtimeSec,
     compressionLevel: options.compressionLevel ?? defaultBuildImageOptions.compressionLevel,
     mapPath: compileCachePathMapper(
       folder.compileCache,
@@ -124,47 +180,34 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
       uid,
     ),
   };
-  const layers = [
-    await buildLayer(deployDir, folder.files, 'dependencies', settings),
-    await buildLayer(deployDir, folder.files, 'app', settings),
+  return [
+    await buildLayer(build.deployDir, folder.files, 'dependencies', settings),
+    await buildLayer(build.deployDir, folder.files, 'app', settings),
   ];
-  const image = assembleImage(base, layers, {
-    workDir,
-    user,
-    entry: folder.entry,
-    compileCache: folder.compileCache,
-    entrypoint: options.entrypoint,
-    created: new Date(mtimeSec * 1000).toISOString().replace('.000Z', 'Z'),
-    source: options.source,
-    revision: options.revision,
-  });
+}
 
-  let push: PushResult | undefined;
-  let pinned: string | undefined;
-  let pinnedManifest: string | undefined;
-  switch (output) {
-    case 'push': {
-      const ref = target as RegistryReference;
-      log(`pushing ${options.tag ?? ''}`);
-      push = await pushImage(await clientFor(ref.registry), ref, base, layers, image, {
-        uploadChunkBytes: options.uploadChunkBytes ?? defaultBuildImageOptions.uploadChunkBytes,
-        concurrency: options.uploadConcurrency ?? defaultBuildImageOptions.uploadConcurrency,
-        now,
-      });
-      pinned = pinnedReference(ref, push.manifestDigest);
-      const defaultService = join(deployDir, 'knative', 'service.yaml');
-      const pinFile = options.pinManifest ?? (existsSync(defaultService) ? defaultService : false);
-      if (pinFile !== false) {
-        await pinKnativeService(pinFile, pinned);
-        pinnedManifest = pinFile;
-        log(`pinned ${pinFile} to ${pinned}`);
-      }
-      break;
-    }
+interface WrittenImage {
+  readonly push?: PushResult;
+  readonly pinned?: string;
+  readonly pinnedManifest?: string;
+}
+
+async function writeImage(
+  options: BuildImageOptions,
+  build: ImageBuild,
+  clientFor: (registry: string) => Promise<RegistryClient>,
+  base: BaseImage,
+  layers: readonly BuiltLayer[],
+  image: AssembledImage,
+): Promise<WrittenImage> {
+  const { target, log } = build;
+  switch (build.output) {
+    case 'push':
+      return pushAndPin(options, build, clientFor, base, layers, image);
     case 'oci-layout':
       await writeImageLayout(options.ociLayoutDir ?? '', base, layers, image, target?.tag ?? 'latest');
       log(`wrote OCI layout ${options.ociLayoutDir ?? ''}`);
-      break;
+      return {};
     case 'tarball':
       await writeImageTarball(
         options.tarballFile ?? '',
@@ -177,16 +220,31 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
           : `${target.registry}/${target.repository}:${target.tag ?? 'latest'}`,
       );
       log(`wrote ${options.tarballFile ?? ''}`);
-      break;
+      return {};
   }
-  return {
-    pinnedReference: pinned,
-    manifestDigest: image.manifestDigest,
-    configDigest: image.configDigest,
-    base: { reference: base.reference, digest: base.digest },
-    layers: layers.map(({ blob: _blob, ...rest }) => rest),
-    size: imageSizeReport(base, layers),
-    push,
-    pinnedManifest,
-  };
+}
+
+/** Pushes the image, then pins the Knative Service manifest to the pushed digest. */
+async function pushAndPin(
+  options: BuildImageOptions,
+  build: ImageBuild,
+  clientFor: (registry: string) => Promise<RegistryClient>,
+  base: BaseImage,
+  layers: readonly BuiltLayer[],
+  image: AssembledImage,
+): Promise<WrittenImage> {
+  const ref = build.target as RegistryReference;
+  build.log(`pushing ${options.tag ?? ''}`);
+  const push = await pushImage(await clientFor(ref.registry), ref, base, layers, image, {
+    uploadChunkBytes: options.uploadChunkBytes ?? defaultBuildImageOptions.uploadChunkBytes,
+    concurrency: options.uploadConcurrency ?? defaultBuildImageOptions.uploadConcurrency,
+    now: build.now,
+  });
+  const pinned = pinnedReference(ref, push.manifestDigest);
+  const defaultService = join(build.deployDir, 'knative', 'service.yaml');
+  const pinFile = options.pinManifest ?? (existsSync(defaultService) ? defaultService : false);
+  if (pinFile === false) return { push, pinned };
+  await pinKnativeService(pinFile, pinned);
+  build.log(`pinned ${pinFile} to ${pinned}`);
+  return { push, pinned, pinnedManifest: pinFile };
 }

@@ -1,4 +1,6 @@
 // Options of buildImage(), their defaults in one place, and their validation.
+import { SlimConfigError } from '../errors.ts';
+import { integer } from '../validators.ts';
 import { ImageError } from './errors.ts';
 
 /** Where the built image goes. */
@@ -92,10 +94,14 @@ function invalid(option: string, value: unknown, allowed: string): ImageError {
   );
 }
 
+// The package's shared integer check, worded as thaw image's options are ("Option x is …").
 function integerIn(option: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw invalid(option, value, `an integer from ${min} to ${max}`);
-  return value;
+  try {
+    return integer(min, max)(option, value);
+  } catch (error) {
+    if (!(error instanceof SlimConfigError)) throw error;
+    throw invalid(option, value, error.allowed);
+  }
 }
 
 /** Parses `uid:gid`. */

@@ -1,6 +1,7 @@
 import { SlimConfigError } from '../errors.ts';
 import { defaultDeliveryOptions, type DeadLetterSink, type DeliveryOptions } from './delivery-options.ts';
-import { checkInteger, checkKnownKeys, isRecord } from './known-keys.ts';
+import { checkInteger } from './known-keys.ts';
+import { checkKnownKeys, isRecord } from '../validators.ts';
 
 // ISO 8601 durations as Knative parses them (github.com/rickb777/date/period): PnYnMnDTnHnMnS.
 const isoDuration = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;

@@ -1,6 +1,7 @@
 import { SlimConfigError } from '../errors.ts';
 import type { EnvFromSource, EnvValue, KeyRef, VolumeOptions } from './env-options.ts';
-import { checkDnsLabel, checkKnownKeys, checkObjectName, isRecord } from './known-keys.ts';
+import { checkDnsLabel, checkObjectName } from './known-keys.ts';
+import { checkKnownKeys, isRecord } from '../validators.ts';
 import { parseQuantity } from './quantity.ts';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;

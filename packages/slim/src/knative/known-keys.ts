@@ -1,32 +1,7 @@
+// Checks of the Knative settings' values; the generic ones (integers, known keys) are the
+// package's shared validators.
 import { SlimConfigError } from '../errors.ts';
-
-/** True for a plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Refuses an object that is not one, or that has a key outside `valid`, naming the field and the
- * valid keys: a typo must not silently drop a setting.
- *
- * @example
- * ```ts
- * checkKnownKeys({ retry: 3 }, ['retry', 'backoffPolicy'], 'knative.trigger.delivery');
- * ```
- */
-export function checkKnownKeys(value: unknown, valid: readonly string[], where: string): void {
-  if (!isRecord(value))
-    throw new SlimConfigError(where, value, `an object with keys among ${valid.join(', ')}`);
-  for (const key of Object.keys(value)) {
-    if (!valid.includes(key)) {
-      throw new SlimConfigError(
-        `${where}.${key}`,
-        value[key],
-        `a known option; valid ones are: ${valid.join(', ')}`,
-      );
-    }
-  }
-}
+import { integer } from '../validators.ts';
 
 const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -60,11 +35,5 @@ export function checkInteger(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SlimConfigError(
-      option,
-      value,
-      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`,
-    );
-  }
+  integer(min, max)(option, value);
 }

@@ -3,7 +3,8 @@
 import { SlimConfigError } from '../errors.ts';
 import { checkCron } from './cron.ts';
 import { resolveDelivery } from './delivery.ts';
-import { checkDnsLabel, checkInteger, checkKnownKeys, checkObjectName } from './known-keys.ts';
+import { checkDnsLabel, checkInteger, checkObjectName } from './known-keys.ts';
+import { checkKnownKeys } from '../validators.ts';
 import type {
   BrokerOptions,
   ProbeOptions,

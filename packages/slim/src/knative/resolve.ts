@@ -3,7 +3,8 @@ import { parseQuantity } from './quantity.ts';
 import { checkAutoscaling } from './autoscaling.ts';
 import { resolveDelivery } from './delivery.ts';
 import { checkEnv, checkEnvFrom, checkVolumes } from './env.ts';
-import { checkInteger, checkKnownKeys, checkObjectName } from './known-keys.ts';
+import { checkInteger, checkObjectName } from './known-keys.ts';
+import { checkKnownKeys } from '../validators.ts';
 import {
   resolveBroker,
   resolveProbe,

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  committedManifests,
+  slimExample,
+  type SlimmedExample,
+} from '../../../test/support/example-manifests.ts';
+
+const exampleDir = join(import.meta.dirname, '..');
+let slimmed: SlimmedExample;
+
+beforeAll(() => {
+  slimmed = slimExample(exampleDir);
+}, 120_000);
+
+afterAll(() => {
+  slimmed.remove();
+});
+
+it('the committed Knative manifests are the ones `thaw slim` generates from the package config', () => {
+  expect(committedManifests(exampleDir)).toEqual(slimmed.manifests);
+});
+
+it('subscribes to approved risk results only, retrying with exponential backoff before the dead-letter sink', () => {
+  const trigger = committedManifests(exampleDir)['trigger.yaml'];
+  expect(trigger).toMatch(
+    /filter:\s+attributes:\s+riskdecision: approved\s+source: \/functions\/order-risk\s+type: OrderRiskAssessed/,
+  );
+  expect(trigger).toMatch(/kind: Service\s+name: inventory/);
+  expect(trigger).toMatch(
+    /delivery:\s+retry: 4\s+backoffPolicy: exponential\s+backoffDelay: PT0.5S\s+deadLetterSink:/,
+  );
+  expect(committedManifests(exampleDir)['service.yaml']).toMatch(
+    /secretKeyRef:\s+name: inventory-db\s+key: url/,
+  );
+});
