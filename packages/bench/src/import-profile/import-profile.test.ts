@@ -148,11 +148,11 @@ describe('thaw bench imports', () => {
         '--top',
         '2',
         '--json',
-        '-',
         '--quiet',
       ],
       streams,
     );
+    expect(out.stderr).not.toMatch(/thaw bench:/);
     expect(code).toBe(0);
     const json = JSON.parse(out.stdout) as ImportProfileResult;
     expect(json.variants[0]?.variant).toBe('fn');

@@ -244,14 +244,15 @@ export function renderImportProfile(result: ImportProfileResult, top = 15): stri
     'Profiling slows a start: rank with these figures, time with thaw bench.',
   ];
   for (const v of result.variants) {
+    if (v.runs === 0) {
+      lines.push('', `${v.variant}: 0 runs`);
+      lines.push(`  no successful run${v.failures[0] === undefined ? '' : `: ${v.failures[0].message}`}`);
+      continue;
+    }
     lines.push(
       '',
       `${v.variant}: ${v.runs} runs, ready ${v.readyMs.toFixed(1)} ms, first response ${v.firstResponseMs.toFixed(1)} ms, busy to ready ${v.busyToReadyMs.toFixed(1)} ms`,
     );
-    if (v.runs === 0) {
-      lines.push(`  no successful run${v.failures[0] === undefined ? '' : `: ${v.failures[0].message}`}`);
-      continue;
-    }
     lines.push(
       `  ${pad('package', 34)}${'own'.padStart(10)}${'share'.padStart(7)}${'incl.'.padStart(11)}${'ready→resp'.padStart(12)}`,
     );
