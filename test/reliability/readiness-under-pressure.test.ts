@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixture, type FixtureProcess } from '../../packages/runtime/test/support/fixture-process.ts';
-import { sendRequest } from './support/http-outcome.ts';
+import { watchReadiness, type ProbeResult } from '../../packages/bench/src/knative/prober.ts';
 import { byForm } from './support/mode.ts';
 import { recordFigures } from './support/results.ts';
 import { summarize } from './support/stats.ts';
@@ -10,22 +10,33 @@ import { summarize } from './support/stats.ts';
 const fixture = join(import.meta.dirname, 'fixtures', 'busy.ts');
 const loadGenerator = join(import.meta.dirname, 'support', 'load-generator.ts');
 
-// Probes readiness every 10 ms (on one keep-alive connection, as the kubelet does not: a fresh
-// connection each time is what a probe does) until `until` says stop; resolves the latencies.
+// Probes readiness as Knative's queue-proxy does (the bench package's prober: a fresh connection
+// every 50 ms, 100 ms timeout) until `stopWhen` says stop; resolves every probe's latency and result.
 async function probe(
   port: number,
-  until: (status: number | undefined) => boolean,
-): Promise<{ latencies: number[]; statuses: number[] }> {
+  stopWhen: (result: ProbeResult, elapsedMs: number) => boolean,
+): Promise<{ latencies: number[]; results: ProbeResult[] }> {
   const latencies: number[] = [];
-  const statuses: number[] = [];
-  for (let round = 0; round < 2_000; round += 1) {
-    const outcome = await sendRequest({ port, path: '/readyz', timeoutMs: 5_000 });
-    latencies.push((outcome.headersAt ?? outcome.endAt) - outcome.sentAt);
-    statuses.push(outcome.status ?? 0);
-    if (until(outcome.status)) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return { latencies, statuses };
+  const results: ProbeResult[] = [];
+  const started = performance.now();
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const watch = watchReadiness({
+    port,
+    probe: { httpGet: { path: '/readyz' } },
+    onProbe: (result, latencyMs) => {
+      latencies.push(latencyMs);
+      results.push(result);
+      if (stopWhen(result, performance.now() - started)) stop();
+    },
+  });
+  const bound = setTimeout(stop, 30_000);
+  await stopped;
+  clearTimeout(bound);
+  await watch.stop();
+  return { latencies, results };
 }
 
 // 100 keep-alive clients (in a process of their own) for 3.5 s while readiness is probed.
@@ -33,7 +44,7 @@ async function probeUnderLoad(
   port: number,
   burnMs: number,
   waitMs: readonly [number, number],
-): Promise<{ latencies: number[]; statuses: number[]; handled: number; failed: number }> {
+): Promise<{ latencies: number[]; results: ProbeResult[]; handled: number; failed: number }> {
   const generator = spawn(
     process.execPath,
     [
@@ -57,8 +68,7 @@ async function probeUnderLoad(
   });
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = performance.now();
-    const probed = await probe(port, () => performance.now() - started > 2_500);
+    const probed = await probe(port, (_result, elapsedMs) => elapsedMs > 2_500);
     await done;
     const counts = JSON.parse(out) as { ok: number; failed: number };
     return { ...probed, handled: counts.ok, failed: counts.failed };
@@ -86,15 +96,16 @@ describe('readiness under pressure', () => {
       for (let run = 0; run < runs; run += 1) {
         child = startFixture(fixture, { env: { INIT_MS: '3000', BURN_MS: '1', WAIT_MS: '20' } });
         const port = await child.port;
-        const init = await probe(port, (status) => status === 200);
-        expect(init.statuses.at(-1)).toBe(200);
-        expect(init.statuses.filter((status) => status === 503).length).toBeGreaterThan(10);
+        const init = await probe(port, (result) => result === 'ok');
+        expect(init.results.at(-1)).toBe('ok');
+        expect(init.results.filter((result) => result !== 'ok').length).toBeGreaterThan(10);
         duringInit.push(...init.latencies.slice(0, -1));
 
         const busy = await probeUnderLoad(port, 0.2, [100, 300]);
         handled += busy.handled;
         expect(busy.failed).toBe(0);
-        expect(busy.statuses.every((status) => status === 200)).toBe(true);
+        // Every probe answered ready (a late one times out: counted in the figures, see README).
+        expect(busy.results.filter((result) => result === 'failed')).toEqual([]);
         duringLoad.push(...busy.latencies);
         const cpu = await probeUnderLoad(port, 2, [10, 30]);
         duringCpuLoad.push(...cpu.latencies);
@@ -113,11 +124,16 @@ describe('readiness under pressure', () => {
           '100 clients, each request 2 ms of CPU then 10-30 ms of I/O: more CPU than the process has; probes queue behind requests (reported, not asserted)',
         probesOver100Ms: [...duringInit, ...duringLoad].filter((ms) => ms > 100).length,
         handlerRequestsServedDuringLoad: handled,
-        target: 'p99 < 20 ms, max < 100 ms',
+        probing:
+          "Knative's: a fresh connection every 50 ms, 100 ms timeout (a timed-out probe counts its 100 ms)",
+        target:
+          'p99 < 20 ms, max < 100 ms; the contract and the comparison with a bare server: probes-knative.test.ts',
       });
-      // The targets are reported as figures; the assertion leaves room for a loaded machine.
-      expect(init.p99).toBeLessThan(250);
-      expect(load.p99).toBeLessThan(250);
+      // The typical probe, with room for the shared machine (its p50 moved from 2 to 21 ms with
+      // the load of other jobs); the 100 ms contract, judged against a bare server in the same
+      // run, is probes-knative.test.ts's.
+      expect(init.p50).toBeLessThan(50);
+      expect(load.p50).toBeLessThan(50);
     },
   );
 });

@@ -1,7 +1,7 @@
 // One HTTP request to the process under test, timed until the last byte of the body: a client
 // sees a response as done only then. No agent by default, so each request opens a fresh
 // connection, as the first request to a cold instance does.
-import { type Agent, request } from 'node:http';
+import { type Agent, type ClientRequest, type OutgoingHttpHeaders, request } from 'node:http';
 import { connect } from 'node:net';
 
 /** What to send. */
@@ -15,6 +15,39 @@ export interface HttpTarget {
   readonly agent?: Agent;
   /** Called when the TCP connection is established. */
   readonly onConnect?: () => void;
+}
+
+/**
+ * Opens a request to 127.0.0.1 that destroys itself after `timeoutMs`; the caller clears
+ * `timer` once the response is complete. The harness's client and the Knative stand-ins' hops
+ * both start their requests here.
+ *
+ * @example
+ * ```ts
+ * const { req, timer } = loopbackRequest({ port, method: 'GET', path: '/', timeoutMs: 1000 });
+ * ```
+ */
+export function loopbackRequest(target: {
+  readonly port: number;
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: OutgoingHttpHeaders | Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly agent?: Agent | false;
+}): { req: ClientRequest; timer: NodeJS.Timeout } {
+  const req = request({
+    host: '127.0.0.1',
+    port: target.port,
+    method: target.method,
+    path: target.path,
+    headers: target.headers,
+    agent: target.agent ?? false,
+  });
+  const timer = setTimeout(() => {
+    req.destroy(new Error(`no complete response within ${target.timeoutMs} ms`));
+  }, target.timeoutMs);
+  timer.unref();
+  return { req, timer };
 }
 
 /** A complete response. */
@@ -34,18 +67,7 @@ export interface HttpOutcome {
  */
 export function sendRequest(target: HttpTarget): Promise<HttpOutcome> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: target.port,
-      method: target.method,
-      path: target.path,
-      headers: target.headers,
-      agent: target.agent ?? false,
-    });
-    const timer = setTimeout(() => {
-      req.destroy(new Error(`no complete response within ${target.timeoutMs} ms`));
-    }, target.timeoutMs);
-    timer.unref();
+    const { req, timer } = loopbackRequest(target);
     const onConnect = target.onConnect;
     if (onConnect !== undefined) {
       req.once('socket', (socket) => {

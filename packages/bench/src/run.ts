@@ -59,6 +59,17 @@ interface ColdStart {
 
 // One cold start in phases, each timed from spawn: the port accepts, the readiness probe passes,
 // the first request is answered, the startup report arrives, then warm latency when asked for.
+/** A phase that timed out because the process exited fails as an exit, saying when it came. */
+async function throwIfExited(child: ChildHandle, name: string, when: string): Promise<void> {
+  if (!child.hasExited()) return;
+  throw failure(
+    child,
+    name,
+    'THAW_BENCH_EXITED',
+    `Variant "${name}" ${await exitDescription(child)} ${when}.`,
+  );
+}
+
 async function coldStart(
   variant: VariantSpec,
   child: ChildHandle,
@@ -93,14 +104,7 @@ async function waitListening({ variant, child, port, options, schedule }: ColdSt
   const listening = await pollUntil(() => canConnect(port, options.probeTimeoutMs), schedule);
   if (listening !== undefined) return listening;
   const name = variant.name;
-  if (child.hasExited()) {
-    throw failure(
-      child,
-      name,
-      'THAW_BENCH_EXITED',
-      `Variant "${name}" ${await exitDescription(child)} before its port ${port} opened.`,
-    );
-  }
+  await throwIfExited(child, name, `before its port ${port} opened`);
   throw failure(
     child,
     name,
@@ -126,14 +130,7 @@ async function waitReady(
   }, schedule);
   if (passed !== undefined) return passed;
   const name = variant.name;
-  if (child.hasExited()) {
-    throw failure(
-      child,
-      name,
-      'THAW_BENCH_EXITED',
-      `Variant "${name}" ${await exitDescription(child)} before ${path} answered 200.`,
-    );
-  }
+  await throwIfExited(child, name, `before ${path} answered 200`);
   throw failure(
     child,
     name,

@@ -131,7 +131,9 @@ const imageReference = nonEmptyString('an image reference');
 
 /**
  * Every option of {@link SlimOptions}, declared once, in the order the README lists them. The
- * compiler keeps it complete: an option of `SlimOptions` missing here does not build.
+ * compiler keeps it complete: an option of `SlimOptions` missing here does not build. Rows of
+ * the same kind (`external`, `include`) look alike on purpose: each is one option's whole
+ * declaration.
  */
 export const slimOptionTable = {
   projectDir: option({

@@ -71,6 +71,14 @@ export function nonEmptyString(allowed = 'a non-empty string'): Validator<string
   };
 }
 
+/** A string matching `pattern`; `allowed` says what that is. */
+export function matching(pattern: RegExp, allowed: string): Validator<string> {
+  return (option, value) => {
+    if (typeof value !== 'string' || !pattern.test(value)) throw new SlimConfigError(option, value, allowed);
+    return value;
+  };
+}
+
 /** An array of strings. */
 export const stringList: Validator<readonly string[]> = (option, value) => {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {

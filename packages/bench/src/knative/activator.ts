@@ -3,11 +3,10 @@
 // the pod ready, the held requests, and any that arrive later, go through a per-revision
 // breaker (queue 10 000, concurrency containerConcurrency, unlimited when 0) to the queue-proxy.
 // Each response carries `x-thaw-held-ms`: how long the request waited for the revision.
-import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Breaker, BreakerQueueFullError } from './breaker.ts';
-import { endToEndHeaders, exchange } from './exchange.ts';
+import { Breaker } from './breaker.ts';
+import { answerHopFailure, endToEndHeaders, forwardRequest, listenOnLoopback } from './exchange.ts';
 import { closeServer, readBody } from './queue-proxy.ts';
 
 /** The activator's queue per revision (throttler.go's breakerQueueDepth). */
@@ -72,15 +71,7 @@ export async function startActivator(options: {
     const upstream = port;
     try {
       const response = await breaker.maybe(() =>
-        exchange({
-          port: upstream,
-          method: req.method ?? 'GET',
-          path: req.url ?? '/',
-          headers: endToEndHeaders(req.headers),
-          body,
-          timeoutMs: options.requestTimeoutMs ?? 300_000,
-          agent,
-        }),
+        forwardRequest(req, body, upstream, agent, options.requestTimeoutMs),
       );
       res.writeHead(response.status, {
         ...endToEndHeaders(response.headers),
@@ -88,16 +79,12 @@ export async function startActivator(options: {
       });
       res.end(response.body);
     } catch (error) {
-      res.writeHead(error instanceof BreakerQueueFullError ? 503 : 502, { 'content-type': 'text/plain' });
-      res.end(`${(error as Error).message}\n`);
+      answerHopFailure(res, error);
     }
   };
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { server, port } = await listenOnLoopback(handle);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     held: () => waiting.length,
     activate: (queueProxyPort) => {
       target = queueProxyPort;

@@ -27,6 +27,18 @@ export interface ProberOptions {
   readonly successThreshold?: number;
   /** Milliseconds on the caller's timeline. @default performance.now() */
   readonly clock?: () => number;
+  /**
+   * Called after each probe with its result and how long it took (connect to last byte, or to
+   * the timeout), for figures of probe latency.
+   */
+  readonly onProbe?: (result: ProbeResult, latencyMs: number) => void;
+}
+
+async function timedProbe(options: ProberOptions, timeoutMs: number): Promise<ProbeResult> {
+  const started = performance.now();
+  const result = await probeOnce(options.port, options.probe, timeoutMs);
+  options.onProbe?.(result, performance.now() - started);
+  return result;
 }
 
 /** One probe's result. */
@@ -97,7 +109,7 @@ export async function probeUntilReady(options: ProberOptions, stop: Promise<unkn
   let lastError: string | undefined;
   for (let k = 0; !state.stopped && clock() <= deadline; k++) {
     attempts++;
-    const result = await probeOnce(options.port, options.probe, timeoutMs);
+    const result = await timedProbe(options, timeoutMs);
     if (result === 'ok') {
       streak++;
       if (streak >= threshold) return { readyAtMs: clock(), attempts, failures, timeouts, lastError };
@@ -137,7 +149,7 @@ export function watchReadiness(options: ProberOptions): { stop: () => Promise<Pr
     const origin = performance.now();
     for (let k = 0; !state.stopped; k++) {
       tally.attempts++;
-      const result = await probeOnce(options.port, options.probe, timeoutMs);
+      const result = await timedProbe(options, timeoutMs);
       if (result === 'timeout') tally.timeouts++;
       if (result === 'failed') tally.failures++;
       if (result !== 'ok') tally.lastError = result;

@@ -3,10 +3,9 @@
 // breaker when it is 0), refused with 503 when the queue is full. Each response carries
 // `x-thaw-upstream-ms`: the time the container took, so the harness can tell proxy overhead
 // from the function's own time.
-import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Breaker, BreakerQueueFullError } from './breaker.ts';
-import { endToEndHeaders, exchange } from './exchange.ts';
+import { answerHopFailure, endToEndHeaders, forwardRequest, listenOnLoopback } from './exchange.ts';
 
 /** A running queue-proxy. */
 export interface QueueProxy {
@@ -55,16 +54,7 @@ export async function startQueueProxy(options: {
   let refused = 0;
   const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
-    const run = () =>
-      exchange({
-        port: options.upstreamPort,
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: endToEndHeaders(req.headers),
-        body,
-        timeoutMs: options.requestTimeoutMs ?? 300_000,
-        agent,
-      });
+    const run = () => forwardRequest(req, body, options.upstreamPort, agent, options.requestTimeoutMs);
     try {
       const response = await (breaker === undefined ? run() : breaker.maybe(run));
       res.writeHead(response.status, {
@@ -74,16 +64,12 @@ export async function startQueueProxy(options: {
       res.end(response.body);
     } catch (error) {
       if (error instanceof BreakerQueueFullError) refused++;
-      res.writeHead(error instanceof BreakerQueueFullError ? 503 : 502, { 'content-type': 'text/plain' });
-      res.end(`${(error as Error).message}\n`);
+      answerHopFailure(res, error);
     }
   };
-  const server = createServer((req, res) => {
-    void forward(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { server, port } = await listenOnLoopback(forward);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     refused: () => refused,
     close: () => closeServer(server, agent),
   };

@@ -85,7 +85,7 @@ export async function buildImage(options: BuildImageOptions = {}): Promise<Build
     source: options.source,
     revision: options.revision,
   });
-  const written = await writeImage(options, build, clientFor, base, layers, image);
+  const written = await writeImage(options, build, clientFor, { base, layers, image });
   return {
     pinnedReference: written.pinned,
     manifestDigest: image.manifestDigest,
@@ -186,6 +186,13 @@ async function functionLayers(
   ];
 }
 
+/** The image in memory: its base, its two new layers, its config and manifest. */
+interface BuiltImage {
+  readonly base: BaseImage;
+  readonly layers: readonly BuiltLayer[];
+  readonly image: AssembledImage;
+}
+
 interface WrittenImage {
   readonly push?: PushResult;
   readonly pinned?: string;
@@ -196,14 +203,13 @@ async function writeImage(
   options: BuildImageOptions,
   build: ImageBuild,
   clientFor: (registry: string) => Promise<RegistryClient>,
-  base: BaseImage,
-  layers: readonly BuiltLayer[],
-  image: AssembledImage,
+  built: BuiltImage,
 ): Promise<WrittenImage> {
   const { target, log } = build;
+  const { base, layers, image } = built;
   switch (build.output) {
     case 'push':
-      return pushAndPin(options, build, clientFor, base, layers, image);
+      return pushAndPin(options, build, clientFor, built);
     case 'oci-layout':
       await writeImageLayout(options.ociLayoutDir ?? '', base, layers, image, target?.tag ?? 'latest');
       log(`wrote OCI layout ${options.ociLayoutDir ?? ''}`);
@@ -229,13 +235,11 @@ async function pushAndPin(
   options: BuildImageOptions,
   build: ImageBuild,
   clientFor: (registry: string) => Promise<RegistryClient>,
-  base: BaseImage,
-  layers: readonly BuiltLayer[],
-  image: AssembledImage,
+  built: BuiltImage,
 ): Promise<WrittenImage> {
   const ref = build.target as RegistryReference;
   build.log(`pushing ${options.tag ?? ''}`);
-  const push = await pushImage(await clientFor(ref.registry), ref, base, layers, image, {
+  const push = await pushImage(await clientFor(ref.registry), ref, built.base, built.layers, built.image, {
     uploadChunkBytes: options.uploadChunkBytes ?? defaultBuildImageOptions.uploadChunkBytes,
     concurrency: options.uploadConcurrency ?? defaultBuildImageOptions.uploadConcurrency,
     now: build.now,
