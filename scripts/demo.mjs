@@ -4,7 +4,10 @@
 // `thaw bench` with interleaved runs of order-risk the usual way (eager, unbundled), the usual
 // way bundled, and thaw slimmed, each timed from spawn to its first DB-backed response. Prints
 // the table, the verdicts and the size report, and writes a Markdown report and an SVG chart
-// into .thaw-demo/. Without PostgreSQL or Redis it says which is missing and how to start it,
+// into .thaw-demo/. With podman, runc, buildah, skopeo and docker-registry installed it then runs
+// the same function's images (bare hello, eager, thaw) in containers under 500m CPU / 128Mi through
+// the emulated Knative path, 2 rounds (else it says what to install and where the committed
+// figures are). Without PostgreSQL or Redis it says which is missing and how to start it,
 // and compares the hello function instead (bare node:http against thaw), exiting 0.
 //
 // node scripts/demo.mjs [--runs N]   (default 20 measured runs per variant)
@@ -205,11 +208,16 @@ async function containersDemo({ slimOrderRisk }) {
   const deploys = await slimOrderRisk(join(topic, 'out'), ['thaw']);
   say('  building the images (hello, eager with its full node_modules, thaw image) on one Node 24 base …');
   await buildImages('24', { thawDeployDir: deploys.thaw.outDir });
+  say('  staging them in a local registry, then 2 interleaved rounds of a scale from zero each …');
   const plan = await loadBenchFile(join(topic, 'cold.bench.mjs'));
   const cell = { ...plan, variants: plan.variants.filter((v) => v.name.endsWith('-24-500m')) };
   const result = await runBench(cell, { runs: 2, warmupRuns: 0, pullRuns: 0 });
   say();
   say(cellTable({ cold: result }, '24', '500m'));
+  const share = (kind) =>
+    result.summary.variants.find((v) => v.name === `${kind}-24-500m`)?.container?.appShareMs?.median;
+  if (share('eager') !== undefined && share('thaw') !== undefined)
+    say(`\n  eager ÷ thaw, app share: ${(share('eager') / share('thaw')).toFixed(1)}×`);
   say();
   say("  app share = first response − the container runtime's StartedAt; ms from the request's arrival.");
   say(

@@ -65,3 +65,14 @@ export type {
   PathRequest,
 } from './knative/knative-cold-start.ts';
 export type { KnativeProbe, ProbeTally } from './knative/prober.ts';
+export {
+  profileImports,
+  renderImportProfile,
+  importProfileVersion,
+} from './import-profile/profile-imports.ts';
+export type {
+  ImportProfileOptions,
+  ImportProfileResult,
+  VariantImportProfile,
+  PackageCost,
+} from './import-profile/profile-imports.ts';

@@ -261,7 +261,14 @@ export class Podman {
       const child = execFile(
         'podman',
         all,
-        { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000, env: this.env() },
+        {
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: options.timeoutMs ?? 120_000,
+          env: this.env(),
+          // conmon drops an empty `oom` marker in the working directory of the podman call that
+          // started a container the kernel then killed: in the store's folder, not the caller's.
+          ...(this.tmpDir === undefined ? {} : { cwd: join(this.tmpDir, '..') }),
+        },
         (error, stdout, stderr) => {
           if (error === null) {
             resolve(stdout);
