@@ -28,6 +28,8 @@ import { TestBroker, type Delivery } from '../support/broker/test-broker.ts';
 import { manifestsIn } from '../support/broker/triggers.ts';
 import { startFunction, type FunctionProcess } from '../support/function-process.ts';
 import { repoRoot } from '../support/packed.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 
 const examples = join(repoRoot, 'examples');
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -114,6 +116,16 @@ function orderCreated(
   };
 }
 
+/** The Broker a SinkBinding manifest sends its subject's events to. */
+function sinkBindingBroker(file: string): string {
+  const manifest = parse(readFileSync(file, 'utf8')) as {
+    spec: { sink: { ref?: { kind: string; name: string } } };
+  };
+  const ref = manifest.spec.sink.ref;
+  if (ref?.kind !== 'Broker') throw new Error(`${file} does not bind to a Broker.`);
+  return ref.name;
+}
+
 async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -137,6 +149,11 @@ describe('the order flow through a Knative-contract broker', () => {
   const send = async (event: ReturnType<typeof orderCreated>): Promise<void> => {
     expect((await fetch(broker.ingressUrl(), event)).status).toBe(202);
   };
+  /** The PaymentCaptured events payment published to the broker for an order. */
+  const paymentsPublished = (orderId: string) =>
+    broker.accepted.filter(
+      (a) => a.event.attributes['type'] === 'PaymentCaptured' && a.event.attributes['subject'] === orderId,
+    );
   const deliveriesOf = (trigger: string, orderId: string): Delivery[] =>
     broker.deliveries.filter(
       (d) =>
@@ -157,6 +174,14 @@ describe('the order flow through a Knative-contract broker', () => {
     await redis.sadd(redisKeys.blockedCustomers, customer('blocked'));
     const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
     const entry = (name: string): string[] => [join(examples, name, 'src', 'thaw.ts')];
+    const deployDirs = ['order-risk', 'inventory', 'payment'].map((name) => join(examples, name, 'deploy'));
+    // The broker comes first: payment's SinkBinding points K_SINK at it. The Services' addresses
+    // are known once the functions run; the broker resolves them at delivery time.
+    const services: Record<string, string> = { 'dead-letters': dls.url };
+    broker = await TestBroker.start({ manifests: manifestsIn(...deployDirs), services, timeScale });
+    const kSink = broker.ingressUrl(
+      sinkBindingBroker(join(examples, 'payment', 'deploy', 'sinkbinding.yaml')),
+    );
     const [risk, inv, pay] = await Promise.all([
       startFunction(entry('order-risk'), {
         env: { ...tracing, K_SERVICE: 'order-risk', DATABASE_URL: riskSchema.url, REDIS_URL: redisUrl },
@@ -170,24 +195,21 @@ describe('the order flow through a Knative-contract broker', () => {
         },
       }),
       startFunction(entry('payment'), {
-        env: { ...tracing, K_SERVICE: 'payment', REDIS_URL: redisUrl, PAYMENT_KEY_PREFIX: paymentPrefix },
+        env: {
+          ...tracing,
+          K_SERVICE: 'payment',
+          REDIS_URL: redisUrl,
+          PAYMENT_KEY_PREFIX: paymentPrefix,
+          K_SINK: kSink,
+        },
       }),
     ]);
     functions['order-risk'] = risk;
     functions.inventory = inv;
     functions.payment = pay;
-    broker = await TestBroker.start({
-      manifests: manifestsIn(
-        ...['order-risk', 'inventory', 'payment'].map((name) => join(examples, name, 'deploy')),
-      ),
-      services: {
-        'order-risk': `http://127.0.0.1:${risk.port}/`,
-        inventory: `http://127.0.0.1:${inv.port}/`,
-        payment: `http://127.0.0.1:${pay.port}/`,
-        'dead-letters': dls.url,
-      },
-      timeScale,
-    });
+    services['order-risk'] = `http://127.0.0.1:${risk.port}/`;
+    services['inventory'] = `http://127.0.0.1:${inv.port}/`;
+    services['payment'] = `http://127.0.0.1:${pay.port}/`;
   }, 60_000);
 
   afterAll(async () => {
@@ -248,8 +270,11 @@ describe('the order flow through a Knative-contract broker', () => {
     const [pay] = deliveriesOf('payment-trigger', 'o-1');
     expect(pay?.event.attributes['id']).toBe(reserve?.reply?.attributes['id']);
     expect(pay?.outcome).toBe('delivered');
-    expect(pay?.reply?.attributes['type']).toBe('PaymentCaptured');
-    expect(JSON.parse(pay!.reply!.data!.toString())).toMatchObject({
+    expect(pay?.reply).toBeUndefined();
+    const [captured] = paymentsPublished('o-1');
+    expect(captured?.from).toBe('ingress');
+    expect(captured?.event.attributes['source']).toBe('/functions/payment');
+    expect(JSON.parse(captured!.event.data!.toString())).toMatchObject({
       orderId: 'o-1',
       amountCents: 1_500,
       replayed: false,
@@ -269,12 +294,18 @@ describe('the order flow through a Knative-contract broker', () => {
       orderCreated('o-1', customer('ada'), 'book', { traceparent: `00-${rootTrace}-${rootSpan}-01` }),
     );
     await broker.settled();
-    const replies = ['order-risk-trigger', 'inventory-trigger', 'payment-trigger'].map((trigger) => {
+    const replies = ['order-risk-trigger', 'inventory-trigger'].map((trigger) => {
       const all = deliveriesOf(trigger, 'o-1');
       expect(all, trigger).toHaveLength(2);
       return JSON.parse(all[1]!.reply!.data!.toString()) as { replayed: boolean };
     });
-    expect(replies.map((r) => r.replayed)).toEqual([true, true, true]);
+    expect(deliveriesOf('payment-trigger', 'o-1').map((d) => d.outcome)).toEqual(['delivered', 'delivered']);
+    const captured = paymentsPublished('o-1');
+    expect(captured).toHaveLength(2);
+    // The same PaymentCaptured event again (same id), marked replayed: nothing was charged twice.
+    expect(captured[1]?.event.attributes['id']).toBe(captured[0]?.event.attributes['id']);
+    const again = JSON.parse(captured[1]!.event.data!.toString()) as { replayed: boolean };
+    expect([...replies.map((r) => r.replayed), again.replayed]).toEqual([true, true, true]);
     expect(await inventory.available('book')).toBe(9);
     expect(await redis.hget(payments.captured, 'EUR')).toBe('1500');
     const orders = await riskSchema.pool.query<{ n: number }>(
@@ -424,5 +455,7 @@ describe('the order flow through a Knative-contract broker', () => {
     // The same chain as the broker saw it: each delivery carried the previous step's traceparent.
     expect(reserve?.trace.traceparent).toBe(`00-${rootTrace}-${riskSpan.spanId}-01`);
     expect(pay?.trace.traceparent).toBe(`00-${rootTrace}-${inventorySpan.spanId}-01`);
+    // publish(): payment's PaymentCaptured arrived at the ingress with payment's span as parent.
+    expect(paymentsPublished('o-1')[0]?.trace.traceparent).toBe(`00-${rootTrace}-${paymentSpan.spanId}-01`);
   });
 });

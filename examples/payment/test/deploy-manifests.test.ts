@@ -32,3 +32,9 @@ it('subscribes to inventory’s reservations, retrying with exponential backoff 
     /secretKeyRef:\s+name: payment-redis\s+key: url/,
   );
 });
+
+it('binds K_SINK to the default Broker, where PaymentCaptured is published', () => {
+  expect(committedManifests(exampleDir)['sinkbinding.yaml']).toMatch(
+    /sink:\s+ref:\s+apiVersion: eventing.knative.dev\/v1\s+kind: Broker\s+name: default/,
+  );
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultGenericPoolOptions } from './generic-pool.ts';
 import { defaultPgPoolOptions } from './pg-pool.ts';
 import { consoleLogger, defaultPoolOptions } from './pool-options.ts';
-import { defaultRedisClientOptions } from './redis-client.ts';
+import { defaultRedisClientOptions } from './redis-options.ts';
 
 /** Every `readonly name?: …` in `interfaceName`, with the value its JSDoc gives after `@default`. */
 function documentedDefaults(file: string, interfaceName: string): Map<string, string> {
@@ -51,7 +51,7 @@ describe('pool option defaults', () => {
   });
 
   it('match what RedisClientOptions documents', () => {
-    const documented = documentedDefaults('./redis-client.ts', 'RedisClientOptions');
+    const documented = documentedDefaults('./redis-options.ts', 'RedisClientOptions');
     expect([...documented.keys()].sort()).toEqual(
       Object.keys(defaultRedisClientOptions)
         .filter((key) => !(key in defaultPoolOptions))

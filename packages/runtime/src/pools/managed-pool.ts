@@ -1,26 +1,9 @@
+// One named pool through its life, whatever its client library: created once, checked until a
+// round trip succeeds, warmed after ready, closed once. The library's part is a PoolAdapter.
 import { performance } from 'node:perf_hooks';
-import { redactSecrets } from '../errors.ts';
 import { PoolClosedError, PoolUnavailableError, type PoolKind } from './pool-errors.ts';
+import { reason, type PoolAdapter, type PoolGauges } from './pool-adapter.ts';
 import { type ResolvedPoolOptions } from './pool-options.ts';
-
-/**
- * Live counts of one pool.
- *
- * @example
- * ```ts
- * const gauges: PoolGauges = { size: 2, idle: 1, borrowed: 1, waiting: 0, max: 10, min: 1 };
- * ```
- */
-export interface PoolGauges {
-  /** Connections (or resources) open or opening. */
-  readonly size: number;
-  readonly idle: number;
-  readonly borrowed: number;
-  /** Borrows (or commands) waiting for a connection. */
-  readonly waiting: number;
-  readonly max: number;
-  readonly min: number;
-}
 
 /**
  * What closing one pool found.
@@ -39,20 +22,6 @@ export interface PoolCloseReport {
   readonly leakedWhat: string;
   readonly drainTimeoutMs: number;
   readonly durationMs: number;
-}
-
-/** The part of a pool that knows its client library. */
-export interface PoolAdapter<T> {
-  readonly resource: T;
-  /** Human words for the round trip, for error messages ("SELECT 1"). */
-  readonly checkName: string;
-  /** One round trip to the server. */
-  verify(): Promise<void>;
-  /** Open connections up to `min`. */
-  warm(): Promise<void>;
-  gauges(): PoolGauges;
-  /** Drain within `drainTimeoutMs`, then destroy what is still borrowed and say how much. */
-  close(drainTimeoutMs: number): Promise<{ leaked: number; leakedWhat: string }>;
 }
 
 /** How the registry builds a pool. */
@@ -232,9 +201,4 @@ export class ManagedPool<T> {
       durationMs: Math.round(performance.now() - started),
     };
   }
-}
-
-/** A redacted one-line reason for a log line. */
-export function reason(error: unknown): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error));
 }

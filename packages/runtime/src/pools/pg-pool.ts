@@ -1,11 +1,10 @@
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+// pools.pg(): the process-wide node-postgres pools, by name. This file is the entry and its
+// options; the pool itself is a PgAdapter (pg-adapter.ts) driven by ManagedPool.
+import type { Pool, PoolConfig } from 'pg';
 import { ConfigError, ThawError } from '../errors.ts';
-import { settlesWithin } from './bounded-wait.ts';
 import { displayOf, fingerprintOf } from './config-fingerprint.ts';
-import { loadPeer, member } from './load-peer.ts';
-import { reason, type PoolAdapter } from './managed-pool.ts';
+import { PgAdapter, type ResolvedPgOptions } from './pg-adapter.ts';
 import { nameAndConfig } from './pool-arguments.ts';
-import { PoolClosedError, PoolExhaustedError, PoolUnavailableError } from './pool-errors.ts';
 import {
   count,
   defaultPoolOptions,
@@ -14,7 +13,6 @@ import {
   resolvePoolOptions,
   withoutKeys,
   type PoolOptions,
-  type ResolvedPoolOptions,
 } from './pool-options.ts';
 import { existingPool, poolFor } from './registry.ts';
 
@@ -106,19 +104,12 @@ export function pgPool(first: PgPoolConfig | string, second?: PgPoolConfig): Pro
       { kind: 'pg', name, fingerprint: fingerprintOf(compared), shown: () => displayOf(compared) },
       () => {
         const options = resolvePgOptions(given, call);
-        return { call, options, open: () => openPg(name, withoutKeys(given, thawKeys), options) };
+        return { call, options, open: () => PgAdapter.open(name, withoutKeys(given, thawKeys), options) };
       },
     ).get();
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-}
-
-interface ResolvedPgOptions extends ResolvedPoolOptions {
-  readonly max: number;
-  readonly min: number;
-  readonly idleTimeoutMillis: number;
-  readonly acquireTimeoutMs: number;
 }
 
 function resolvePgOptions(given: Exclude<PgPoolConfig, string>, call: string): ResolvedPgOptions {
@@ -137,150 +128,6 @@ function resolvePgOptions(given: Exclude<PgPoolConfig, string>, call: string): R
       given.acquireTimeoutMs ?? given.connectionTimeoutMillis ?? defaultPgPoolOptions.acquireTimeoutMs,
     ),
   };
-}
-
-type ConnectCallback = (
-  error: Error | undefined,
-  client: PoolClient | undefined,
-  done: (release?: unknown) => void,
-) => void;
-
-async function openPg(
-  name: string,
-  config: PoolConfig,
-  options: ResolvedPgOptions,
-): Promise<PoolAdapter<Pool>> {
-  const pg = await loadPeer('pg', 'pools.pg()');
-  const PgPool = member(pg, 'Pool') as typeof Pool | undefined;
-  if (PgPool === undefined)
-    throw new Error('The installed "pg" package has no Pool export; install pg 8.11 or newer.');
-  const pool = new PgPool({
-    ...config,
-    max: options.max,
-    min: options.min,
-    idleTimeoutMillis: options.idleTimeoutMillis,
-    connectionTimeoutMillis: options.acquireTimeoutMs,
-  });
-  const { logger } = options;
-  const borrowed = new Set<PoolClient>();
-  pool.on('acquire', (client) => borrowed.add(client));
-  pool.on('release', (_error, client) => borrowed.delete(client));
-  pool.on('remove', (client) => borrowed.delete(client));
-  // pg-pool re-emits an idle client's socket error on the pool; unhandled, it kills the process.
-  pool.on('error', (error) => {
-    if (pool.ending) return;
-    logger.warn(
-      `Pool "${name}" (pg) dropped an idle connection, which it will replace on demand: ${reason(error)}`,
-    );
-  });
-  // A borrowed client has no 'error' listener of pg-pool's: without this one, a connection killed
-  // between two queries of a borrower would crash the process instead of failing its next query.
-  pool.on('connect', (client) => {
-    client.on('error', (error) => {
-      if (borrowed.has(client)) {
-        logger.warn(`Pool "${name}" (pg) lost a borrowed connection; its next query fails: ${reason(error)}`);
-      }
-    });
-  });
-
-  // Looked up on the prototype at each call, not captured now: an instrumentation that patches
-  // pg-pool's `connect` later (thaw loads OpenTelemetry after ready) must reach this pool too.
-  const prototype = Object.getPrototypeOf(pool) as object;
-  const connect = (callback?: ConnectCallback): Promise<PoolClient> | undefined =>
-    (
-      Reflect.get(prototype, 'connect', pool) as (
-        callback?: ConnectCallback,
-      ) => Promise<PoolClient> | undefined
-    ).call(pool, callback);
-  const explain = (error: unknown): Error => {
-    if (!(error instanceof Error)) return new Error(String(error));
-    if (error.message === 'timeout exceeded when trying to connect') {
-      return new PoolExhaustedError(
-        name,
-        'pg',
-        {
-          size: options.max,
-          borrowed: pool.totalCount - pool.idleCount,
-          waiting: pool.waitingCount + 1,
-          acquireTimeoutMs: options.acquireTimeoutMs,
-        },
-        { cause: error },
-      );
-    }
-    if (pool.ending || error.message.startsWith('Cannot use a pool after calling end')) {
-      return new PoolClosedError(name, 'pg', { cause: error });
-    }
-    return new PoolUnavailableError(
-      name,
-      'pg',
-      'could not open a connection',
-      'Check that the database is up and reachable; the next borrow tries again.',
-      { cause: error },
-    );
-  };
-  Object.defineProperty(pool, 'connect', {
-    configurable: true,
-    writable: true,
-    value: (callback?: ConnectCallback) => {
-      if (callback !== undefined) {
-        void connect((error, client, done) => {
-          callback(error === undefined ? undefined : explain(error), client, done);
-        });
-        return undefined;
-      }
-      return (connect() as Promise<PoolClient>).catch((error: unknown) => {
-        throw explain(error);
-      });
-    },
-  });
-
-  return {
-    resource: pool,
-    checkName: 'SELECT 1',
-    verify: async () => {
-      await pool.query('SELECT 1');
-    },
-    warm: async () => {
-      if (pool.totalCount >= options.min) return;
-      // Holding `min` clients at once is what makes the pool open new ones instead of reusing idle ones.
-      const clients = await Promise.allSettled(Array.from({ length: options.min }, () => pool.connect()));
-      for (const result of clients) if (result.status === 'fulfilled') result.value.release();
-      const failed = clients.find((result) => result.status === 'rejected');
-      if (failed !== undefined) throw failed.reason;
-    },
-    gauges: () => ({
-      size: pool.totalCount,
-      idle: pool.idleCount,
-      borrowed: pool.totalCount - pool.idleCount,
-      waiting: pool.waitingCount,
-      max: options.max,
-      min: options.min,
-    }),
-    close: (drainTimeoutMs) => closePg(pool, borrowed, drainTimeoutMs),
-  };
-}
-
-async function closePg(
-  pool: Pool,
-  borrowed: Set<PoolClient>,
-  drainTimeoutMs: number,
-): Promise<{ leaked: number; leakedWhat: string }> {
-  const ended = pool.end().catch(() => undefined);
-  if (await settlesWithin(ended, drainTimeoutMs))
-    return { leaked: 0, leakedWhat: 'connections still borrowed' };
-  const leaked = borrowed.size;
-  for (const client of [...borrowed]) {
-    const release = client.release.bind(client);
-    // The borrower may still call release() later; after this forced one it must be harmless.
-    client.release = () => undefined;
-    try {
-      release(new Error('The pool was drained at shutdown while this connection was still borrowed.'));
-    } catch {
-      // Already released in the meantime: nothing left to do.
-    }
-  }
-  await settlesWithin(ended, 1_000);
-  return { leaked, leakedWhat: leaked === 1 ? 'connection still borrowed' : 'connections still borrowed' };
 }
 
 // `connectionString: process.env.DATABASE_URL` with the variable unset would reach pg as "no

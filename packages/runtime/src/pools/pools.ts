@@ -1,11 +1,12 @@
 import { genericPool } from './generic-pool.ts';
 import { pgPool } from './pg-pool.ts';
 import { redisClient } from './redis-client.ts';
-import { closePool, drainPools, poolNames } from './registry.ts';
+import { closePool, poolNames } from './registry.ts';
 
 /**
  * The process-wide pools, one per name, shared by every copy of `@thaw/runtime` in the process.
- * Each function loads its client library on first use only.
+ * Each function loads its client library on first use only. To drain them all (in scripts and
+ * tests; `serve()` does it on shutdown), call `drainPools()`.
  *
  * @example
  * ```ts
@@ -22,18 +23,4 @@ export const pools = {
   generic: genericPool,
   names: poolNames,
   close: closePool,
-  drain: drainPools,
 } as const;
-
-/**
- * Drains every pool, newest first, each bounded by its `drainTimeoutMs` (same as `drainPools()`).
- * `serve()` does this on shutdown; call it yourself in scripts, tests and other servers.
- *
- * @example
- * ```ts
- * afterAll(() => closeAll());
- * ```
- */
-export function closeAll(): Promise<void> {
-  return drainPools().then(() => undefined);
-}

@@ -1,51 +1,22 @@
+// pools.redis(): the process-wide ioredis clients (standalone or cluster), by name. This file is
+// the entry; the options are in redis-options.ts, the clients are RedisStandaloneAdapter and
+// RedisClusterAdapter.
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigError } from '../errors.ts';
 import { displayOf, fingerprintOf } from './config-fingerprint.ts';
 import { loadPeer, member } from './load-peer.ts';
-import { type PoolAdapter } from './managed-pool.ts';
 import { nameAndConfig } from './pool-arguments.ts';
+import type { PoolAdapter } from './pool-adapter.ts';
+import { withoutKeys, type PoolOptions } from './pool-options.ts';
+import { RedisClusterAdapter } from './redis-cluster-adapter.ts';
 import {
-  count,
-  defaultPoolOptions,
-  durationMs,
-  poolOptionKeys,
-  resolvePoolOptions,
-  withoutKeys,
-  type PoolOptions,
-} from './pool-options.ts';
+  redisThawKeys,
+  resolveRedisOptions,
+  type RedisClientOptions,
+  type ResolvedRedisOptions,
+} from './redis-options.ts';
+import { RedisStandaloneAdapter } from './redis-standalone-adapter.ts';
 import { existingPool, poolFor } from './registry.ts';
-import { openCluster, openStandalone, type ResolvedRedisOptions } from './redis-connection.ts';
-
-/**
- * thaw's options for an ioredis client, beside ioredis' own `RedisOptions`. The ioredis options
- * listed here get thaw's defaults (fail fast, recover quickly) instead of ioredis' own.
- *
- * @example
- * ```ts
- * await pools.redis('cache', { host: '127.0.0.1', commandTimeout: 2_000, maxOfflineCommands: 20 });
- * ```
- */
-export interface RedisClientOptions extends PoolOptions {
-  /** ioredis: how long connecting may take before the attempt is abandoned (ms). @default 3000 */
-  readonly connectTimeout?: number;
-  /** ioredis: how long a command may wait for its reply (ms). Raise it for long blocking commands. @default 5000 */
-  readonly commandTimeout?: number;
-  /**
-   * ioredis: reconnection attempts a queued command survives before it fails. `null` waits for ever.
-   * @default 1
-   */
-  readonly maxRetriesPerRequest?: number | null;
-  /**
-   * ioredis: resend commands that were in flight when the connection dropped. Off, because they
-   * may already have run (an `INCR` would count twice): they fail at once with a clear error.
-   * @default false
-   */
-  readonly autoResendUnfulfilledCommands?: boolean;
-  /** Commands queued while disconnected, at most; more fail at once. @default 100 */
-  readonly maxOfflineCommands?: number;
-  /** Reconnection backoff (50 ms doubling) never waits longer than this (ms). @default 1000 */
-  readonly retryDelayMaxMs?: number;
-}
 
 /**
  * A `redis://` URL, or ioredis' `RedisOptions` with thaw's {@link RedisClientOptions}.
@@ -71,26 +42,6 @@ export type RedisClusterConfig = Omit<ClusterOptions, 'lazyConnect'> &
     readonly nodes: readonly ClusterNode[];
     readonly retryDelayMaxMs?: number;
   };
-
-/**
- * The defaults of {@link RedisClientOptions}.
- *
- * @example
- * ```ts
- * defaultRedisClientOptions.maxRetriesPerRequest; // 1
- * ```
- */
-export const defaultRedisClientOptions = {
-  ...defaultPoolOptions,
-  connectTimeout: 3_000,
-  commandTimeout: 5_000,
-  maxRetriesPerRequest: 1,
-  autoResendUnfulfilledCommands: false,
-  maxOfflineCommands: 100,
-  retryDelayMaxMs: 1_000,
-} as const satisfies Required<RedisClientOptions>;
-
-const thawKeys: readonly string[] = [...poolOptionKeys, 'maxOfflineCommands', 'retryDelayMaxMs', 'nodes'];
 
 /**
  * The process-wide ioredis client of that name (one multiplexed connection; a `Cluster` when
@@ -141,7 +92,7 @@ function build(
   given: Record<string, unknown> & RedisClientOptions,
 ): { call: string; options: ResolvedRedisOptions; open: () => Promise<PoolAdapter<Redis | Cluster>> } {
   const options = resolveRedisOptions(given, call);
-  const clientOptions = withoutKeys(given, [...thawKeys, 'url']);
+  const clientOptions = withoutKeys(given, [...redisThawKeys, 'url']);
   const nodes = (given as { nodes?: unknown }).nodes;
   if (nodes !== undefined && (!Array.isArray(nodes) || nodes.length === 0)) {
     throw new ConfigError(`${call} nodes`, nodes, 'a non-empty array of cluster seed nodes');
@@ -156,45 +107,11 @@ function build(
         const ClusterClass = member(ioredis, 'Cluster') as typeof Cluster | undefined;
         if (ClusterClass === undefined)
           throw new Error('The installed "ioredis" package has no Cluster export.');
-        return openCluster(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
+        return new RedisClusterAdapter(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
       }
       const RedisClass = member(ioredis, 'Redis') as typeof Redis | undefined;
       if (RedisClass === undefined) throw new Error('The installed "ioredis" package has no Redis export.');
-      return openStandalone(name, RedisClass, url, clientOptions, options);
+      return new RedisStandaloneAdapter(name, RedisClass, url, clientOptions, options);
     },
-  };
-}
-
-function resolveRedisOptions(given: RedisClientOptions, call: string): ResolvedRedisOptions {
-  const retries =
-    given.maxRetriesPerRequest === null
-      ? null
-      : (given.maxRetriesPerRequest ?? defaultRedisClientOptions.maxRetriesPerRequest);
-  const resend =
-    given.autoResendUnfulfilledCommands ?? defaultRedisClientOptions.autoResendUnfulfilledCommands;
-  if (typeof resend !== 'boolean')
-    throw new ConfigError(`${call} autoResendUnfulfilledCommands`, resend, 'true or false');
-  return {
-    ...resolvePoolOptions(given, call),
-    connectTimeout: durationMs(
-      `${call} connectTimeout`,
-      given.connectTimeout ?? defaultRedisClientOptions.connectTimeout,
-    ),
-    commandTimeout: durationMs(
-      `${call} commandTimeout`,
-      given.commandTimeout ?? defaultRedisClientOptions.commandTimeout,
-    ),
-    maxRetriesPerRequest: retries === null ? null : count(`${call} maxRetriesPerRequest`, retries, 0, 1_000),
-    autoResendUnfulfilledCommands: resend,
-    maxOfflineCommands: count(
-      `${call} maxOfflineCommands`,
-      given.maxOfflineCommands ?? defaultRedisClientOptions.maxOfflineCommands,
-      0,
-      1_000_000,
-    ),
-    retryDelayMaxMs: durationMs(
-      `${call} retryDelayMaxMs`,
-      given.retryDelayMaxMs ?? defaultRedisClientOptions.retryDelayMaxMs,
-    ),
   };
 }

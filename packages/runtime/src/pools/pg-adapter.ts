@@ -1,0 +1,193 @@
+// The pg adapter: a node-postgres Pool whose failures name the pool and never crash the process
+// (idle and borrowed clients' socket errors are handled), whose borrows fail with thaw's errors,
+// and whose close destroys what is still borrowed once the drain runs out of time.
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+import { settlesWithin } from './bounded-wait.ts';
+import { loadPeer, member } from './load-peer.ts';
+import {
+  closeOutcome,
+  reason,
+  type AdapterCloseOutcome,
+  type PoolAdapter,
+  type PoolGauges,
+} from './pool-adapter.ts';
+import { PoolClosedError, PoolExhaustedError, PoolUnavailableError } from './pool-errors.ts';
+import type { ResolvedPoolOptions } from './pool-options.ts';
+
+/** pg pool options with every default applied. */
+export interface ResolvedPgOptions extends ResolvedPoolOptions {
+  readonly max: number;
+  readonly min: number;
+  readonly idleTimeoutMillis: number;
+  readonly acquireTimeoutMs: number;
+}
+
+type ConnectCallback = (
+  error: Error | undefined,
+  client: PoolClient | undefined,
+  done: (release?: unknown) => void,
+) => void;
+
+type Connect = (callback?: ConnectCallback) => Promise<PoolClient> | undefined;
+
+/**
+ * A `pg.Pool` behind the {@link PoolAdapter} shape.
+ *
+ * @example
+ * ```ts
+ * const adapter = await PgAdapter.open('main', { connectionString }, options);
+ * await adapter.verify();
+ * ```
+ */
+export class PgAdapter implements PoolAdapter<Pool> {
+  readonly resource: Pool;
+  readonly checkName = 'SELECT 1';
+  readonly #name: string;
+  readonly #options: ResolvedPgOptions;
+  readonly #borrowed = new Set<PoolClient>();
+
+  /** Loads `pg` and creates the pool. */
+  static async open(name: string, config: PoolConfig, options: ResolvedPgOptions): Promise<PgAdapter> {
+    const pg = await loadPeer('pg', 'pools.pg()');
+    const PgPool = member(pg, 'Pool') as typeof Pool | undefined;
+    if (PgPool === undefined)
+      throw new Error('The installed "pg" package has no Pool export; install pg 8.11 or newer.');
+    const pool = new PgPool({
+      ...config,
+      max: options.max,
+      min: options.min,
+      idleTimeoutMillis: options.idleTimeoutMillis,
+      connectionTimeoutMillis: options.acquireTimeoutMs,
+    });
+    return new PgAdapter(name, pool, options);
+  }
+
+  constructor(name: string, pool: Pool, options: ResolvedPgOptions) {
+    this.resource = pool;
+    this.#name = name;
+    this.#options = options;
+    this.#trackBorrowed();
+    this.#handleClientErrors();
+    this.#explainConnectFailures();
+  }
+
+  async verify(): Promise<void> {
+    await this.resource.query('SELECT 1');
+  }
+
+  async warm(): Promise<void> {
+    const pool = this.resource;
+    const { min } = this.#options;
+    if (pool.totalCount >= min) return;
+    // Holding `min` clients at once is what makes the pool open new ones instead of reusing idle ones.
+    const clients = await Promise.allSettled(Array.from({ length: min }, () => pool.connect()));
+    for (const result of clients) if (result.status === 'fulfilled') result.value.release();
+    const failed = clients.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  gauges(): PoolGauges {
+    const pool = this.resource;
+    return {
+      size: pool.totalCount,
+      idle: pool.idleCount,
+      borrowed: pool.totalCount - pool.idleCount,
+      waiting: pool.waitingCount,
+      max: this.#options.max,
+      min: this.#options.min,
+    };
+  }
+
+  async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
+    const ended = this.resource.end().catch(() => undefined);
+    if (await settlesWithin(ended, drainTimeoutMs)) return closeOutcome(0, 'connection', 'still borrowed');
+    const leaked = this.#borrowed.size;
+    this.#releaseBorrowed();
+    await settlesWithin(ended, 1_000);
+    return closeOutcome(leaked, 'connection', 'still borrowed');
+  }
+
+  #trackBorrowed(): void {
+    const pool = this.resource;
+    pool.on('acquire', (client) => this.#borrowed.add(client));
+    pool.on('release', (_error, client) => this.#borrowed.delete(client));
+    pool.on('remove', (client) => this.#borrowed.delete(client));
+  }
+
+  #handleClientErrors(): void {
+    const pool = this.resource;
+    const { logger } = this.#options;
+    // pg-pool re-emits an idle client's socket error on the pool; unhandled, it kills the process.
+    pool.on('error', (error) => {
+      if (pool.ending) return;
+      logger.warn(
+        `Pool "${this.#name}" (pg) dropped an idle connection, which it will replace on demand: ${reason(error)}`,
+      );
+    });
+    // A borrowed client has no 'error' listener of pg-pool's: without this one, a connection killed
+    // between two queries of a borrower would crash the process instead of failing its next query.
+    pool.on('connect', (client) => {
+      client.on('error', (error) => {
+        if (!this.#borrowed.has(client)) return;
+        logger.warn(
+          `Pool "${this.#name}" (pg) lost a borrowed connection; its next query fails: ${reason(error)}`,
+        );
+      });
+    });
+  }
+
+  #explainConnectFailures(): void {
+    const pool = this.resource;
+    // Looked up on the prototype at each call, not captured now: an instrumentation that patches
+    // pg-pool's `connect` later (thaw loads OpenTelemetry after ready) must reach this pool too.
+    const prototype = Object.getPrototypeOf(pool) as object;
+    const connect: Connect = (callback) =>
+      (Reflect.get(prototype, 'connect', pool) as Connect).call(pool, callback);
+    const explained = (callback?: ConnectCallback): Promise<PoolClient> | undefined => {
+      if (callback === undefined) {
+        return (connect() as Promise<PoolClient>).catch((error: unknown) => {
+          throw this.#explain(error);
+        });
+      }
+      void connect((error, client, done) => {
+        callback(error === undefined ? undefined : this.#explain(error), client, done);
+      });
+      return undefined;
+    };
+    Object.defineProperty(pool, 'connect', { configurable: true, writable: true, value: explained });
+  }
+
+  #explain(error: unknown): Error {
+    if (!(error instanceof Error)) return new Error(String(error));
+    const pool = this.resource;
+    const name = this.#name;
+    if (error.message === 'timeout exceeded when trying to connect') {
+      const { max: size, acquireTimeoutMs } = this.#options;
+      const counts = { size, borrowed: pool.totalCount - pool.idleCount, waiting: pool.waitingCount + 1 };
+      return new PoolExhaustedError(name, 'pg', { ...counts, acquireTimeoutMs }, { cause: error });
+    }
+    if (pool.ending || error.message.startsWith('Cannot use a pool after calling end')) {
+      return new PoolClosedError(name, 'pg', { cause: error });
+    }
+    return new PoolUnavailableError(
+      name,
+      'pg',
+      'could not open a connection',
+      'Check that the database is up and reachable; the next borrow tries again.',
+      { cause: error },
+    );
+  }
+
+  #releaseBorrowed(): void {
+    for (const client of [...this.#borrowed]) {
+      const release = client.release.bind(client);
+      // The borrower may still call release() later; after this forced one it must be harmless.
+      client.release = () => undefined;
+      try {
+        release(new Error('The pool was drained at shutdown while this connection was still borrowed.'));
+      } catch {
+        // Already released in the meantime: nothing left to do.
+      }
+    }
+  }
+}
