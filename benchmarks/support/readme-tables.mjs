@@ -2,6 +2,7 @@
 // marker comments, so that no figure in the README is ever typed by hand.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderContainers } from '../containers/report.mjs';
 import { renderProbes } from '../probes/report.mjs';
 import { renderWarmPath } from '../warm-path/report.mjs';
 
@@ -228,6 +229,14 @@ export function renderTopic(topic, resultFiles) {
         `${result.generatedAt.slice(0, 10)} · Node ${result.environment.node} · ${result.environment.cpuModel} × ${result.environment.cpus} cores`,
         '',
         sizeTable(result),
+        '',
+      );
+      continue;
+    }
+    if (result.schema === 'thaw-containers') {
+      lines.push(
+        renderContainers(result, { headingLevel: 4 }),
+        `Full report: [${file.label}.md](${topic.name}/results/${file.label}.md).`,
         '',
       );
       continue;

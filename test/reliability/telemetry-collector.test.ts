@@ -121,41 +121,37 @@ describe('telemetry collector faults', () => {
     },
   );
 
-  it(
-    'delivers every span ended before SIGTERM to a working collector',
-    { timeout: 120_000 },
-    async () => {
-      const runs = byForm(5, 30);
-      const perRun = 20;
-      collector = await startOtlpCollector();
-      let delivered = 0;
-      for (let run = 0; run < runs; run += 1) {
-        child = startFixture(fixture, { env: tracedEnv(collector.url) });
-        const appPort = await child.port;
-        const ids = Array.from({ length: perRun }, (_, index) => `span-${run}-${index}`);
-        await Promise.all(
-          ids.map(async (id) => {
-            const outcome = await sendRequest({
-              port: appPort,
-              path: '/?ms=10',
-              headers: { 'x-request-id': id },
-            });
-            expect(outcome.status).toBe(200);
-          }),
-        );
-        child.child.kill('SIGTERM');
-        expect(await child.exited).toEqual({ code: 0, signal: null });
-        child = undefined;
-        const received = new Set(collector.spans.map((span) => span.attributes['faas.invocation_id']));
-        const missing = ids.filter((id) => !received.has(id));
-        expect({ run, missing }).toEqual({ run, missing: [] });
-        delivered += ids.length;
-      }
-      recordFigures('8. spans delivered at shutdown', runs, {
-        spansEndedBeforeSigterm: runs * perRun,
-        delivered,
-        deliveredPercent: (100 * delivered) / (runs * perRun),
-      });
-    },
-  );
+  it('delivers every span ended before SIGTERM to a working collector', { timeout: 120_000 }, async () => {
+    const runs = byForm(5, 30);
+    const perRun = 20;
+    collector = await startOtlpCollector();
+    let delivered = 0;
+    for (let run = 0; run < runs; run += 1) {
+      child = startFixture(fixture, { env: tracedEnv(collector.url) });
+      const appPort = await child.port;
+      const ids = Array.from({ length: perRun }, (_, index) => `span-${run}-${index}`);
+      await Promise.all(
+        ids.map(async (id) => {
+          const outcome = await sendRequest({
+            port: appPort,
+            path: '/?ms=10',
+            headers: { 'x-request-id': id },
+          });
+          expect(outcome.status).toBe(200);
+        }),
+      );
+      child.child.kill('SIGTERM');
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+      child = undefined;
+      const received = new Set(collector.spans.map((span) => span.attributes['faas.invocation_id']));
+      const missing = ids.filter((id) => !received.has(id));
+      expect({ run, missing }).toEqual({ run, missing: [] });
+      delivered += ids.length;
+    }
+    recordFigures('8. spans delivered at shutdown', runs, {
+      spansEndedBeforeSigterm: runs * perRun,
+      delivered,
+      deliveredPercent: (100 * delivered) / (runs * perRun),
+    });
+  });
 });

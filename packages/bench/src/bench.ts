@@ -96,14 +96,7 @@ export async function runBench(
   const options = resolveBenchOptions({ ...plan.options, ...definedOnly(overrides) });
   const uninstall = (hooks.handleSignals ?? true) ? installInterruptHandlers() : () => undefined;
   const startedAt = new Date();
-  const environment: BenchEnvironment = {
-    node: process.version,
-    platform: platform(),
-    arch: arch(),
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
-  };
+  const environment = environmentOf();
   const schedule = buildSchedule(plan.variants.length, options);
   const runs: RunRecord[] = [];
   let containers: ContainerSession | undefined;
@@ -133,7 +126,6 @@ export async function runBench(
     await containers?.close();
     uninstall();
   }
-  const hasProcess = plan.variants.some((v) => v.container === undefined);
   return {
     schema: 'thaw-bench-result',
     version: benchResultVersion,
@@ -144,15 +136,36 @@ export async function runBench(
     variants: plan.variants,
     runs,
     summary: summarize(runs, plan.variants, options),
-    probing: {
-      ...(hasProcess
-        ? {
-            process: `process: every ${options.probeIntervalMs} ms from spawn, ${options.probeTimeoutMs} ms timeout`,
-          }
-        : {}),
-      ...(containers === undefined ? {} : { knative: knativeProbing }),
-    },
+    probing: probingOf(plan, options, containers !== undefined),
     ...(containers === undefined ? {} : { images: containers.images }),
+  };
+}
+
+function environmentOf(): BenchEnvironment {
+  return {
+    node: process.version,
+    platform: platform(),
+    arch: arch(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+}
+
+/** How readiness was probed, for the result: the harness's fine probe, Knative's for containers. */
+function probingOf(
+  plan: BenchPlan,
+  options: ResolvedBenchOptions,
+  containers: boolean,
+): NonNullable<BenchResult['probing']> {
+  const hasProcess = plan.variants.some((v) => v.container === undefined);
+  return {
+    ...(hasProcess
+      ? {
+          process: `process: every ${options.probeIntervalMs} ms from spawn, ${options.probeTimeoutMs} ms timeout`,
+        }
+      : {}),
+    ...(containers ? { knative: knativeProbing } : {}),
   };
 }
 

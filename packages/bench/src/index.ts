@@ -52,6 +52,10 @@ export type { BenchErrorCode } from './errors.ts';
 export { Podman, Container, requirePodman } from './containers/podman.ts';
 export type { PodmanStore, ContainerSpec, ContainerState, ContainerLogs } from './containers/podman.ts';
 export { importRootfs, writeNodeRootfs, writeBusyboxRootfs } from './containers/local-image.ts';
+export type { BenchFileContainer, ContainerVariantSpec, ImageSource } from './container-variant.ts';
+export type { StagedImage, PullMeasurement, ImageLayer } from './containers/image-pull.ts';
+export type { ContainerSummary, Spread } from './container-summary.ts';
+export type { ContainerRunDetails } from './run-record.ts';
 export type { ImageConfig } from './containers/local-image.ts';
 export { runKnativeColdStart } from './knative/knative-cold-start.ts';
 export type {
@@ -61,3 +65,14 @@ export type {
   PathRequest,
 } from './knative/knative-cold-start.ts';
 export type { KnativeProbe, ProbeTally } from './knative/prober.ts';
+export {
+  profileImports,
+  renderImportProfile,
+  importProfileVersion,
+} from './import-profile/profile-imports.ts';
+export type {
+  ImportProfileOptions,
+  ImportProfileResult,
+  VariantImportProfile,
+  PackageCost,
+} from './import-profile/profile-imports.ts';

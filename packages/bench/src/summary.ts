@@ -164,18 +164,9 @@ function summarizeVariant(
   if (phases !== undefined) summary.runtimePhases = phases;
   const gaps = ok.map((r) => r.runtime?.processStartMs).filter((v): v is number => typeof v === 'number');
   if (gaps.length > 0) summary.processStartMs = distributionOf(gaps).median;
-  const lagOf = (harness: 'readyMs' | 'firstResponseMs'): number | undefined => {
-    const lags = ok.flatMap((r) => {
-      const own = r.runtime?.report.milestones[harness];
-      const gap = r.runtime?.processStartMs;
-      const seen = r[harness];
-      return seen !== undefined && own !== undefined && gap !== undefined ? [seen - (gap + own)] : [];
-    });
-    return lags.length === 0 ? undefined : distributionOf(lags).median;
-  };
-  const readyLag = lagOf('readyMs');
+  const readyLag = detectionLag(ok, 'readyMs');
   if (readyLag !== undefined) summary.readyDetectionLagMs = readyLag;
-  const responseLag = lagOf('firstResponseMs');
+  const responseLag = detectionLag(ok, 'firstResponseMs');
   if (responseLag !== undefined) summary.responseDetectionLagMs = responseLag;
   const steadyRuns = ok.filter((r) => r.steady !== undefined);
   if (steadyRuns.length > 0) {
@@ -185,21 +176,36 @@ function summarizeVariant(
   }
   const container = summarizeContainerRuns(measured);
   if (container !== undefined) summary.container = container;
-  const burstRequests = measured.flatMap((r) => r.burst ?? []);
-  if (burstRequests.length > 0) {
-    const answered = burstRequests.filter(
-      (r) => r.status !== undefined && r.status < 400 && r.latencyMs !== undefined,
-    );
-    const latencies = answered.map((r) => r.latencyMs as number);
-    summary.burst = {
-      requests: burstRequests.length,
-      answered: answered.length,
-      sloMisses: burstRequests.length - latencies.filter((ms) => ms <= options.sloMs).length,
-      sloMs: options.sloMs,
-      latency: metricSummary(latencies, options),
-    };
-  }
+  const burst = summarizeBurst(measured, options);
+  if (burst !== undefined) summary.burst = burst;
   return summary;
+}
+
+/** How much later the harness saw `harness` than the runtime says it happened (median, ms). */
+function detectionLag(ok: readonly RunRecord[], harness: 'readyMs' | 'firstResponseMs'): number | undefined {
+  const lags = ok.flatMap((r) => {
+    const own = r.runtime?.report.milestones[harness];
+    const gap = r.runtime?.processStartMs;
+    const seen = r[harness];
+    return seen !== undefined && own !== undefined && gap !== undefined ? [seen - (gap + own)] : [];
+  });
+  return lags.length === 0 ? undefined : distributionOf(lags).median;
+}
+
+function summarizeBurst(measured: readonly RunRecord[], options: SummaryOptions): VariantSummary['burst'] {
+  const burstRequests = measured.flatMap((r) => r.burst ?? []);
+  if (burstRequests.length === 0) return undefined;
+  const answered = burstRequests.filter(
+    (r) => r.status !== undefined && r.status < 400 && r.latencyMs !== undefined,
+  );
+  const latencies = answered.map((r) => r.latencyMs as number);
+  return {
+    requests: burstRequests.length,
+    answered: answered.length,
+    sloMisses: burstRequests.length - latencies.filter((ms) => ms <= options.sloMs).length,
+    sloMs: options.sloMs,
+    latency: metricSummary(latencies, options),
+  };
 }
 
 function pooled(runs: readonly RunRecord[], name: string, metric: VerdictMetric): number[] {

@@ -141,9 +141,9 @@ export interface ServeOptions {
   readonly tracing?: boolean | undefined;
   /**
    * Service name for telemetry.
-   * @default the `K_SERVICE` environment variable, else 'function'
+   * @default the `K_SERVICE` environment variable, else the name in the entry's package.json
    */
-  readonly serviceName?: string;
+  readonly serviceName?: string | undefined;
   /** Environment to read `PORT`, `K_*` and `THAW_*` from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** Where log lines go. @default JSON lines on stderr */
@@ -301,10 +301,10 @@ export const serveOptionTable = {
     doc: 'auto: on when `THAW_OTEL=1`, an `OTEL_EXPORTER_OTLP_*` variable is set, or an OpenTelemetry API is registered',
   }),
   serviceName: option({
-    default: 'function',
+    default: undefined,
     fromEnv: (env) => nonEmpty(env['K_SERVICE']),
-    validate: nonEmptyString,
-    doc: '`$K_SERVICE` when set; the telemetry service name',
+    validate: optional(nonEmptyString),
+    doc: '`$K_SERVICE` when set, else the package name (`npm_package_name`, or the `name` of the nearest `package.json` above the entry script; `unknown_service:node` without one): the telemetry service name',
   }),
   env: option({
     make: () => process.env,

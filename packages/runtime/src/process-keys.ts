@@ -15,6 +15,12 @@ export const lifecycleKey: unique symbol = Symbol.for('thaw.runtime.lifecycle');
 /** The invocation count /metrics reports. Shared: every copy's requests add to one total. */
 export const invocationCountKey: unique symbol = Symbol.for('thaw.runtime.invocation-count');
 
+/**
+ * The request figures /metrics reports (duration histogram, invocations in flight) and whether
+ * metrics are on. Shared: every copy's requests add to one histogram, served by either copy.
+ */
+export const requestMetricsKey: unique symbol = Symbol.for('thaw.runtime.request-metrics');
+
 /** The initializer registry. Shared: `init()` from one copy must gate readiness of the other copy's `serve()`. */
 export const initializersKey: unique symbol = Symbol.for('thaw.runtime.initializers');
 

@@ -23,6 +23,7 @@ import {
 } from './lifecycle.ts';
 import type { MemoryGuard } from './memory/memory-guard.ts';
 import { countInvocation } from './metrics/invocation-count.ts';
+import { observeDuration, observeInvocation, requestMetrics } from './metrics/request-metrics.ts';
 import { describeError } from './logger.ts';
 import type { ResolvedServeOptions } from './options.ts';
 import { rawHeader } from './raw-headers.ts';
@@ -54,12 +55,17 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
   // Looked up once per server: live, read-only views of the lifecycle, not one lookup a request.
   const hooks = requestHooks();
   const start = invocationStarter(deps, hooks);
+  const trigger = deps.handler.kind === 'cloud-event' ? 'cloudevent' : 'http';
+  // Off unless installMetrics() ran; read live, so metrics installed after serve() count too.
+  const metrics = requestMetrics();
   return (request, response) => {
     const entry = deps.tracker.begin(request, response);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (answeredBeforeHandler(path, request, response, deps, hooks)) return;
+    if (answeredBeforeHandler(path, request, response, deps, hooks, entry.startedAt)) return;
+    // From here on the request is an invocation (refused, held before ready, or run at once).
+    if (metrics.enabled) observeInvocation(metrics, response, entry.startedAt, trigger);
     if (deps.memory.shedding) {
       deps.memory.refuse(response);
       return;
@@ -81,6 +87,7 @@ function answeredBeforeHandler(
   response: ServerResponse,
   deps: PipelineDeps,
   hooks: RequestHooks,
+  startedAt: number,
 ): boolean {
   const { healthPath, readyPath, warmupPath } = deps.options;
   if (path === healthPath) {
@@ -95,6 +102,8 @@ function answeredBeforeHandler(
     deps.onWarmup();
     response.writeHead(204);
     response.end();
+    const metrics = requestMetrics();
+    if (metrics.enabled) observeDuration(metrics, 'warmup', '2xx', (performance.now() - startedAt) / 1000);
     return true;
   }
   if (hooks.routes.size === 0) return false;

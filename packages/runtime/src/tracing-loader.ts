@@ -25,7 +25,8 @@ export function tracingWanted(option: boolean | undefined, env: NodeJS.ProcessEn
 
 /** Loads `./tracing/install` and installs tracing; a missing module is a clear error. */
 export async function installTracingModule(options: {
-  serviceName: string;
+  /** `undefined`: the package name, looked up when telemetry loads. */
+  serviceName: string | undefined;
   serviceVersion?: string;
   env: NodeJS.ProcessEnv;
 }): Promise<void> {

@@ -51,6 +51,24 @@ describe('import cost', () => {
     expect(modules.filter((url) => heavy.test(url))).toEqual([]);
   });
 
+  it('installMetrics() loads the metrics page only at the first scrape', () => {
+    const serveWithMetrics = `runtime.installMetrics();
+       const handle = runtime.serve(() => new Response('ok'), { port: 0, host: '127.0.0.1', handleSignals: false, startupReport: 'off' });
+       await handle.ready;
+       await fetch('http://127.0.0.1:' + handle.address.port + '/');`;
+    const beforeScrape = resolvedModules(sourceEntry, `${serveWithMetrics} await handle.close();`);
+    expect(beforeScrape.filter((url) => url.endsWith('/src/metrics/render.ts'))).toEqual([]);
+    const afterScrape = resolvedModules(
+      sourceEntry,
+      `${serveWithMetrics}
+       const page = await (await fetch('http://127.0.0.1:' + handle.address.port + '/metrics')).text();
+       if (!page.includes('thaw_request_duration_seconds_count{trigger="http",status_class="2xx"} 1')) throw new Error(page);
+       await handle.close();`,
+    );
+    expect(afterScrape.some((url) => url.endsWith('/src/metrics/render.ts'))).toBe(true);
+    expect(afterScrape.filter((url) => heavy.test(url))).toEqual([]);
+  });
+
   it('serving a CloudEvents handler loads the cloudevents SDK (so the check above can see it)', () => {
     const modules = resolvedModules(
       sourceEntry,

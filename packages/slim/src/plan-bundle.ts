@@ -79,26 +79,7 @@ export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
     input.instrumentedPackages === 'auto'
       ? modulesToKeepExternal(scan, graph)
       : [...firstRequire].filter((n) => graph.has(n));
-  // A package can sit behind a stub when it can be bundled and resolves from the project or
-  // from one of the packages that use it (a dependency of pg is not always hoisted).
-  const resolveDirs = [projectDir, ...new Set(firstInputs.map((f) => dirname(f)))];
-  const resolveDirOf = (name: string): string | undefined =>
-    resolveDirs.find((dir) => {
-      try {
-        createRequire(join(dir, 'noop.js')).resolve(name);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  const requireBundled = new Map<string, string>();
-  if (input.instrumentedAs === 'bundled') {
-    for (const name of instrumented) {
-      if (unbundlable.has(name) || input.external.has(name)) continue;
-      const dir = resolveDirOf(name);
-      if (dir !== undefined) requireBundled.set(name, dir);
-    }
-  }
+  const requireBundled = stubbablePackages(input, instrumented, unbundlable, firstInputs);
   const requireExternal = new Set(instrumented.filter((name) => !requireBundled.has(name)));
   const external = new Set([...input.external, ...unbundlable.keys(), ...first.resolvedAtRunTime]);
   for (const name of instrumented) external.delete(name);
@@ -107,16 +88,7 @@ export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
       ? first
       : await bundle({ ...input, external, requireExternal, requireBundled });
 
-  for (const file of inputFilesOf(result, projectDir)) {
-    const path = relative(projectDir, file).split('\\').join('/');
-    const kind = secretKind(path);
-    if (kind !== null && !input.allowSecrets.includes(path)) {
-      throw new SlimError(
-        'THAW_SLIM_SECRET_IN_BUNDLE',
-        `The bundle would contain ${path}, which looks like ${kind}. Remove the import, or list the path in allowSecrets if it is meant to ship.`,
-      );
-    }
-  }
+  refuseSecrets(result, input);
 
   const unbundled = [...result.externals.keys()].sort().map((name): Unbundled => {
     const patchedBy = scan.patchedBy.get(name) ?? 'an OpenTelemetry instrumentation (instrumentedPackages)';
@@ -127,6 +99,47 @@ export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
     return { name, reason };
   });
   return { result, unbundled, instrumented };
+}
+
+// A package can sit behind a stub when it can be bundled and resolves from the project or
+// from one of the packages that use it (a dependency of pg is not always hoisted).
+function stubbablePackages(
+  input: PlanInput,
+  instrumented: readonly string[],
+  unbundlable: ReadonlyMap<string, string>,
+  firstInputs: readonly string[],
+): Map<string, string> {
+  const requireBundled = new Map<string, string>();
+  if (input.instrumentedAs !== 'bundled') return requireBundled;
+  const resolveDirs = [input.projectDir, ...new Set(firstInputs.map((f) => dirname(f)))];
+  const resolveDirOf = (name: string): string | undefined =>
+    resolveDirs.find((dir) => {
+      try {
+        createRequire(join(dir, 'noop.js')).resolve(name);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  for (const name of instrumented) {
+    if (unbundlable.has(name) || input.external.has(name)) continue;
+    const dir = resolveDirOf(name);
+    if (dir !== undefined) requireBundled.set(name, dir);
+  }
+  return requireBundled;
+}
+
+function refuseSecrets(result: BundleResult, input: PlanInput): void {
+  for (const file of inputFilesOf(result, input.projectDir)) {
+    const path = relative(input.projectDir, file).split('\\').join('/');
+    const kind = secretKind(path);
+    if (kind !== null && !input.allowSecrets.includes(path)) {
+      throw new SlimError(
+        'THAW_SLIM_SECRET_IN_BUNDLE',
+        `The bundle would contain ${path}, which looks like ${kind}. Remove the import, or list the path in allowSecrets if it is meant to ship.`,
+      );
+    }
+  }
 }
 
 /**

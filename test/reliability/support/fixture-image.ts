@@ -3,7 +3,7 @@
 // @thaw/runtime package under /app/node_modules, and each fixture as /app/<name>.ts, run with
 // Node's type stripping (`args: fixtureArgs('name')`). Imported into a private podman store by
 // the bench package's wrapper.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Podman, importRootfs, writeNodeRootfs } from '../../../packages/bench/src/index.ts';
@@ -32,7 +32,10 @@ export function fixtureArgs(name: string): string[] {
  * const { podman, image } = await fixtureImage([join(import.meta.dirname, 'fixtures', 'memory-hungry.ts')]);
  * ```
  */
-export async function fixtureImage(fixtureFiles: readonly string[]): Promise<FixtureImage> {
+export async function fixtureImage(
+  fixtureFiles: readonly string[],
+  options: { readonly packages?: readonly string[] } = {},
+): Promise<FixtureImage> {
   const dir = mkdtempSync(join(tmpdir(), 'thaw-fixture-image-'));
   const podman = new Podman({ root: join(dir, 'storage'), runRoot: join(dir, 'run') });
   const rootfs = join(dir, 'rootfs');
@@ -45,6 +48,8 @@ export async function fixtureImage(fixtureFiles: readonly string[]): Promise<Fix
     recursive: true,
     filter: (source) => !source.endsWith('.map') && !source.endsWith('.d.ts'),
   });
+  for (const name of options.packages ?? [])
+    copyPackage(name, join(rootfs, 'app', 'node_modules'), new Set());
   const names = fixtureFiles.map((file) => basename(file, '.ts'));
   for (const [index, file] of fixtureFiles.entries()) cpSync(file, join(rootfs, 'app', `${names[index]}.ts`));
   const image = `localhost/${names[0] ?? 'fixture'}:test`;
@@ -65,4 +70,17 @@ export async function fixtureImage(fixtureFiles: readonly string[]): Promise<Fix
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// A package of the repository's node_modules and, recursively, its dependencies, as npm would
+// install them flat (the fixtures' peers: `pg` and its closure).
+function copyPackage(name: string, into: string, done: Set<string>): void {
+  if (done.has(name)) return;
+  done.add(name);
+  const from = join(repoRoot, 'node_modules', name);
+  cpSync(from, join(into, name), { recursive: true, dereference: true });
+  const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) copyPackage(dependency, into, done);
 }

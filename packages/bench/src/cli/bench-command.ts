@@ -2,6 +2,7 @@
 import { runBench } from '../bench.ts';
 import { parseBenchArgs } from './args.ts';
 import { runCompareCommand } from './compare-command.ts';
+import { runImportsCommand } from './imports-command.ts';
 import { benchHelp } from './help.ts';
 import { type BenchCliIo, writeOutputs } from './io.ts';
 import { runReportCommand } from './report-command.ts';
@@ -68,6 +69,7 @@ export async function runBenchCli(args: readonly string[], io: BenchCliIo = {}):
   try {
     if (args[0] === 'compare') return runCompareCommand(args.slice(1), resolved);
     if (args[0] === 'report') return runReportCommand(args.slice(1), resolved);
+    if (args[0] === 'imports') return await runImportsCommand(args.slice(1), resolved);
     return await runMeasure(args, resolved);
   } catch (error) {
     if (!(error instanceof BenchError)) throw error;

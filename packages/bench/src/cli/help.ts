@@ -8,6 +8,7 @@ Usage:
   thaw bench --variant NAME='COMMAND' [--variant NAME='COMMAND' ...] [options]
   thaw bench compare OLD.json NEW.json [--threshold 5%] [--metric NAME ...]
   thaw bench report RESULTS.json [--md-file FILE] [--svg-file FILE]
+  thaw bench imports [BENCH_FILE | --variant ...] [--runs N] [--top N] [--json | --json-file FILE]
 
 Each run starts a fresh process with PORT set to a free loopback port (outside the kernel's
 ephemeral range), then times spawn → port accepting → ready → first response complete, and
@@ -65,6 +66,20 @@ report:
   thaw bench report RESULTS.json renders a saved result again: the table, and --md-file FILE
   and --svg-file FILE (- for stdout), so committed reports are regenerated from their JSON.
 
+imports:
+  thaw bench imports profiles each variant's cold start with V8's sampling profiler (500 µs)
+  and ranks the packages by the CPU time their code took from spawn to ready: "own" is the
+  package's code plus the loading and compiling Node does for it, "incl." adds everything it
+  loads and calls; ready → first response is shown apart. "(node)" is Node's bootstrap and its
+  ES module loader, which reads, compiles and links an import graph outside any package's
+  code. Bundled code is traced back to its packages through the bundle's source map. Medians of --runs N profiled runs (default 5,
+  after --warmup N, default 1), interleaved. A variant must run a Node
+  process (Node writes the profile when it exits; on SIGTERM a preload exits it at once).
+  --top N                  Packages listed per variant (default 15).
+  --json                   Print the profile as JSON on stdout (schema thaw-import-profile v1;
+                           the table then goes to stderr).
+  --json-file FILE         Write that JSON to FILE (- for stdout).
+
 Durations: 500ms, 2s, 1.5s, or a number of milliseconds.
 
 Exit codes:
@@ -77,4 +92,5 @@ Examples:
   thaw bench benchmarks/hello/thaw.bench.json --json-file results.json --md-file results.md --svg-file results.svg
   thaw bench --variant thaw='node dist/index.js' --burst 50 --slo 500ms --runs 10
   thaw bench compare main.json branch.json --threshold 5%
+  thaw bench imports --variant fn='node dist/index.js' --ready /readyz --runs 5
 `;

@@ -3,7 +3,7 @@
 // rlimits no higher than the hard limits, the host network so loopback services answer), and
 // every container started through it is recorded until removed, so an interrupted harness
 // removes them too.
-import { execFile, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +91,23 @@ export interface ContainerState {
 export interface ContainerLogs {
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** podman calls still running (a `podman wait` outlives an interrupted run otherwise). */
+const runningCalls = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every podman call of this process still running, so none touches a store after the
+ * harness removed it.
+ *
+ * @example
+ * ```ts
+ * process.on('exit', () => killPodmanCallsSync());
+ * ```
+ */
+export function killPodmanCallsSync(): void {
+  for (const child of runningCalls) child.kill('SIGKILL');
+  runningCalls.clear();
 }
 
 /** The error thrown when container tools are not installed: one line naming the packages. */
@@ -244,7 +261,14 @@ export class Podman {
       const child = execFile(
         'podman',
         all,
-        { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000, env: this.env() },
+        {
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: options.timeoutMs ?? 120_000,
+          env: this.env(),
+          // conmon drops an empty `oom` marker in the working directory of the podman call that
+          // started a container the kernel then killed: in the store's folder, not the caller's.
+          ...(this.tmpDir === undefined ? {} : { cwd: join(this.tmpDir, '..') }),
+        },
         (error, stdout, stderr) => {
           if (error === null) {
             resolve(stdout);
@@ -263,6 +287,8 @@ export class Podman {
           );
         },
       );
+      runningCalls.add(child);
+      child.once('exit', () => runningCalls.delete(child));
       if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     });
   }

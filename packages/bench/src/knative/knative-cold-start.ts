@@ -350,13 +350,17 @@ async function finish(
 }
 
 function computeBreakdown(record: Mutable<KnativeRunRecord>, probe: KnativeProbe): void {
-  const {
-    containerStartedMs: started,
-    listeningMs: listening,
-    probedReadyMs: probed,
-    firstResponseMs: first,
-  } = record;
-  if (started === undefined || listening === undefined || probed === undefined || first === undefined) return;
+  const { containerStartedMs: started, probedReadyMs: probed, firstResponseMs: first } = record;
+  if (
+    started === undefined ||
+    record.listeningMs === undefined ||
+    probed === undefined ||
+    first === undefined
+  )
+    return;
+  // A probe that connected before the harness's own 5 ms watch did saw the port open first.
+  const listening = Math.min(record.listeningMs, probed);
+  record.listeningMs = listening;
   record.appShareMs = first - started;
   // Ready as the process knows it (thaw's report); over TCP, ready is listening. An HTTP-probed
   // image without a report has no known ready moment: the probe's sighting stands for it.

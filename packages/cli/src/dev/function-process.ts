@@ -1,11 +1,18 @@
 // The function's process under `thaw dev`: started from the built file with the project's .env,
 // PORT defaulted, an IPC channel for the runtime's ready report; on a restart or Ctrl-C the old
 // process gets SIGTERM, so it drains and runs its disposers as in production, and SIGKILL only
-// if it has not exited after the grace period.
+// if it has not exited after the grace period. A preloaded watch (parent-watch.ts) stops the
+// function when thaw dev itself dies without stopping it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartupReport } from '@thaw/runtime';
+
+// The watch is built next to this file (.js in dist/, .ts when run from the sources).
+const parentWatch = new URL(
+  `./parent-watch${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+).href;
 
 /** How the process is started and where its output goes. */
 export interface FunctionProcessOptions {
@@ -60,6 +67,7 @@ export class FunctionProcess {
     const envFile = join(projectDir, '.env');
     const args = [
       '--enable-source-maps',
+      `--import=${parentWatch}`,
       ...(existsSync(envFile) ? [`--env-file=${envFile}`] : []),
       outfile(),
     ];

@@ -1,12 +1,15 @@
-// Prometheus text exposition of what thaw knows about this process: when it started, how long
-// each startup phase took, how many invocations it ran and the gauges of its pools. Plain text
-// built on request from the mark buffer and the lifecycle stats: no client library, nothing
-// computed per request beyond a counter.
-import { performance } from 'node:perf_hooks';
+// installMetrics(): the opt-in Prometheus endpoint. This module is loaded with the runtime, so it
+// holds only the option check, the route and the collection of figures the core already keeps;
+// the formatting (render.ts) is loaded with import() on the first scrape. Turning metrics on
+// makes the core time each invocation (request-metrics.ts).
 import { ConfigError } from '../errors.ts';
-import { addRoute, liveStats, type StatsProvider } from '../lifecycle.ts';
-import { nodeBootstrapMarks, readMarks, type StartupMark } from '../startup/marks.ts';
+import { initializerStatuses } from '../init-registry.ts';
+import { addRoute, lifecycle, liveStats, type StatsProvider } from '../lifecycle.ts';
+import { memoryLimitBytes, memoryShedCount, memoryShedding } from '../memory/memory-state.ts';
+import { findMark, nodeBootstrapMarks, readMarks } from '../startup/marks.ts';
 import { invocationCount } from './invocation-count.ts';
+import type { MetricsSnapshot, renderMetrics as RenderMetrics } from './render.ts';
+import { requestDurationBuckets, requestMetrics, type RequestMetrics } from './request-metrics.ts';
 
 /** Options of {@link installMetrics}. */
 export interface MetricsOptions {
@@ -31,9 +34,9 @@ export const defaultMetricsOptions: Required<MetricsOptions> = { path: '/metrics
 export const metricsContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
- * Serves Prometheus-format metrics at `/metrics` (off until called): `process_start_time_seconds`,
- * `thaw_startup_phase_seconds{phase}`, `thaw_startup_milestone_seconds{milestone}`,
- * `thaw_invocations_total` and `thaw_resource_stat{resource,stat}` from the resources' gauges.
+ * Serves Prometheus-format metrics at `/metrics` (off until called): cold-start count and
+ * duration, startup phases, request duration by trigger and status class, invocations in flight,
+ * initializers, pools and process metrics (the full list is in the README).
  *
  * @example
  * ```ts
@@ -51,88 +54,62 @@ export function installMetrics(options: MetricsOptions = {}): void {
       'an absolute path without query, fragment or spaces, such as "/metrics"',
     );
   }
-  // The core counts every invocation itself: serving metrics adds no invocation wrapper.
-  addRoute(path, () => ({
-    status: 200,
-    headers: { 'content-type': metricsContentType },
-    body: renderMetrics(liveStats()),
-  }));
+  requestMetrics().enabled = true;
+  let render: Promise<{ readonly renderMetrics: typeof RenderMetrics }> | undefined;
+  addRoute(path, async () => {
+    render ??= import('./render.ts');
+    const { renderMetrics } = await render;
+    return {
+      status: 200,
+      headers: { 'content-type': metricsContentType },
+      body: renderMetrics(collectMetrics()),
+    };
+  });
+}
+
+/** What {@link collectMetrics} reads instead of the live process (tests). */
+export interface CollectInput {
+  readonly stats?: ReadonlyMap<string, StatsProvider>;
+  /** Process start, ms since the Unix epoch. */
+  readonly timeOrigin?: number;
+  readonly requests?: RequestMetrics;
+  /** The container's limit; absent: read from the cgroup (once per process). */
+  readonly memoryLimitBytes?: number | undefined;
 }
 
 /**
- * The metrics as Prometheus text.
+ * The figures of one page, read from the process: startup marks, initializers, the resources'
+ * gauges (a provider that throws is left out), the request figures.
  *
  * @example
  * ```ts
- * renderMetrics(lifecycle().stats); // '# HELP process_start_time_seconds …'
+ * renderMetrics(collectMetrics());
  * ```
  */
-export function renderMetrics(
-  stats: ReadonlyMap<string, StatsProvider>,
-  timeOrigin: number = performance.timeOrigin,
-): string {
+export function collectMetrics(input: CollectInput = {}): MetricsSnapshot {
   const { marks, dropped } = readMarks();
-  const lines: string[] = [];
-  const family = (name: string, type: 'gauge' | 'counter', help: string): void => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  };
-  family('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.');
-  lines.push(`process_start_time_seconds ${formatNumber(timeOrigin / 1000)}`);
-
-  family('thaw_startup_phase_seconds', 'gauge', 'Duration of each startup phase, Node bootstrap first.');
-  const phases = [...nodeBootstrapMarks(), ...marks.filter((mark) => mark.endMs !== mark.startMs)];
-  for (const mark of firstOfEachName(phases)) {
-    lines.push(
-      `thaw_startup_phase_seconds{phase="${label(mark.name)}"} ${seconds(mark.endMs - mark.startMs)}`,
-    );
-  }
-  family(
-    'thaw_startup_milestone_seconds',
-    'gauge',
-    'When each startup milestone was reached, since process start.',
-  );
-  for (const mark of firstOfEachName(marks.filter((m) => m.endMs === m.startMs))) {
-    lines.push(`thaw_startup_milestone_seconds{milestone="${label(mark.name)}"} ${seconds(mark.startMs)}`);
-  }
-  family('thaw_startup_marks_dropped', 'gauge', 'Startup marks that did not fit in the buffer.');
-  lines.push(`thaw_startup_marks_dropped ${dropped}`);
-
-  family('thaw_invocations_total', 'counter', 'Invocations this process has started.');
-  lines.push(`thaw_invocations_total ${invocationCount()}`);
-
-  family('thaw_resource_stat', 'gauge', 'Gauges of pools and other resources.');
-  for (const [resource, provider] of stats) {
-    let gauges: Readonly<Record<string, number>>;
+  const resources = new Map<string, Readonly<Record<string, number>>>();
+  for (const [resource, provider] of input.stats ?? liveStats()) {
     try {
-      gauges = provider();
+      resources.set(resource, provider());
     } catch {
-      continue; // One broken provider must not take the whole page down.
-    }
-    for (const [stat, value] of Object.entries(gauges)) {
-      lines.push(
-        `thaw_resource_stat{resource="${label(resource)}",stat="${label(stat)}"} ${formatNumber(value)}`,
-      );
+      // One broken provider must not take the whole page down.
     }
   }
-  return `${lines.join('\n')}\n`;
-}
-
-// Prometheus rejects two samples of one series; a phase recorded twice keeps its first value.
-function firstOfEachName(marks: readonly StartupMark[]): StartupMark[] {
-  const seen = new Set<string>();
-  return marks.filter((mark) => (seen.has(mark.name) ? false : (seen.add(mark.name), true)));
-}
-
-function label(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function seconds(ms: number): string {
-  return formatNumber(Math.max(0, ms) / 1000);
-}
-
-function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
-  return String(value);
+  return {
+    timeOrigin: input.timeOrigin ?? performance.timeOrigin,
+    memoryLimitBytes: 'memoryLimitBytes' in input ? input.memoryLimitBytes : memoryLimitBytes(),
+    memoryShed: memoryShedCount(),
+    memoryShedding: memoryShedding(),
+    marks,
+    marksDropped: dropped,
+    nodeMarks: nodeBootstrapMarks(),
+    readyAt: lifecycle().readyAt ?? findMark('ready')?.startMs,
+    firstResponseAt: findMark('first response')?.startMs,
+    invocations: invocationCount(),
+    requests: input.requests ?? requestMetrics(),
+    requestBuckets: requestDurationBuckets,
+    initializers: initializerStatuses(),
+    resources,
+  };
 }

@@ -11,14 +11,14 @@ import {
 import { sinceStart } from '../startup/marks.ts';
 import { DeferredTracing } from './deferred-tracing.ts';
 import { thawTelemetry, userTelemetry } from './otel.ts';
-import { thawResourceAttributes } from './resource.ts';
+import { entryPackageName, thawResourceAttributes } from './resource.ts';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.ts';
 import { provideTraceContext } from '../trace-context.ts';
 
 /** What the core passes to {@link installTracing}, plus the optional {@link TracingOptions}. */
 export interface InstallTracingOptions extends TracingOptions {
-  /** Service name when `K_SERVICE` is not set (the package name, usually). */
-  readonly serviceName: string;
+  /** Service name when `K_SERVICE` is not set; `undefined`: the entry's package name. */
+  readonly serviceName: string | undefined;
   /** Used when `K_REVISION` is not set (the package version, usually). */
   readonly serviceVersion?: string | undefined;
   /**
@@ -51,11 +51,15 @@ export function installTracing(options: InstallTracingOptions): void {
     releaseTracing();
     throw error;
   }
-  const resourceAttributes = thawResourceAttributes({
-    serviceName: options.serviceName,
-    serviceVersion: options.serviceVersion,
-    env: options.env,
-  });
+  // Built when thaw's own SDK loads, after the first response: the package name lookup reads a
+  // file, which does not belong on the cold-start path.
+  const resourceAttributes = (): Record<string, string | number> =>
+    thawResourceAttributes({
+      serviceName:
+        options.serviceName ?? entryPackageName(options.env, process.argv[1]) ?? 'unknown_service:node',
+      serviceVersion: options.serviceVersion,
+      env: options.env,
+    });
   const tracing = new DeferredTracing({
     options: resolved,
     now: sinceStart,
@@ -65,7 +69,7 @@ export function installTracing(options: InstallTracingOptions): void {
         ? userTelemetry(options.serviceVersion)
         : thawTelemetry({
             env: options.env,
-            resourceAttributes,
+            resourceAttributes: resourceAttributes(),
             serviceVersion: options.serviceVersion,
             instrumentations: resolved.instrumentations,
             onError: resolved.onError,

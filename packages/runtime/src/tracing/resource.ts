@@ -1,6 +1,8 @@
 // The resource attributes that describe this function instance, computed from the environment
 // alone so they can be built before (and without) any OpenTelemetry package. Knative and Cloud
-// Run set K_SERVICE / K_REVISION; Lambda (behind a web adapter) sets AWS_LAMBDA_*.
+// Run set K_SERVICE / K_REVISION / K_CONFIGURATION; Lambda (behind a web adapter) sets AWS_LAMBDA_*.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import {
   ATTR_CLOUD_PLATFORM,
   ATTR_CLOUD_PROVIDER,
@@ -18,6 +20,16 @@ import {
   CLOUD_PROVIDER_VALUE_AWS,
 } from './semconv.ts';
 
+/**
+ * Knative's own names of the function, as attributes of its own (OpenTelemetry has no Knative
+ * conventions): the Service, the Configuration it stamps out and the Revision running.
+ */
+export const knativeAttributes = {
+  service: 'knative.service.name',
+  configuration: 'knative.configuration.name',
+  revision: 'knative.revision.name',
+} as const;
+
 /** What the resource is computed from. */
 export interface ResourceInput {
   /** Used when the platform does not name the service (package name, usually). */
@@ -29,8 +41,9 @@ export interface ResourceInput {
 
 /**
  * Resource attributes for this process: `service.name` from `K_SERVICE` (or the given name),
- * `service.version` and `faas.version` from `K_REVISION`, `faas.name`, and the cloud attributes
- * the environment reveals. Empty values are left out.
+ * `service.version` and `faas.version` from `K_REVISION`, `faas.name`, `knative.*.name` from
+ * `K_SERVICE`, `K_CONFIGURATION` and `K_REVISION`, and the cloud attributes the environment
+ * reveals. Empty values are left out.
  *
  * @example
  * ```ts
@@ -57,6 +70,14 @@ export function thawResourceAttributes(input: ResourceInput): Record<string, str
     attributes[ATTR_SERVICE_VERSION] = version;
     attributes[ATTR_FAAS_VERSION] = version;
   }
+  for (const [variable, attribute] of [
+    ['K_SERVICE', knativeAttributes.service],
+    ['K_CONFIGURATION', knativeAttributes.configuration],
+    ['K_REVISION', knativeAttributes.revision],
+  ] as const) {
+    const value = nonEmpty(env[variable]);
+    if (value !== undefined) attributes[attribute] = value;
+  }
   // In a Kubernetes pod HOSTNAME is the pod name, which is also the FaaS instance.
   const hostname = nonEmpty(env['HOSTNAME']);
   if (nonEmpty(env['K_SERVICE']) !== undefined && hostname !== undefined) {
@@ -74,4 +95,43 @@ export function thawResourceAttributes(input: ResourceInput): Record<string, str
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * The name of the function's package: `npm_package_name` when npm started it, else the `name` of
+ * the nearest `package.json` above the entry script (one without a name, such as a `dist/`
+ * marker with only `"type"`, is passed over). `undefined` when there is none.
+ *
+ * @example
+ * ```ts
+ * entryPackageName(process.env, process.argv[1]); // 'order-risk'
+ * ```
+ */
+export function entryPackageName(env: NodeJS.ProcessEnv, entry: string | undefined): string | undefined {
+  const fromNpm = nonEmpty(env['npm_package_name']);
+  if (fromNpm !== undefined) return fromNpm;
+  if (entry === undefined || entry === '') return undefined;
+  let dir = dirname(resolve(entry));
+  for (;;) {
+    const name = packageNameIn(dir);
+    if (name !== undefined) return name;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function packageNameIn(dir: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'package.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { name } = JSON.parse(text) as { name?: unknown };
+    return typeof name === 'string' ? nonEmpty(name) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -76,6 +76,26 @@ function registrySource(client: RegistryClient, ref: RegistryReference, about: s
  * base.manifest.layers.length;
  * ```
  */
+/** The index entry for `platform`; an index without platforms has one image, its first. */
+function choosePlatform(index: ImageIndex, platform: Platform, about: string): Descriptor {
+  const choices = index.manifests.filter(
+    (d): d is Descriptor & { platform: Platform } => d.platform !== undefined,
+  );
+  const chosen =
+    choices.find((d) => platformMatches(platform, d.platform)) ??
+    (choices.length === 0 ? index.manifests[0] : undefined);
+  if (chosen !== undefined) return chosen;
+  const available = choices
+    .map((d) => formatPlatform(d.platform))
+    .filter((p) => !p.startsWith('unknown'))
+    .join(', ');
+  throw new ImageError(
+    'THAW_IMAGE_PLATFORM_MISSING',
+    `Base image ${about} has no ${formatPlatform(platform)} image; it has: ${available || 'none'}. Pass one of those with --platform, or a base built for ${formatPlatform(platform)} with --base.`,
+    { reference: about },
+  );
+}
+
 export async function resolveBaseImage(
   ref: ImageReference,
   platform: Platform,
@@ -89,24 +109,7 @@ export async function resolveBaseImage(
   let fetched = await source.manifest(source.top);
   // An index may point at another index (rare, but allowed); two levels is plenty.
   for (let depth = 0; depth < 2 && isIndexMediaType(fetched.mediaType); depth++) {
-    const index = parse(fetched.bytes, about, 'index') as ImageIndex;
-    const choices = index.manifests.filter(
-      (d): d is Descriptor & { platform: Platform } => d.platform !== undefined,
-    );
-    const chosen =
-      choices.find((d) => platformMatches(platform, d.platform)) ??
-      (choices.length === 0 ? index.manifests[0] : undefined);
-    if (chosen === undefined) {
-      const available = choices
-        .map((d) => formatPlatform(d.platform))
-        .filter((p) => !p.startsWith('unknown'))
-        .join(', ');
-      throw new ImageError(
-        'THAW_IMAGE_PLATFORM_MISSING',
-        `Base image ${about} has no ${formatPlatform(platform)} image; it has: ${available || 'none'}. Pass one of those with --platform, or a base built for ${formatPlatform(platform)} with --base.`,
-        { reference: about },
-      );
-    }
+    const chosen = choosePlatform(parse(fetched.bytes, about, 'index') as ImageIndex, platform, about);
     fetched = await source.manifest(chosen.digest);
   }
   const manifest = parse(fetched.bytes, about, 'manifest') as ImageManifest;

@@ -71,47 +71,10 @@ export function assembleImage(
   layers: readonly BuiltLayer[],
   settings: ImageSettings,
 ): AssembledImage {
-  const env: Record<string, string> = { NODE_ENV: 'production' };
-  if (settings.compileCache !== null) {
-    env['NODE_COMPILE_CACHE'] = joinPath(settings.workDir, settings.compileCache);
-    // thaw slim writes the cache portable (paths relative to the cache folder), so it still
-    // matches once the folder sits under workDir instead of where it was built.
-    env['NODE_COMPILE_CACHE_PORTABLE'] = '1';
-  }
-  const baseEntrypoint = base.config.config?.Entrypoint ?? [];
-  const entrypoint = settings.entrypoint ?? (baseEntrypoint.length > 0 ? baseEntrypoint : ['node']);
   const annotations: Record<string, string> = { 'org.opencontainers.image.created': settings.created };
   if (settings.source !== undefined) annotations['org.opencontainers.image.source'] = settings.source;
   if (settings.revision !== undefined) annotations['org.opencontainers.image.revision'] = settings.revision;
-  const containerConfig: ContainerConfig = {
-    ...base.config.config,
-    User: settings.user,
-    Env: mergeEnv(base.config.config?.Env, env),
-    Entrypoint: [...entrypoint],
-    Cmd: [joinPath(settings.workDir, settings.entry)],
-    WorkingDir: settings.workDir,
-    Labels: { ...base.config.config?.Labels, ...annotations },
-  };
-  const history: HistoryEntry[] = [
-    ...(base.config.history ?? []),
-    ...layers.map((layer) => ({
-      created: settings.created,
-      created_by: `thaw image: ${layer.role} layer (${layer.fileCount} files)`,
-      comment:
-        layer.role === 'dependencies'
-          ? 'package.json and traced node_modules'
-          : 'bundle, source maps and compile cache',
-    })),
-  ];
-  const config: ImageConfig = {
-    created: settings.created,
-    architecture: base.config.architecture,
-    os: base.config.os,
-    ...(base.config.variant === undefined ? {} : { variant: base.config.variant }),
-    config: containerConfig,
-    rootfs: { type: 'layers', diff_ids: [...base.config.rootfs.diff_ids, ...layers.map((l) => l.diffId)] },
-    history,
-  };
+  const config = imageConfig(base, layers, settings, annotations);
   const configBytes = Buffer.from(JSON.stringify(config));
   const configDigest = sha256Digest(configBytes);
   const baseLayers: Descriptor[] = base.manifest.layers.map((l) => ({
@@ -141,5 +104,52 @@ export function assembleImage(
     manifest,
     manifestBytes,
     manifestDigest: sha256Digest(manifestBytes),
+  };
+}
+
+/** The image config: the base's, with the function's user, env, command, labels and history. */
+function imageConfig(
+  base: BaseImage,
+  layers: readonly BuiltLayer[],
+  settings: ImageSettings,
+  annotations: Readonly<Record<string, string>>,
+): ImageConfig {
+  const env: Record<string, string> = { NODE_ENV: 'production' };
+  if (settings.compileCache !== null) {
+    env['NODE_COMPILE_CACHE'] = joinPath(settings.workDir, settings.compileCache);
+    // thaw slim writes the cache portable (paths relative to the cache folder), so it still
+    // matches once the folder sits under workDir instead of where it was built.
+    env['NODE_COMPILE_CACHE_PORTABLE'] = '1';
+  }
+  const baseEntrypoint = base.config.config?.Entrypoint ?? [];
+  const entrypoint = settings.entrypoint ?? (baseEntrypoint.length > 0 ? baseEntrypoint : ['node']);
+  const containerConfig: ContainerConfig = {
+    ...base.config.config,
+    User: settings.user,
+    Env: mergeEnv(base.config.config?.Env, env),
+    Entrypoint: [...entrypoint],
+    Cmd: [joinPath(settings.workDir, settings.entry)],
+    WorkingDir: settings.workDir,
+    Labels: { ...base.config.config?.Labels, ...annotations },
+  };
+  const history: HistoryEntry[] = [
+    ...(base.config.history ?? []),
+    ...layers.map((layer) => ({
+      created: settings.created,
+      created_by: `thaw image: ${layer.role} layer (${layer.fileCount} files)`,
+      comment:
+        layer.role === 'dependencies'
+          ? 'package.json and traced node_modules'
+          : 'bundle, source maps and compile cache',
+    })),
+  ];
+  return {
+    created: settings.created,
+    architecture: base.config.architecture,
+    os: base.config.os,
+    ...(base.config.variant === undefined ? {} : { variant: base.config.variant }),
+    config: containerConfig,
+    rootfs: { type: 'layers', diff_ids: [...base.config.rootfs.diff_ids, ...layers.map((l) => l.diffId)] },
+    history,
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import {
   defaultBaseImage,
@@ -8,25 +9,53 @@ import {
   validateBuildImageOptions,
 } from './options.ts';
 
-/** `name → @default text` for every option documented in options.ts. */
-function documentedDefaults(): Map<string, string> {
-  const source = readFileSync(new URL('./options.ts', import.meta.url), 'utf8');
+/** `name → @default` of each member of `BuildImageOptions`, as the TypeScript compiler reads its JSDoc. */
+function jsdocDefaults(): Map<string, string> {
+  const path = new URL('./options.ts', import.meta.url);
+  const source = ts.createSourceFile(path.pathname, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
   const found = new Map<string, string>();
-  for (const match of source.matchAll(/@default ([^\n*]+?)\s*\*\/\s*readonly (\w+)\?/gu)) {
-    found.set(match[2]!, match[1]!);
-  }
+  const visit = (node: ts.Node): void => {
+    if (ts.isInterfaceDeclaration(node) && node.name.text === 'BuildImageOptions') {
+      for (const member of node.members) {
+        const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === 'default');
+        if (member.name !== undefined && ts.isIdentifier(member.name) && tag !== undefined) {
+          found.set(member.name.text, ts.getTextOfJSDocComment(tag.comment)?.trim() ?? '');
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
   return found;
 }
 
 describe('BuildImageOptions', () => {
   it('documents exactly the defaults defaultBuildImageOptions holds', () => {
-    const docs = documentedDefaults();
+    const docs = jsdocDefaults();
     for (const [name, value] of Object.entries(defaultBuildImageOptions)) {
       const doc = docs.get(name);
       expect(doc, name).toBeDefined();
       expect(JSON.parse(doc!.replaceAll("'", '"')), name).toEqual(value);
     }
     expect(docs.get('base')).toContain(defaultBaseImage(24).replace('24', '<major>'));
+  });
+
+  it('accepts every default, and refuses a value just past each bounded one', () => {
+    const valid = { output: 'oci-layout', ociLayoutDir: 'x' } as const;
+    expect(() => {
+      validateBuildImageOptions({ ...defaultBuildImageOptions, ...valid });
+    }).not.toThrow();
+    const bounds: Array<[keyof typeof defaultBuildImageOptions, number]> = [
+      ['uploadChunkBytes', 1023],
+      ['uploadConcurrency', 65],
+      ['compressionLevel', 10],
+      ['requestTimeoutMs', 0],
+    ];
+    for (const [name, value] of bounds) {
+      expect(() => {
+        validateBuildImageOptions({ ...valid, [name]: value });
+      }, name).toThrow(new RegExp(`^Option ${name} is ${value}; expected an integer from`, 'u'));
+    }
   });
 
   it('resolves SOURCE_DATE_EPOCH from the environment, 0 when unset, and the option first', () => {

@@ -132,8 +132,22 @@ function resolveSinkBinding(
   };
 }
 
+const field = (key: string): string => `knative.${key}`;
+
+// The checks run in this order, so the first bad setting named is always the same one.
 function check(s: ResolvedKnativeOptions): void {
-  const field = (key: string): string => `knative.${key}`;
+  checkIdentity(s);
+  checkScale(s);
+  checkContainer(s);
+  checkAutoscaling(s);
+  checkEnvironment(s);
+  checkTimeoutsAndPull(s);
+  if (s.trigger !== null) checkTrigger(s.trigger);
+  if (s.sinkBinding !== null) checkSinkBinding(s.sinkBinding);
+}
+
+/** Name, namespace, image and autoscaler class. */
+function checkIdentity(s: ResolvedKnativeOptions): void {
   if (!dnsLabel.test(s.name)) {
     throw new SlimConfigError(
       field('name'),
@@ -154,6 +168,10 @@ function check(s: ResolvedKnativeOptions): void {
       `one of ${autoscalingClasses.join(', ')}`,
     );
   }
+}
+
+/** Scale bounds, concurrency and the autoscaling target, alone and against each other. */
+function checkScale(s: ResolvedKnativeOptions): void {
   for (const key of ['minScale', 'maxScale', 'initialScale', 'containerConcurrency'] as const) {
     integerAtLeast(field(key), s[key], 0);
   }
@@ -178,6 +196,10 @@ function check(s: ResolvedKnativeOptions): void {
       `at most knative.containerConcurrency (${s.containerConcurrency})`,
     );
   }
+}
+
+/** Port, resource requests against limits, probe paths. */
+function checkContainer(s: ResolvedKnativeOptions): void {
   integerAtLeast(field('port'), s.port, 1);
   if (s.port > 65535) throw new SlimConfigError(field('port'), s.port, 'an integer from 1 to 65535');
   for (const [request, limit] of [
@@ -198,7 +220,10 @@ function check(s: ResolvedKnativeOptions): void {
       throw new SlimConfigError(field(key), s[key], 'a path starting with "/"');
     }
   }
-  checkAutoscaling(s);
+}
+
+/** Environment, env sources, volumes and the service account. */
+function checkEnvironment(s: ResolvedKnativeOptions): void {
   checkEnv(s.env);
   if (s.warmUp !== null && 'THAW_WARMUP_PATH' in s.env) {
     throw new SlimConfigError(
@@ -211,6 +236,10 @@ function check(s: ResolvedKnativeOptions): void {
   // The runtime's own /tmp volume is always there.
   checkVolumes(s.volumes, ['tmp'], ['/tmp']);
   if (s.serviceAccountName !== null) checkObjectName(field('serviceAccountName'), s.serviceAccountName);
+}
+
+/** Request timeouts (each at most timeoutSeconds) and the image pull policy. */
+function checkTimeoutsAndPull(s: ResolvedKnativeOptions): void {
   for (const key of ['responseStartTimeoutSeconds', 'idleTimeoutSeconds'] as const) {
     const value = s[key];
     if (value !== null) {
@@ -227,8 +256,6 @@ function check(s: ResolvedKnativeOptions): void {
       `one of ${pullPolicies.join(', ')}`,
     );
   }
-  if (s.trigger !== null) checkTrigger(s.trigger);
-  if (s.sinkBinding !== null) checkSinkBinding(s.sinkBinding);
 }
 
 function checkTrigger(t: ResolvedDelivering<TriggerOptions>): void {

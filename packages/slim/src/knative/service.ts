@@ -24,6 +24,7 @@ function metadata(s: ResolvedKnativeOptions, name: string): Record<string, unkno
  * const manifest = knativeService(resolveKnativeOptions({ minScale: 1 }, 'checkout'));
  * ```
  */
+// Long on purpose: most of it is the one manifest literal, laid out as the YAML it becomes.
 export function knativeService(s: ResolvedKnativeOptions): Manifest {
   const annotations: Record<string, string> = autoscalingAnnotations(s);
   if (s.scrape !== null) {
