@@ -46,6 +46,37 @@ async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) 
   return results;
 }
 
+/** One blob to push: the base's layers (which may be mounted), the new layers, the config. */
+interface BlobJob {
+  readonly digest: string;
+  readonly bytes: number;
+  readonly data: () => Promise<Uint8Array>;
+  readonly fromBase: boolean;
+}
+
+function blobJobs(base: BaseImage, layers: readonly BuiltLayer[], image: AssembledImage): BlobJob[] {
+  return [
+    ...base.manifest.layers.map((l) => ({
+      digest: l.digest,
+      bytes: l.size,
+      data: () => base.readBlob(l.digest),
+      fromBase: true,
+    })),
+    ...layers.map((l) => ({
+      digest: l.digest,
+      bytes: l.compressedBytes,
+      data: () => Promise.resolve(l.blob),
+      fromBase: false,
+    })),
+    {
+      digest: image.configDigest,
+      bytes: image.configBytes.byteLength,
+      data: () => Promise.resolve(image.configBytes),
+      fromBase: false,
+    },
+  ];
+}
+
 /**
  * Pushes `image` to `target` and tags it.
  *
@@ -70,27 +101,7 @@ export async function pushImage(
     base.registry !== undefined && base.registry.registry === target.registry
       ? base.registry.repository
       : undefined;
-  type Job = { digest: string; bytes: number; data: () => Promise<Uint8Array>; fromBase: boolean };
-  const jobs: Job[] = [
-    ...base.manifest.layers.map((l) => ({
-      digest: l.digest,
-      bytes: l.size,
-      data: () => base.readBlob(l.digest),
-      fromBase: true,
-    })),
-    ...layers.map((l) => ({
-      digest: l.digest,
-      bytes: l.compressedBytes,
-      data: () => Promise.resolve(l.blob),
-      fromBase: false,
-    })),
-    {
-      digest: image.configDigest,
-      bytes: image.configBytes.byteLength,
-      data: () => Promise.resolve(image.configBytes),
-      fromBase: false,
-    },
-  ];
+  const jobs = blobJobs(base, layers, image);
   const blobs = await inPool(jobs, settings.concurrency, async (job): Promise<PushedBlob> => {
     if (await client.hasBlob(repo, job.digest, about))
       return { digest: job.digest, bytes: job.bytes, action: 'existing' };

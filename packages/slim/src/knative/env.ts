@@ -128,28 +128,19 @@ export function checkVolumes(
       throw new SlimConfigError(option, volume, 'exactly one of secret, configMap or emptyDir');
     if (v['secret'] !== undefined) checkObjectName(`${option}.secret`, v['secret']);
     if (v['configMap'] !== undefined) checkObjectName(`${option}.configMap`, v['configMap']);
-    if (v['emptyDir'] !== undefined) {
-      checkKnownKeys(v['emptyDir'], ['sizeLimit', 'medium'], `${option}.emptyDir`);
-      const { sizeLimit, medium } = v['emptyDir'] as Record<string, unknown>;
-      if (
-        sizeLimit !== undefined &&
-        (typeof sizeLimit !== 'string' || parseQuantity(sizeLimit) === undefined)
-      ) {
-        throw new SlimConfigError(
-          `${option}.emptyDir.sizeLimit`,
-          sizeLimit,
-          'a Kubernetes quantity such as "64Mi"',
-        );
-      }
-      if (medium !== undefined && medium !== 'Memory' && medium !== '') {
-        throw new SlimConfigError(
-          `${option}.emptyDir.medium`,
-          medium,
-          '"Memory" (a tmpfs) or "" (the node\'s disk)',
-        );
-      }
-    }
+    if (v['emptyDir'] !== undefined) checkEmptyDir(v['emptyDir'], `${option}.emptyDir`);
   });
+}
+
+function checkEmptyDir(emptyDir: unknown, option: string): void {
+  checkKnownKeys(emptyDir, ['sizeLimit', 'medium'], option);
+  const { sizeLimit, medium } = emptyDir as Record<string, unknown>;
+  if (sizeLimit !== undefined && (typeof sizeLimit !== 'string' || parseQuantity(sizeLimit) === undefined)) {
+    throw new SlimConfigError(`${option}.sizeLimit`, sizeLimit, 'a Kubernetes quantity such as "64Mi"');
+  }
+  if (medium !== undefined && medium !== 'Memory' && medium !== '') {
+    throw new SlimConfigError(`${option}.medium`, medium, '"Memory" (a tmpfs) or "" (the node\'s disk)');
+  }
 }
 
 /** The container's `env` list, sorted by name. */
