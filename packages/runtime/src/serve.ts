@@ -2,6 +2,7 @@
 // (options.ts), the node:http server (http-server.ts), the request path (request-pipeline.ts), the
 // phases and their transitions (server-state.ts), the ready transition (ready-transition.ts), the
 // drain sequence (shutdown.ts) and what triggers a shutdown (signals.ts).
+import type { Server } from 'node:http';
 import { answerClientError } from './client-error.ts';
 import { loadCloudEventRunner, type CloudEventRunner } from './cloud-events/runner.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
@@ -75,38 +76,18 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   const server = createHttpServer(opts);
   const tracker = new ConnectionTracker(server, () => performance.now());
   const gate = new ReadyGate(opts.readyWaitTimeoutMs);
-  const memory = new MemoryGuard({
-    limitBytes: () => opts.memoryLimitBytes ?? memoryLimitBytes(),
-    ratio: opts.memoryShedRatio,
-    logger,
-    busy: () => tracker.inFlightCount > 0,
-  });
+  const memory = memoryGuardFor(opts, tracker);
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
   });
-  const state = new ServerState({
-    logger,
+  const state = serverStateFor(opts, {
+    server,
+    tracker,
     gate,
-    readyFile: opts.readyFile,
-    // A CloudEvents handler cannot run without the SDK: readiness waits for it.
+    knative,
     handlerReady: cloudEvents === undefined,
-    drain: {
-      server,
-      tracker,
-      drainTimeoutMs: opts.drainTimeoutMs,
-      shutdownDelayMs: opts.shutdownDelayMs,
-      disposeTimeoutMs: opts.disposeTimeoutMs,
-      logger,
-      now: () => performance.now(),
-    },
-    onReady: (view) => {
-      enterReady(
-        { logger, knative, gate, resolveReady, startupReport: opts.startupReport, readyFile: opts.readyFile },
-        view,
-      );
-    },
-    stopListening: () => server.close(),
+    resolveReady,
   });
   if (cloudEvents !== undefined) followCloudEventRunner(cloudEvents, state);
   if (classified.kind === 'node-listener') guardInitRejections(logger.error.bind(logger));
@@ -133,7 +114,21 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   server.on('clientError', answerClientError);
   wireShutdownTriggers(state, opts);
   const listening = startListening(state, server, opts, knative);
-  // Sampling starts with the port (initializers allocate too) and ends with the server.
+  runMemoryGuard(memory, listening, state);
+  return handleOf(state, listening, ready, opts.drainTimeoutMs);
+}
+
+function memoryGuardFor(opts: ResolvedServeOptions, tracker: ConnectionTracker): MemoryGuard {
+  return new MemoryGuard({
+    limitBytes: () => opts.memoryLimitBytes ?? memoryLimitBytes(),
+    ratio: opts.memoryShedRatio,
+    logger: opts.logger,
+    busy: () => tracker.inFlightCount > 0,
+  });
+}
+
+// Sampling starts with the port (initializers allocate too) and ends with the server.
+function runMemoryGuard(memory: MemoryGuard, listening: Promise<unknown>, state: ServerState): void {
   listening.then(
     () => {
       memory.start();
@@ -143,6 +138,48 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   state.onClosed(() => {
     memory.stop();
   });
+}
+
+interface ServerParts {
+  readonly server: Server;
+  readonly tracker: ConnectionTracker;
+  readonly gate: ReadyGate;
+  readonly knative: KnativeEnv;
+  /** False while a CloudEvents handler waits for the SDK: readiness waits for it. */
+  readonly handlerReady: boolean;
+  readonly resolveReady: () => void;
+}
+
+function serverStateFor(opts: ResolvedServeOptions, parts: ServerParts): ServerState {
+  const { server, tracker, gate, knative, resolveReady } = parts;
+  const { logger, startupReport, readyFile } = opts;
+  return new ServerState({
+    logger,
+    gate,
+    readyFile,
+    handlerReady: parts.handlerReady,
+    drain: {
+      server,
+      tracker,
+      drainTimeoutMs: opts.drainTimeoutMs,
+      shutdownDelayMs: opts.shutdownDelayMs,
+      disposeTimeoutMs: opts.disposeTimeoutMs,
+      logger,
+      now: () => performance.now(),
+    },
+    onReady: (view) => {
+      enterReady({ logger, knative, gate, resolveReady, startupReport, readyFile }, view);
+    },
+    stopListening: () => server.close(),
+  });
+}
+
+function handleOf(
+  state: ServerState,
+  listening: Promise<ServerAddress>,
+  ready: Promise<void>,
+  drainTimeoutMs: number,
+): ServerHandle {
   return {
     ready: Promise.all([listening, ready]).then(() => undefined),
     listening,
@@ -154,7 +191,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       if (result.exitCode !== 0) {
         throw new ThawError(
           'THAW_DRAIN_TIMEOUT',
-          `The drain timed out after ${opts.drainTimeoutMs} ms with ${result.stuck.length} request(s) still running.`,
+          `The drain timed out after ${drainTimeoutMs} ms with ${result.stuck.length} request(s) still running.`,
         );
       }
     },
@@ -177,7 +214,7 @@ function followCloudEventRunner(runner: Promise<CloudEventRunner>, state: Server
 // starting → listening: tracing first (when wanted, so the first request is traced), then the port.
 function startListening(
   state: ServerState,
-  server: ReturnType<typeof createHttpServer>,
+  server: Server,
   opts: ResolvedServeOptions,
   knative: KnativeEnv,
 ): Promise<ServerAddress> {

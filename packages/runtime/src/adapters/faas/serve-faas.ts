@@ -18,6 +18,7 @@ import {
   init,
   jsonLogger,
   serve,
+  type Logger,
   type ServeOptions,
   type ServerHandle,
 } from '../../index.ts';
@@ -46,21 +47,34 @@ export function serveFaas(fn: unknown, options: ServeOptions = {}): ServerHandle
   const mod = faasModuleOf(fn);
   const env = options.env ?? process.env;
   const logger = options.logger ?? jsonLogger();
-  const level = faasLogLevel(env);
   const port = options.port ?? intFromEnv(env, 'FUNC_PORT', 0, 65_535);
   const maxBodyBytes = options.maxBodyBytes ?? intFromEnv(env, 'FUNC_BODY_LIMIT', 1, Number.MAX_SAFE_INTEGER);
-  const includeRaw = (env['FUNC_INCLUDE_RAW'] ?? '') !== '';
-  const limit = maxBodyBytes ?? defaultServeOptions.maxBodyBytes;
+  registerFaasHooks(mod, env);
+  const listener = faasListener(mod, {
+    logger,
+    level: faasLogLevel(env),
+    includeRaw: (env['FUNC_INCLUDE_RAW'] ?? '') !== '',
+    limit: maxBodyBytes ?? defaultServeOptions.maxBodyBytes,
+    allowedOrigins: mod.cors?.(),
+    initialized:
+      mod.init === undefined ? undefined : init('faas init', () => mod.init?.(), { when: 'critical' }),
+  });
+  return serve(fromNodeListener(listener), {
+    ...options,
+    logger,
+    ...(port === undefined ? {} : { port }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+  });
+}
 
-  const initialized =
-    mod.init === undefined ? undefined : init('faas init', () => mod.init?.(), { when: 'critical' });
-  const { shutdown } = mod;
+// The module's `shutdown`, `readiness` and `liveness` exports, mapped onto thaw's lifecycle.
+function registerFaasHooks(mod: FaasModule, env: NodeJS.ProcessEnv): void {
+  const { shutdown, readiness, liveness } = mod;
   if (shutdown !== undefined) {
     onShutdown('faas shutdown', async () => {
       await shutdown();
     });
   }
-  const { readiness, liveness } = mod;
   if (readiness !== undefined) {
     addReadinessCheck({
       name: 'faas readiness',
@@ -74,69 +88,92 @@ export function serveFaas(fn: unknown, options: ServeOptions = {}): ServerHandle
     const answer = await runHealthCheck(liveness, request);
     return { status: answer.status, headers: answer.headers, body: answer.body };
   });
-  const allowedOrigins = mod.cors?.();
+}
 
+interface FaasSettings {
+  readonly logger: Logger;
+  readonly level: ReturnType<typeof faasLogLevel>;
+  readonly includeRaw: boolean;
+  readonly limit: number;
+  readonly allowedOrigins: ReturnType<NonNullable<FaasModule['cors']>> | undefined;
+  readonly initialized: (() => Promise<unknown>) | undefined;
+}
+
+type FaasListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+function faasListener(mod: FaasModule, settings: FaasSettings): FaasListener {
   let sdk: CloudEventsSdk | undefined;
   const loadSdk = async (): Promise<CloudEventsSdk> =>
     (sdk ??= await loadCloudEventsSdk('a faas CloudEvent function'));
-
-  const listener = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const base = defaultHeaders(request.headers.origin, allowedOrigins);
+  return async (request, response) => {
+    const base = defaultHeaders(request.headers.origin, settings.allowedOrigins);
     if (request.method === 'OPTIONS') {
-      write(response, request, {
-        status: 204,
-        headers: {
-          ...base,
-          'access-control-allow-origin': base['access-control-allow-origin'] ?? '*',
-          'access-control-allow-headers': '*',
-        },
-        body: undefined,
-      });
+      answerPreflight(request, response, base);
       return;
     }
     // faas-js-runtime runs init before it listens; thaw listens first, so a request waits for it.
-    if (initialized !== undefined) await initialized();
-    const raw = await readBody(request, limit);
+    if (settings.initialized !== undefined) await settings.initialized();
+    const raw = await readBody(request, settings.limit);
     const type = mediaTypeOf(request);
     const isEvent =
       request.headers['ce-specversion'] !== undefined || type === 'application/cloudevents+json';
-    let event: unknown;
-    let body: unknown;
-    if (isEvent) {
-      const events = await loadSdk();
-      event = toEvent(events, request, type, raw);
-    } else {
-      body = faasBody(type, raw);
-    }
-    const thaw = contextOf(request);
-    if (thaw === undefined)
-      throw new ThawError('THAW_HANDLER_INVALID', 'serveFaas() handlers run only inside serve().');
-    const context = faasContext({
-      request,
-      body,
-      rawBody: includeRaw ? raw.toString('utf8') : undefined,
-      cloudevent: event,
-      log: faasLogger(logger, level, { invocationId: thaw.invocationId }),
-      thaw,
-    });
-    let returned: unknown;
-    try {
-      returned = await mod.handle(context, (isEvent ? event : body) as never);
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === undefined) throw error;
-      throw new HttpError(status, error instanceof Error ? error.message : String(error), { cause: error });
-    }
+    const event = isEvent ? toEvent(await loadSdk(), request, type, raw) : undefined;
+    const body = isEvent ? undefined : faasBody(type, raw);
+    const context = contextFor(request, settings, { body, raw, event });
+    let returned = await runHandle(mod, context, isEvent ? event : body);
     if (isPendingEvent(returned)) returned = new (await loadSdk()).CloudEvent(returned.attributes);
     else if (isSdkCloudEvent(returned, sdk) && sdk === undefined) await loadSdk();
     write(response, request, answerFor(returned, base, sdk));
   };
-  return serve(fromNodeListener(listener), {
-    ...options,
-    logger,
-    ...(port === undefined ? {} : { port }),
-    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+}
+
+function answerPreflight(
+  request: IncomingMessage,
+  response: ServerResponse,
+  base: Record<string, string>,
+): void {
+  write(response, request, {
+    status: 204,
+    headers: {
+      ...base,
+      'access-control-allow-origin': base['access-control-allow-origin'] ?? '*',
+      'access-control-allow-headers': '*',
+    },
+    body: undefined,
   });
+}
+
+function contextFor(
+  request: IncomingMessage,
+  settings: FaasSettings,
+  input: { body: unknown; raw: Buffer; event: unknown },
+): ReturnType<typeof faasContext> {
+  const thaw = contextOf(request);
+  if (thaw === undefined)
+    throw new ThawError('THAW_HANDLER_INVALID', 'serveFaas() handlers run only inside serve().');
+  return faasContext({
+    request,
+    body: input.body,
+    rawBody: settings.includeRaw ? input.raw.toString('utf8') : undefined,
+    cloudevent: input.event,
+    log: faasLogger(settings.logger, settings.level, { invocationId: thaw.invocationId }),
+    thaw,
+  });
+}
+
+// A thrown error with a status becomes that HTTP answer, as faas-js-runtime does.
+async function runHandle(
+  mod: FaasModule,
+  context: ReturnType<typeof faasContext>,
+  input: unknown,
+): Promise<unknown> {
+  try {
+    return await mod.handle(context, input as never);
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === undefined) throw error;
+    throw new HttpError(status, error instanceof Error ? error.message : String(error), { cause: error });
+  }
 }
 
 /** The faas exports of a module: `handle` and friends, from a namespace, a CommonJS default or a bare function. */
