@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { Podman, requirePodman } from '../packages/bench/src/containers/podman.ts';
 import { makeNodeBase } from '../packages/slim/test/image/support/fixtures.ts';
 import { crdValidators, validateManifest } from '../packages/slim/test/support/crd-validator.ts';
 import { freePort } from './support/function-process.ts';
@@ -23,7 +24,9 @@ function block(name: string): string {
   return fence[1];
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'thaw-quickstart-'));
+// Lower case: podman names an image pulled from `oci:<dir>` after the folder.
+const scratch = join(tmpdir(), `thaw-quickstart-${String(process.pid)}-${String(Date.now())}`);
+mkdirSync(scratch);
 const home = join(scratch, 'home');
 // What the pack block exports, for the later blocks (the reader's one terminal).
 const tarballs = join(home, 'thaw-tarballs');
@@ -50,6 +53,8 @@ function sh(name: string, cwd: string, extraEnv: Record<string, string> = {}): s
     );
   return result.stdout;
 }
+
+const hasPodman = spawnSync('podman', ['--version']).status === 0;
 
 /** Ctrl-C in a terminal: SIGINT to the foreground process group (npx, thaw dev, the function). */
 function ctrlC(child: ChildProcess): void {
@@ -144,6 +149,58 @@ describe("the README's quickstart, followed as written", () => {
     };
     expect(index.manifests.length).toBeGreaterThan(0);
   }, 300_000);
+
+  it.skipIf(!hasPodman)(
+    'the image runs under podman and answers',
+    async () => {
+      requirePodman();
+      const store = mkdtempSync(join(tmpdir(), 'thaw-quickstart-podman-'));
+      const podman = new Podman({ root: join(store, 'storage'), runRoot: join(store, 'run') });
+      try {
+        const index = JSON.parse(readFileSync(join(fn, 'image', 'index.json'), 'utf8')) as {
+          manifests: Array<{ annotations?: Record<string, string> }>;
+        };
+        const name = index.manifests[0]?.annotations?.['org.opencontainers.image.ref.name'];
+        await podman.exec([
+          'pull',
+          '--quiet',
+          `oci:${join(fn, 'image')}${name === undefined ? '' : `:${name}`}`,
+        ]);
+        const id = (await podman.exec(['images', '--quiet', '--no-trunc'])).trim().split('\n')[0] ?? '';
+        const port = await freePort();
+        const container = await podman.run({
+          image: id,
+          env: { PORT: String(port) },
+          cpus: 1,
+          memoryBytes: 256 * 2 ** 20,
+        });
+        try {
+          const deadline = Date.now() + 20_000;
+          let answer = '';
+          while (Date.now() < deadline) {
+            try {
+              const res = await fetch(`http://127.0.0.1:${port}/quickstart`, {
+                headers: { connection: 'close' },
+              });
+              answer = await res.text();
+              break;
+            } catch {
+              await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+          }
+          expect(answer).toBe('Hello from thaw at /quickstart\n');
+          await container.kill('SIGTERM');
+          expect(await container.wait()).toBe(0);
+        } finally {
+          await container.remove().catch(() => undefined);
+        }
+      } finally {
+        await podman.resetStore().catch(() => undefined);
+        rmSync(store, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 
   it('the manifests kubectl would apply are valid against the Knative CRDs', () => {
     expect(block('deploy').trim()).toBe('kubectl apply -f deploy/knative/');

@@ -60,7 +60,7 @@ describe('a function container killed with SIGKILL mid-burst', () => {
           await waitForReady(port);
           const sent = Array.from({ length: burst }, (_, index) =>
             // Spread over the first 100 ms: the kill finds them connecting, waiting and mid-request.
-            new Promise<HttpOutcome>((resolve) => setTimeout(resolve, index)).then(() =>
+            new Promise<void>((resolve) => setTimeout(resolve, index)).then(() =>
               sendRequest({ port, path: `/?wait=${requestWaitMs}`, timeoutMs: clientTimeoutMs }),
             ),
           );

@@ -4,11 +4,9 @@ import { parseBenchArgs } from './args.ts';
 import { runCompareCommand } from './compare-command.ts';
 import { runImportsCommand } from './imports-command.ts';
 import { benchHelp } from './help.ts';
-import { type BenchCliIo, writeOutputs } from './io.ts';
+import { type BenchCliIo, planOf, writeOutputs } from './io.ts';
 import { runReportCommand } from './report-command.ts';
-import { type BenchPlan } from '../config.ts';
 import { BenchError } from '../errors.ts';
-import { findBenchFile, loadBenchFile } from '../load-bench-file.ts';
 import { createProgress } from '../report/progress.ts';
 import { renderJson } from '../report/json.ts';
 import { renderTable } from '../report/table.ts';
@@ -21,18 +19,7 @@ async function runMeasure(args: readonly string[], io: Required<BenchCliIo>): Pr
     io.stdout.write(benchHelp);
     return 0;
   }
-  let plan: BenchPlan;
-  if (request.quick !== undefined) plan = request.quick;
-  else {
-    const file = request.file ?? findBenchFile(io.cwd);
-    if (file === undefined) {
-      throw new BenchError(
-        'THAW_BENCH_USAGE',
-        'No bench file (thaw.bench.json, .js, .mjs or .ts) in this directory and no --variant given. See thaw bench --help.',
-      );
-    }
-    plan = await loadBenchFile(file);
-  }
+  let plan = await planOf(request, io);
   const steady = request.steady;
   if (steady !== undefined) plan = { ...plan, variants: plan.variants.map((v) => ({ ...v, steady })) };
   const toStdout = request.jsonStdout || request.json === '-' || request.md === '-' || request.svg === '-';

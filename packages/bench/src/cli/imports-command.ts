@@ -5,10 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseBenchArgs, integerFlag } from './args.ts';
 import { benchHelp } from './help.ts';
-import { type BenchCliIo } from './io.ts';
-import { type BenchPlan } from '../config.ts';
+import { type BenchCliIo, planOf } from './io.ts';
 import { BenchError } from '../errors.ts';
-import { findBenchFile, loadBenchFile } from '../load-bench-file.ts';
 import { profileImports, renderImportProfile } from '../import-profile/profile-imports.ts';
 
 const notHere = [
@@ -58,17 +56,7 @@ export async function runImportsCommand(args: readonly string[], io: Required<Be
     io.stdout.write(benchHelp);
     return 0;
   }
-  let plan: BenchPlan;
-  if (request.quick !== undefined) plan = request.quick;
-  else {
-    const file = request.file ?? findBenchFile(io.cwd);
-    if (file === undefined)
-      throw new BenchError(
-        'THAW_BENCH_USAGE',
-        'No bench file in this directory and no --variant given. See thaw bench --help.',
-      );
-    plan = await loadBenchFile(file);
-  }
+  const plan = await planOf(request, io);
   const { runs, warmupRuns, ...bench } = request.options;
   const toStdout = request.jsonStdout || request.json === '-';
   const log = toStdout ? io.stderr : io.stdout;

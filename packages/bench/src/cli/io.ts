@@ -3,6 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type BenchResult } from '../bench.ts';
+import { type BenchPlan } from '../config.ts';
+import { findBenchFile, loadBenchFile } from '../load-bench-file.ts';
+import { type CliRequest } from './args.ts';
 import { BenchError } from '../errors.ts';
 import { parseResultJson, renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -61,4 +64,20 @@ export function readResultFile(file: string, io: Required<BenchCliIo>): BenchRes
     });
   }
   return parseResultJson(text, file);
+}
+
+/**
+ * The plan a command line asks for: its --variant flags, else its bench file, else the bench
+ * file in the working directory.
+ */
+export async function planOf(request: CliRequest, io: Required<BenchCliIo>): Promise<BenchPlan> {
+  if (request.quick !== undefined) return request.quick;
+  const file = request.file ?? findBenchFile(io.cwd);
+  if (file === undefined) {
+    throw new BenchError(
+      'THAW_BENCH_USAGE',
+      'No bench file (thaw.bench.json, .js, .mjs or .ts) in this directory and no --variant given. See thaw bench --help.',
+    );
+  }
+  return loadBenchFile(file);
 }

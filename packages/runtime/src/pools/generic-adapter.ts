@@ -4,14 +4,8 @@
 import type { Factory, Pool } from 'generic-pool';
 import { delay, settlesWithin } from './bounded-wait.ts';
 import { loadPeer, member } from './load-peer.ts';
-import {
-  backoffMs,
-  closeOutcome,
-  reason,
-  type AdapterCloseOutcome,
-  type PoolAdapter,
-  type PoolGauges,
-} from './pool-adapter.ts';
+import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
+import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import { PoolClosedError, PoolExhaustedError, PoolUnavailableError } from './pool-errors.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
 

@@ -4,13 +4,8 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { settlesWithin } from './bounded-wait.ts';
 import { loadPeer, member } from './load-peer.ts';
-import {
-  closeOutcome,
-  reason,
-  type AdapterCloseOutcome,
-  type PoolAdapter,
-  type PoolGauges,
-} from './pool-adapter.ts';
+import { closeOutcome, reason } from './pool-adapter.ts';
+import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import { PoolClosedError, PoolExhaustedError, PoolUnavailableError } from './pool-errors.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
 

@@ -3,14 +3,9 @@
 // waits for every node connection to end.
 import type { Cluster, ClusterNode } from 'ioredis';
 import { settlesWithin } from './bounded-wait.ts';
-import {
-  backoffMs,
-  closeOutcome,
-  reason,
-  type AdapterCloseOutcome,
-  type PoolAdapter,
-  type PoolGauges,
-} from './pool-adapter.ts';
+import { quitWithin } from './redis-quit.ts';
+import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
+import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import type { ResolvedRedisOptions } from './redis-options.ts';
 
 /**
@@ -71,13 +66,9 @@ export class RedisClusterAdapter implements PoolAdapter<Cluster> {
   async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
     const cluster = this.resource;
     this.#closing = true;
-    if (cluster.status === 'end' || cluster.status === 'wait') {
-      cluster.disconnect();
-      return closeOutcome(0, 'command', 'still waiting for a reply');
-    }
-    const quit = cluster.quit();
-    quit.catch(() => undefined);
-    const drained = await settlesWithin(quit, drainTimeoutMs);
+    const quit = await quitWithin(cluster, drainTimeoutMs);
+    if (quit === 'idle') return closeOutcome(0, 'command', 'still waiting for a reply');
+    const drained = quit === 'drained';
     const leaked = drained
       ? 0
       : cluster.nodes('all').reduce((sum, node) => sum + node.commandQueue.length, 0);

@@ -3,16 +3,10 @@
 // (`maxOfflineCommands`) and, unless they are resent, fails in-flight commands of a dropped
 // connection at once instead of at `commandTimeout`.
 import type { Redis, RedisOptions } from 'ioredis';
-import { settlesWithin } from './bounded-wait.ts';
-import {
-  backoffMs,
-  closeOutcome,
-  reason,
-  type AdapterCloseOutcome,
-  type PoolAdapter,
-  type PoolGauges,
-} from './pool-adapter.ts';
+import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
+import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import { PoolUnavailableError } from './pool-errors.ts';
+import { quitWithin } from './redis-quit.ts';
 import type { ResolvedRedisOptions } from './redis-options.ts';
 
 // ioredis keeps these queues as plain (if undocumented) fields; thaw reads their lengths for the
@@ -102,13 +96,9 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
     const client = this.resource;
     this.#closing = true;
-    if (client.status === 'end' || client.status === 'wait') {
-      client.disconnect();
-      return closeOutcome(0, 'command', 'still waiting for a reply');
-    }
-    const quit = client.quit();
-    quit.catch(() => undefined);
-    if (await settlesWithin(quit, drainTimeoutMs)) {
+    const quit = await quitWithin(client, drainTimeoutMs);
+    if (quit === 'idle') return closeOutcome(0, 'command', 'still waiting for a reply');
+    if (quit === 'drained') {
       if ((client.status as string) !== 'end') client.disconnect();
       return closeOutcome(0, 'command', 'still waiting for a reply');
     }
