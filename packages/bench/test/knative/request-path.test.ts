@@ -53,13 +53,16 @@ describe('the emulated activator and queue-proxy', () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(activator.held()).toBe(5);
       expect(scaled).toBe(1);
+      // Every request has arrived by now; activating 100 ms later bounds each one's hold from
+      // below whatever the machine's load did to their arrival.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       activator.activate(proxy.port);
       const done = await responses;
       expect(done.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(done.map((r) => r.body.toString())).toEqual(Array(5).fill('done'));
       expect(maxRunning).toBe(1);
       for (const r of done) {
-        expect(Number(r.headers['x-thaw-held-ms'])).toBeGreaterThanOrEqual(140);
+        expect(Number(r.headers['x-thaw-held-ms'])).toBeGreaterThanOrEqual(99);
         expect(Number(r.headers['x-thaw-upstream-ms'])).toBeGreaterThanOrEqual(25);
       }
     } finally {
