@@ -6,6 +6,7 @@ import { dockerfile, dockerignore } from './dockerfile.ts';
 import type { ResolvedKnativeOptions } from './knative/options.ts';
 import { knativeBroker } from './knative/broker.ts';
 import { knativePingSource } from './knative/ping-source.ts';
+import { knativePodMonitor } from './knative/pod-monitor.ts';
 import { knativeService } from './knative/service.ts';
 import { knativeSinkBinding } from './knative/sinkbinding.ts';
 import { knativeTrigger } from './knative/trigger.ts';
@@ -60,6 +61,7 @@ export function writeDeployExtras(input: DeployExtrasInput): string[] {
     ['knative/sinkbinding.yaml', knativeSinkBinding(input.knative)],
     ['knative/broker.yaml', knativeBroker(input.knative)],
     ['knative/pingsource.yaml', knativePingSource(input.knative)],
+    ['knative/podmonitor.yaml', knativePodMonitor(input.knative)],
   ] as const) {
     if (object === null) continue;
     writeOut(input.outDir, name, stringify(object, { sortMapEntries: false, lineWidth: 0 }));

@@ -18,6 +18,7 @@ export {
   type BrokerOptions,
   type WarmUpOptions,
   type ScrapeOptions,
+  type PodMonitorOptions,
   type ProbeOptions,
   type TrafficTarget,
   type AutoscalingMetric,
@@ -30,6 +31,7 @@ export {
 } from './knative/delivery-options.ts';
 export { knativeBroker } from './knative/broker.ts';
 export { knativePingSource } from './knative/ping-source.ts';
+export { knativePodMonitor } from './knative/pod-monitor.ts';
 export { resolveKnativeOptions } from './knative/resolve.ts';
 export { knativeService, type Manifest } from './knative/service.ts';
 export { knativeTrigger } from './knative/trigger.ts';

@@ -44,6 +44,21 @@ export interface ScrapeOptions {
   readonly path?: string;
 }
 
+/**
+ * A Prometheus Operator `PodMonitor` (`monitoring.coreos.com/v1`) that scrapes the runtime's
+ * metrics on the revision's pods, at the user container's port (Knative names it `user-port`).
+ */
+export interface PodMonitorOptions {
+  /** PodMonitor name. @default `<service name>-metrics` */
+  readonly name?: string;
+  /** Path the runtime serves metrics on (`installMetrics({ path })`). @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval, a Prometheus duration such as `30s` or `1m`. @default '30s' */
+  readonly interval?: string;
+  /** Extra labels on the PodMonitor, for the Prometheus resource's `podMonitorSelector`. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 /** A probe on one of the runtime's HTTP endpoints. */
 export interface ProbeOptions {
   /** Path probed. @default '/readyz' */
@@ -160,6 +175,8 @@ export interface KnativeOptions {
   readonly serviceAccountName?: string | null;
   /** Prometheus scrape annotations on the pods; null writes none. @default null */
   readonly scrape?: ScrapeOptions | null;
+  /** A Prometheus Operator `PodMonitor` to write to `knative/podmonitor.yaml`; null writes none. @default null */
+  readonly podMonitor?: PodMonitorOptions | null;
   /** When the node pulls the image. @default 'IfNotPresent' */
   readonly imagePullPolicy?: ImagePullPolicy;
   /** An Eventing `Trigger` to write to `knative/trigger.yaml`; null writes none. @default null */
@@ -205,6 +222,7 @@ export const defaultKnativeOptions = {
   volumes: [],
   serviceAccountName: null,
   scrape: null,
+  podMonitor: null,
   imagePullPolicy: 'IfNotPresent',
   trigger: null,
   sinkBinding: null,
@@ -221,7 +239,7 @@ export type ResolvedDelivering<T extends { readonly delivery?: DeliveryOptions |
 export interface ResolvedKnativeOptions extends Required<
   Omit<
     KnativeOptions,
-    'trigger' | 'sinkBinding' | 'broker' | 'warmUp' | 'scrape' | 'startupProbe' | 'traffic'
+    'trigger' | 'sinkBinding' | 'broker' | 'warmUp' | 'scrape' | 'podMonitor' | 'startupProbe' | 'traffic'
   >
 > {
   readonly trigger: ResolvedDelivering<TriggerOptions> | null;
@@ -229,6 +247,7 @@ export interface ResolvedKnativeOptions extends Required<
   readonly broker: ResolvedDelivering<BrokerOptions> | null;
   readonly warmUp: Required<WarmUpOptions> | null;
   readonly scrape: Required<ScrapeOptions> | null;
+  readonly podMonitor: Required<PodMonitorOptions> | null;
   readonly startupProbe: Required<ProbeOptions> | null;
   readonly traffic: readonly Required<TrafficTarget>[];
 }

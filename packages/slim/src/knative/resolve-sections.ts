@@ -7,6 +7,7 @@ import { checkDnsLabel, checkInteger, checkObjectName } from './known-keys.ts';
 import { checkKnownKeys } from '../validators.ts';
 import type {
   BrokerOptions,
+  PodMonitorOptions,
   ProbeOptions,
   ResolvedDelivering,
   ScrapeOptions,
@@ -78,6 +79,60 @@ export function resolveScrape(scrape: ScrapeOptions | null): Required<ScrapeOpti
   checkKnownKeys(scrape, ['path'], 'knative.scrape');
   const resolved = { path: scrape.path ?? '/metrics' };
   checkPath('knative.scrape.path', resolved.path);
+  return resolved;
+}
+
+// The prometheus-operator's `Duration` (monitoring.coreos.com/v1), as its CRDs pattern it.
+const operatorDuration =
+  /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
+const labelKey = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** The PodMonitor section resolved. */
+export function resolvePodMonitor(
+  podMonitor: PodMonitorOptions | null,
+  service: string,
+): Required<PodMonitorOptions> | null {
+  if (podMonitor === null) return null;
+  checkKnownKeys(podMonitor, ['name', 'path', 'interval', 'labels'], 'knative.podMonitor');
+  const resolved = {
+    name: podMonitor.name ?? `${service}-metrics`,
+    path: podMonitor.path ?? '/metrics',
+    interval: podMonitor.interval ?? '30s',
+    labels: podMonitor.labels ?? {},
+  };
+  checkDnsLabel('knative.podMonitor.name', resolved.name);
+  checkPath('knative.podMonitor.path', resolved.path);
+  if (
+    typeof resolved.interval !== 'string' ||
+    resolved.interval === '0' ||
+    !operatorDuration.test(resolved.interval)
+  ) {
+    throw new SlimConfigError(
+      'knative.podMonitor.interval',
+      resolved.interval,
+      'a Prometheus duration above zero, such as "30s", "1m" or "1m30s"',
+    );
+  }
+  if (typeof resolved.labels !== 'object' || Array.isArray(resolved.labels)) {
+    throw new SlimConfigError('knative.podMonitor.labels', resolved.labels, 'an object of label → value');
+  }
+  for (const [key, value] of Object.entries(resolved.labels)) {
+    if (!labelKey.test(key)) {
+      throw new SlimConfigError(
+        `knative.podMonitor.labels`,
+        key,
+        'Kubernetes label keys (an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or ".")',
+      );
+    }
+    if (typeof value !== 'string' || !labelValue.test(value)) {
+      throw new SlimConfigError(
+        `knative.podMonitor.labels.${key}`,
+        value,
+        'a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      );
+    }
+  }
   return resolved;
 }
 

@@ -7,6 +7,7 @@ import { checkInteger, checkObjectName } from './known-keys.ts';
 import { checkKnownKeys } from '../validators.ts';
 import {
   resolveBroker,
+  resolvePodMonitor,
   resolveProbe,
   resolveScrape,
   resolveTraffic,
@@ -96,6 +97,7 @@ export function resolveKnativeOptions(options: KnativeOptions, packageName: stri
     volumes: options.volumes ?? d.volumes,
     serviceAccountName: options.serviceAccountName ?? d.serviceAccountName,
     scrape: resolveScrape(options.scrape ?? d.scrape),
+    podMonitor: resolvePodMonitor(options.podMonitor ?? d.podMonitor, name),
     imagePullPolicy: options.imagePullPolicy ?? d.imagePullPolicy,
     trigger: resolveTrigger(options.trigger ?? d.trigger, name),
     sinkBinding: resolveSinkBinding(options.sinkBinding ?? d.sinkBinding, name),
