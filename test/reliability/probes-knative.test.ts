@@ -33,7 +33,9 @@ function expectContractAndMargin(runs: readonly ProbeRun[]): void {
   for (const run of runs) expect(run.thaw.loadFailed).toBe(0);
   if (bare.over100Ms === 0) expect(thaw.over100Ms).toBe(0);
   else expect(thaw.over100Ms).toBeLessThanOrEqual(2 * bare.over100Ms + 2);
-  expect(thaw.maxMs).toBeLessThanOrEqual(1.25 * bare.maxMs + 5 + slack);
+  // One slowest probe is a single sample: inside Knative's 100 ms timeout it passes (its ratio to
+  // the bare server's is a figure of benchmarks/probes); past it, it must stay within the margin.
+  expect(thaw.maxMs).toBeLessThanOrEqual(Math.max(100, 1.25 * bare.maxMs + 5 + slack));
   expect(thaw.p99Ms).toBeLessThanOrEqual(1.2 * bare.p99Ms + slack);
 }
 

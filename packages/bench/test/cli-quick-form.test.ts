@@ -52,9 +52,10 @@ it('benchmarks --variant commands and writes the table, JSON, Markdown and SVG',
     ['ipc', '.', ['node', 'thaw-ipc.mjs']],
   ]);
   expect(result.summary.variants[1]?.runtimeMilestones?.readyMs).toBeGreaterThan(0);
-  // The harness sees ready after the process does (small clock offsets aside).
-  expect(result.summary.variants[1]?.readyDetectionLagMs).toBeGreaterThan(-2);
-  expect(result.summary.variants[1]?.responseDetectionLagMs).toBeGreaterThan(-2);
+  // The harness sees ready after the process does, clock offsets aside: the two processes'
+  // time origins are read apart and, on a loaded machine, differ by a few milliseconds.
+  expect(result.summary.variants[1]?.readyDetectionLagMs).toBeGreaterThan(-5);
+  expect(result.summary.variants[1]?.responseDetectionLagMs).toBeGreaterThan(-5);
   expect(stdout.text()).toContain('probe lag');
   expect(result.summary.variants[1]?.runtimePhases?.map((p) => [p.name, p.n])).toEqual([
     ['node bootstrap', 3],
