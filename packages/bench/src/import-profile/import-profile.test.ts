@@ -107,6 +107,22 @@ describe('profileImports', () => {
     expect(text).toMatch(/heavy-pkg\s+\d+\.\d ms/);
   }, 120_000);
 
+  it("names the function's own code after the script, not after a preload given before it", async () => {
+    writePackage('preload-pkg', 0);
+    const preloaded: VariantSpec = {
+      ...variant('preloaded', 'server.cjs'),
+      command: ['node', '--require', 'preload-pkg', 'server.cjs'],
+    };
+    const result = await profileImports(plan(preloaded), {
+      runs: 1,
+      warmupRuns: 0,
+      bench: { timeoutMs: 20_000 },
+    });
+    const labels = packagesOf(result, 'preloaded');
+    expect(labels.has('(function)')).toBe(true);
+    expect(labels.has('my-function')).toBe(false);
+  }, 60_000);
+
   it('reports a run that fails instead of profiling it', async () => {
     writeFileSync(join(root, 'crash.cjs'), "require('heavy-pkg'); process.exit(3);\n");
     const result = await profileImports(plan(variant('crash', 'crash.cjs')), {

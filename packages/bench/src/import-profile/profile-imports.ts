@@ -72,10 +72,32 @@ const exitOnSigterm = `process.prependListener('SIGTERM', () => process.exit(0))
 /** Profiles may take a while to write when the process exits. */
 const minKillGraceMs = 5000;
 
+/** Node flags whose value is the next argument (`--import ./otel.js app.js`). */
+const nodeFlagsWithValue = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '--conditions',
+  '-C',
+  '--input-type',
+  '--title',
+  '--cpu-prof-dir',
+  '--heap-prof-dir',
+]);
+
 function entryFileOf(variant: VariantSpec): string | undefined {
   const { args, isNode } = resolveProgram(variant.command);
   if (!isNode) return undefined;
-  const script = args.find((arg) => !arg.startsWith('-'));
+  // The script is the first argument that is neither a flag nor the value of one.
+  let script: string | undefined;
+  for (let i = 0; i < args.length && script === undefined; i++) {
+    const arg = args[i] as string;
+    if (nodeFlagsWithValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) script = arg;
+  }
   if (script === undefined) return undefined;
   const file = resolve(variant.cwd, script);
   return existsSync(file) ? file : undefined;
