@@ -26,6 +26,9 @@ type ConnectCallback = (
 
 type Connect = (callback?: ConnectCallback) => Promise<PoolClient> | undefined;
 
+// How long closed connections may take to finish closing once the pool has ended.
+const socketCloseMs = 1_000;
+
 const pgUrls: UrlConvention = {
   variable: 'DATABASE_URL',
   example: 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -46,6 +49,9 @@ export class PgAdapter implements PoolAdapter<Pool> {
   readonly #name: string;
   readonly #options: ResolvedPgOptions;
   readonly #borrowed = new Set<PoolClient>();
+  // Every client with a connection, until its socket has closed ('remove' comes after that).
+  readonly #connected = new Set<PoolClient>();
+  #lastClosed: (() => void) | undefined;
 
   /** Loads `pg` and creates the pool. */
   static async open(name: string, config: PoolConfig, options: ResolvedPgOptions): Promise<PgAdapter> {
@@ -101,18 +107,40 @@ export class PgAdapter implements PoolAdapter<Pool> {
 
   async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
     const ended = this.resource.end().catch(() => undefined);
-    if (await settlesWithin(ended, drainTimeoutMs)) return closeOutcome(0, 'connection', 'still borrowed');
-    const leaked = this.#borrowed.size;
-    this.#releaseBorrowed();
-    await settlesWithin(ended, 1_000);
+    let leaked = 0;
+    if (!(await settlesWithin(ended, drainTimeoutMs))) {
+      leaked = this.#borrowed.size;
+      this.#releaseBorrowed();
+      await settlesWithin(ended, 1_000);
+    }
+    await this.#socketsClosed(socketCloseMs);
     return closeOutcome(leaked, 'connection', 'still borrowed');
+  }
+
+  // pg-pool's end() resolves once no client is left in the pool, while their sockets are still
+  // closing (Terminate sent, the server's end not yet seen); a process that exits then can cut
+  // them, and the server still counts them. Wait for the sockets, and destroy the ones a server
+  // that stopped answering would hold open.
+  async #socketsClosed(withinMs: number): Promise<void> {
+    if (this.#connected.size === 0) return;
+    const closed = new Promise<void>((resolve) => (this.#lastClosed = resolve));
+    if (await settlesWithin(closed, withinMs)) return;
+    this.#lastClosed = undefined;
+    for (const client of this.#connected) {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
   }
 
   #trackBorrowed(): void {
     const pool = this.resource;
     pool.on('acquire', (client) => this.#borrowed.add(client));
     pool.on('release', (_error, client) => this.#borrowed.delete(client));
-    pool.on('remove', (client) => this.#borrowed.delete(client));
+    pool.on('remove', (client) => {
+      this.#borrowed.delete(client);
+      this.#connected.delete(client);
+      if (this.#connected.size === 0) this.#lastClosed?.();
+    });
+    pool.on('connect', (client) => this.#connected.add(client));
   }
 
   #handleClientErrors(): void {
