@@ -164,7 +164,7 @@ async function resolvePackage(
   if ((args.pluginData as { thawSkip?: boolean } | undefined)?.thawSkip === true) return undefined;
   const name = packageOfSpecifier(args.path);
   if (name === null) return undefined;
-  const layered = await toTracingLayer(b, input, state, args);
+  const layered = toTracingLayer(input, state, args);
   if (layered !== undefined) return layered;
   // A lazily imported package keeps Node's named exports through a small ESM wrapper.
   if (args.kind === 'dynamic-import' && !input.external.has(name)) {
@@ -182,23 +182,19 @@ async function resolvePackage(
   return bundlePackage(b, input, state, args, name);
 }
 
-// The runtime's late OpenTelemetry imports go to the shared layer. The API stays the
-// function's own when the function has it installed: the application's spans and thaw's then
-// meet in one copy of it (the layer's SDK registers itself through the API's global either way).
-async function toTracingLayer(
-  b: PluginBuild,
+// The runtime's late OpenTelemetry imports go to the shared layer, `@opentelemetry/api`
+// included: the runtime and the layer's SDK then share one copy of the API, of the version the
+// SDK was built with (an application's own API, bundled as usual, meets them through the API's
+// global).
+function toTracingLayer(
   input: BundleInput,
   state: PluginState,
   args: OnResolveArgs,
-): Promise<OnResolveResult | undefined> {
+): OnResolveResult | undefined {
   const layer = input.tracingLayer;
   if (layer === undefined || args.kind !== 'dynamic-import') return undefined;
   const target = layer.modules.get(args.path);
   if (target === undefined || !args.importer.startsWith(`${layer.runtimeDir}${sep}`)) return undefined;
-  if (args.path === '@opentelemetry/api') {
-    const resolved = await resolveAsUsual(b, args);
-    if (resolved.errors.length === 0) return undefined;
-  }
   state.fromTracingLayer.add(args.path);
   return { path: target, external: true };
 }
