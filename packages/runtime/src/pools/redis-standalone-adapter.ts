@@ -3,11 +3,14 @@
 // (`maxOfflineCommands`) and, unless they are resent, fails in-flight commands of a dropped
 // connection at once instead of at `commandTimeout`.
 import type { Redis, RedisOptions } from 'ioredis';
+import type { Socket } from 'node:net';
+import type { EarlySocket } from './early-socket.ts';
 import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
 import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import { PoolUnavailableError } from './pool-errors.ts';
 import { quitWithin } from './redis-quit.ts';
 import type { ResolvedRedisOptions } from './redis-options.ts';
+import { unresolvedHostError, type UrlConvention } from './unresolved-host.ts';
 
 // ioredis keeps these queues as plain (if undocumented) fields; thaw reads their lengths for the
 // gauges and bounds the offline one.
@@ -24,6 +27,25 @@ interface QueuedCommand {
 
 type SendCommand = (command: QueuedCommand, stream?: unknown) => unknown;
 
+// ioredis' connector (its `Connector` option's shape): connect() resolves the stream it then
+// drives; an already connected stream is fine, ioredis checks `stream.connecting` itself.
+interface Connector {
+  connecting: boolean;
+  stream?: Socket;
+  firstError?: Error;
+  connect(onEvent: unknown): Promise<Socket>;
+}
+
+interface ResolvedClientOptions {
+  readonly host?: unknown;
+  readonly port?: unknown;
+  readonly path?: unknown;
+  readonly tls?: unknown;
+  readonly sentinels?: unknown;
+}
+
+const redisUrls: UrlConvention = { variable: 'REDIS_URL', example: 'redis://127.0.0.1:6379' };
+
 /**
  * A standalone ioredis client behind the {@link PoolAdapter} shape.
  *
@@ -39,9 +61,11 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   readonly #name: string;
   readonly #options: ResolvedRedisOptions;
   readonly #queues: Queues;
+  readonly #url: string | undefined;
   #closing = false;
   #outage = false;
   #lastError: unknown;
+  readonly #early: EarlySocket | undefined;
 
   constructor(
     name: string,
@@ -49,12 +73,16 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
     url: string | undefined,
     clientOptions: Record<string, unknown>,
     options: ResolvedRedisOptions,
+    early?: EarlySocket,
   ) {
     this.#name = name;
     this.#options = options;
+    this.#early = early;
+    this.#url = url;
     const settings = clientSettings(clientOptions, options);
     this.resource = url === undefined ? new RedisClass(settings) : new RedisClass(url, settings);
     this.#queues = this.resource as unknown as Queues;
+    if (early !== undefined) this.#adoptEarly(early);
     this.#followConnection();
     if (!options.autoResendUnfulfilledCommands) this.#failInFlightOnClose();
     this.#boundOfflineQueue();
@@ -68,6 +96,9 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
     } catch (error) {
       // ioredis rejects with "Connection is closed."; the reason is in its last 'error' event.
       if (this.#lastError === undefined) throw error;
+      // A name that does not resolve is a wrong URL far more often than an outage: say which.
+      const unresolved = this.#unresolved(this.#lastError);
+      if (unresolved !== undefined) throw unresolved;
       // The caught error is generic; the connection error is the useful cause.
       const explained = new Error(`${reason(error)} (last connection error: ${reason(this.#lastError)})`, {
         cause: this.#lastError,
@@ -94,6 +125,7 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   }
 
   async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
+    this.#early?.dispose();
     const client = this.resource;
     this.#closing = true;
     const quit = await quitWithin(client, drainTimeoutMs);
@@ -108,12 +140,49 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
     return closeOutcome(leaked, 'command', 'still waiting for a reply');
   }
 
+  // The client was created with lazyConnect, so nothing has connected yet: its connector's first
+  // connect() resolves the early socket, when ioredis' own reading of the config agrees with it.
+  // Reconnections, and a first connect without a usable early socket, are ioredis' own.
+  #adoptEarly(early: EarlySocket): void {
+    const resolved = (this.resource as unknown as { options: ResolvedClientOptions }).options;
+    const connector = (this.resource as unknown as { connector?: Connector }).connector;
+    const plainTcp = resolved.path == null && resolved.tls == null && resolved.sentinels == null;
+    if (
+      connector === undefined ||
+      !plainTcp ||
+      resolved.host !== early.target.host ||
+      Number(resolved.port) !== early.target.port
+    ) {
+      early.dispose();
+      return;
+    }
+    const own = connector.connect.bind(connector);
+    connector.connect = (onEvent) => {
+      connector.connect = own;
+      const socket = early.take();
+      if (socket === undefined) return own(onEvent);
+      connector.connecting = true;
+      connector.stream = socket;
+      socket.once('error', (error) => {
+        connector.firstError = error;
+      });
+      return Promise.resolve(socket);
+    };
+  }
+
   // Unhandled, ioredis prints every reconnection failure; one line per outage is enough.
   #followConnection(): void {
     this.resource.on('error', (error: unknown) => {
       this.#lastError = error;
       if (this.#closing || this.#outage) return;
       this.#outage = true;
+      const unresolved = this.#unresolved(error);
+      if (unresolved !== undefined) {
+        this.#options.logger.warn(
+          `${unresolved.message} (Reconnection attempts at most ${this.#options.retryDelayMaxMs} ms apart.)`,
+        );
+        return;
+      }
       this.#options.logger.warn(
         `Pool "${this.#name}" (redis) lost its connection and keeps reconnecting (at most ${this.#options.retryDelayMaxMs} ms apart): ${reason(error)}`,
       );
@@ -122,6 +191,10 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
       this.#outage = false;
       this.#lastError = undefined;
     });
+  }
+
+  #unresolved(error: unknown): Error | undefined {
+    return unresolvedHostError(this.#name, 'redis', error, this.#url, redisUrls);
   }
 
   // ioredis would otherwise keep the in-flight commands of a dropped connection unanswered until
