@@ -122,6 +122,24 @@ describe('init()', () => {
     expect(db.status().attempts).toBe(3);
   });
 
+  it("keeps the last attempt's error in its status while the next attempt runs, and drops it once ready", async () => {
+    initRegistry().logger = silent;
+    let release: (() => void) | undefined;
+    const flaky = init('flaky-status', async (ctx) => {
+      if (ctx.attempt === 1) throw new Error('host does not resolve');
+      await new Promise<void>((resolve) => (release = resolve));
+      return 'ok';
+    });
+    await expect(flaky()).rejects.toThrow('host does not resolve');
+    const second = flaky();
+    await expect.poll(() => release !== undefined).toBe(true);
+    expect(flaky.status()).toMatchObject({ state: 'pending', attempts: 2 });
+    expect(flaky.status().error).toContain('host does not resolve');
+    release!();
+    expect(await second).toBe('ok');
+    expect(flaky.status().error).toBeUndefined();
+  });
+
   it('starts a critical initializer declared after the server started the critical ones', async () => {
     startInitializers('critical');
     const late = init('late', () => 'ok', { when: 'critical' });

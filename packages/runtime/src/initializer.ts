@@ -84,7 +84,10 @@ export class InitializerCell<T> implements RegisteredInitializer {
       attempts: this.#attempts,
       ...(this.#startMs === undefined ? {} : { startMs: this.#startMs }),
       ...(this.#endMs === undefined ? {} : { endMs: this.#endMs }),
-      ...(state === 'failed' ? { error: describeError(this.#lastError) } : {}),
+      // Kept while the next attempt runs: a probe between two attempts must still see why.
+      ...(state === 'failed' || this.#lastError !== undefined
+        ? { error: describeError(this.#lastError) }
+        : {}),
       ...(this.#retryAt === undefined ? {} : { nextAttemptInMs: this.#msUntilRetry(this.#retryAt) }),
     };
   }

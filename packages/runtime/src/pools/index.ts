@@ -18,6 +18,7 @@ export {
   PoolClosedError,
   PoolExhaustedError,
   PoolExistsError,
+  PoolHostUnresolvedError,
   PoolLeakError,
   PoolNotFoundError,
   PoolUnavailableError,

@@ -1,7 +1,12 @@
 // One named pool through its life, whatever its client library: created once, checked until a
 // round trip succeeds, warmed after ready, closed once. The library's part is a PoolAdapter.
 import { performance } from 'node:perf_hooks';
-import { PoolClosedError, PoolUnavailableError, type PoolKind } from './pool-errors.ts';
+import {
+  PoolClosedError,
+  PoolHostUnresolvedError,
+  PoolUnavailableError,
+  type PoolKind,
+} from './pool-errors.ts';
 import { reason, type PoolAdapter, type PoolGauges } from './pool-adapter.ts';
 import { type ResolvedPoolOptions } from './pool-options.ts';
 
@@ -164,7 +169,8 @@ export class ManagedPool<T> {
       this.#startupMs ??= Math.round(performance.now() - this.#createdAt);
     } catch (error) {
       this.#checkFailures += 1;
-      if (error instanceof PoolClosedError) throw error;
+      // Both already name the pool and say what to do; wrapped, the advice would drown.
+      if (error instanceof PoolClosedError || error instanceof PoolHostUnresolvedError) throw error;
       throw new PoolUnavailableError(
         this.name,
         this.kind,

@@ -8,6 +8,7 @@ import { closeOutcome, reason } from './pool-adapter.ts';
 import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import { PoolClosedError, PoolExhaustedError, PoolUnavailableError } from './pool-errors.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
+import { unresolvedHostError, type UrlConvention } from './unresolved-host.ts';
 
 /** pg pool options with every default applied. */
 export interface ResolvedPgOptions extends ResolvedPoolOptions {
@@ -24,6 +25,11 @@ type ConnectCallback = (
 ) => void;
 
 type Connect = (callback?: ConnectCallback) => Promise<PoolClient> | undefined;
+
+const pgUrls: UrlConvention = {
+  variable: 'DATABASE_URL',
+  example: 'postgres://postgres@127.0.0.1:5432/postgres',
+};
 
 /**
  * A `pg.Pool` behind the {@link PoolAdapter} shape.
@@ -164,6 +170,8 @@ export class PgAdapter implements PoolAdapter<Pool> {
     if (pool.ending || error.message.startsWith('Cannot use a pool after calling end')) {
       return new PoolClosedError(name, 'pg', { cause: error });
     }
+    const unresolved = unresolvedHostError(name, 'pg', error, pool.options.connectionString, pgUrls);
+    if (unresolved !== undefined) return unresolved;
     return new PoolUnavailableError(
       name,
       'pg',

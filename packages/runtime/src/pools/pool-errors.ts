@@ -103,6 +103,28 @@ export class PoolUnavailableError extends ThawError {
 }
 
 /**
+ * The pool's host name does not resolve (`getaddrinfo ENOTFOUND`): most often a cluster-internal
+ * Service name (the generated manifests' `redis://redis:6379`) used outside the cluster. The
+ * message names the host, the environment variable holding the URL and what to set; the pool
+ * stays registered and keeps trying, like any {@link PoolUnavailableError}.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof PoolHostUnresolvedError) console.error(`fix the URL: ${error.host} does not resolve`);
+ * ```
+ */
+export class PoolHostUnresolvedError extends PoolUnavailableError {
+  /** The host name that did not resolve. */
+  readonly host: string;
+
+  constructor(poolName: string, kind: PoolKind, host: string, advice: string, options?: { cause?: unknown }) {
+    super(poolName, kind, 'cannot connect', advice, options);
+    this.name = 'PoolHostUnresolvedError';
+    this.host = host;
+  }
+}
+
+/**
  * The pool is closing or closed (shutdown, `drainPools()`); it lends nothing any more.
  *
  * @example

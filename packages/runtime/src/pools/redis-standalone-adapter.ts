@@ -8,6 +8,7 @@ import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapte
 import { PoolUnavailableError } from './pool-errors.ts';
 import { quitWithin } from './redis-quit.ts';
 import type { ResolvedRedisOptions } from './redis-options.ts';
+import { unresolvedHostError, type UrlConvention } from './unresolved-host.ts';
 
 // ioredis keeps these queues as plain (if undocumented) fields; thaw reads their lengths for the
 // gauges and bounds the offline one.
@@ -24,6 +25,8 @@ interface QueuedCommand {
 
 type SendCommand = (command: QueuedCommand, stream?: unknown) => unknown;
 
+const redisUrls: UrlConvention = { variable: 'REDIS_URL', example: 'redis://127.0.0.1:6379' };
+
 /**
  * A standalone ioredis client behind the {@link PoolAdapter} shape.
  *
@@ -39,6 +42,7 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   readonly #name: string;
   readonly #options: ResolvedRedisOptions;
   readonly #queues: Queues;
+  readonly #url: string | undefined;
   #closing = false;
   #outage = false;
   #lastError: unknown;
@@ -52,6 +56,7 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   ) {
     this.#name = name;
     this.#options = options;
+    this.#url = url;
     const settings = clientSettings(clientOptions, options);
     this.resource = url === undefined ? new RedisClass(settings) : new RedisClass(url, settings);
     this.#queues = this.resource as unknown as Queues;
@@ -68,6 +73,9 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
     } catch (error) {
       // ioredis rejects with "Connection is closed."; the reason is in its last 'error' event.
       if (this.#lastError === undefined) throw error;
+      // A name that does not resolve is a wrong URL far more often than an outage: say which.
+      const unresolved = this.#unresolved(this.#lastError);
+      if (unresolved !== undefined) throw unresolved;
       // The caught error is generic; the connection error is the useful cause.
       const explained = new Error(`${reason(error)} (last connection error: ${reason(this.#lastError)})`, {
         cause: this.#lastError,
@@ -114,6 +122,13 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
       this.#lastError = error;
       if (this.#closing || this.#outage) return;
       this.#outage = true;
+      const unresolved = this.#unresolved(error);
+      if (unresolved !== undefined) {
+        this.#options.logger.warn(
+          `${unresolved.message} (Reconnection attempts at most ${this.#options.retryDelayMaxMs} ms apart.)`,
+        );
+        return;
+      }
       this.#options.logger.warn(
         `Pool "${this.#name}" (redis) lost its connection and keeps reconnecting (at most ${this.#options.retryDelayMaxMs} ms apart): ${reason(error)}`,
       );
@@ -122,6 +137,10 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
       this.#outage = false;
       this.#lastError = undefined;
     });
+  }
+
+  #unresolved(error: unknown): Error | undefined {
+    return unresolvedHostError(this.#name, 'redis', error, this.#url, redisUrls);
   }
 
   // ioredis would otherwise keep the in-flight commands of a dropped connection unanswered until
