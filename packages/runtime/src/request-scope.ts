@@ -9,7 +9,7 @@ import { initRegistry } from './init-registry.ts';
 import { retryAfterSeconds } from './ready-gate.ts';
 import { requestScopeKey } from './process-keys.ts';
 
-const { AsyncLocalStorage } = process.getBuiltinModule('node:async_hooks');
+import type { AsyncLocalStorage } from 'node:async_hooks';
 
 interface Scope {
   readonly response: ServerResponse;
@@ -21,7 +21,7 @@ interface Scope {
 export type RejectionReporter = (message: string, fields: Readonly<Record<string, unknown>>) => void;
 
 interface ScopeState {
-  readonly storage: InstanceType<typeof AsyncLocalStorage<Scope>>;
+  readonly storage: AsyncLocalStorage<Scope>;
   /** Initializer failures raised inside a scope, until they are handled or answered. */
   readonly failures: WeakMap<object, Scope>;
   report: RejectionReporter | undefined;
@@ -30,7 +30,9 @@ interface ScopeState {
 function state(): ScopeState {
   const holder = globalThis as { [requestScopeKey]?: ScopeState | undefined };
   holder[requestScopeKey] ??= {
-    storage: new AsyncLocalStorage<Scope>(),
+    // Taken on first use: reading AsyncLocalStorage off node:async_hooks loads its implementation,
+    // which importing the runtime (and a web handler) never needs.
+    storage: new (process.getBuiltinModule('node:async_hooks').AsyncLocalStorage)<Scope>(),
     failures: new WeakMap(),
     report: undefined,
   };
