@@ -124,6 +124,39 @@ describe('bad input', () => {
     },
   );
 
+  // The long form's 100 000 events found these four answered 204 (the handler ran): 13043 and
+  // 16664 are JSON bodies with an invalid UTF-8 byte, which the parser used to decode with a
+  // replacement character; 50335 and 73537 were valid events the noise had completed (`null`, a
+  // whole structured event), which the generator now breaks again. The quick form never reaches them.
+  it('answers the cases the long form found (seed 20261125: 13043, 16664, 50335, 73537) with 400', async () => {
+    const { calls } = await start();
+    const found = [13_043, 16_664, 50_335, 73_537];
+    const random = seededRandom(seed);
+    const picked = new Map<number, ReturnType<typeof malformedCase>>();
+    for (let index = 0; index <= Math.max(...found); index += 1) {
+      const item = malformedCase(random);
+      if (found.includes(index)) picked.set(index, item);
+    }
+    const answers: string[] = [];
+    for (const [index, item] of picked) {
+      const outcome = await sendRequest({
+        port: server!.port,
+        path: '/',
+        method: item.method,
+        headers: item.headers,
+        body: item.body,
+      });
+      answers.push(`case ${index} (${item.breakage}): ${outcome.status ?? 0}`);
+    }
+    expect(answers).toEqual([
+      'case 13043 (binary: body is not JSON under a JSON content type): 400',
+      'case 16664 (binary: body is not JSON under a JSON content type): 400',
+      'case 50335 (binary: body is not JSON under a JSON content type): 400',
+      'case 73537 (structured: truncated or corrupted JSON): 400',
+    ]);
+    expect(calls()).toBe(0);
+  });
+
   it('answers oversized bodies 413, wrong methods 405, garbage 400 and slow clients 408, and the handler never runs', async () => {
     const { calls } = await start();
     const port = server!.port;

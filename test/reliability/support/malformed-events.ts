@@ -18,6 +18,23 @@ function noise(random: Random, length: number): string {
   return Array.from({ length }, () => alphabet.charAt(random.int(0, alphabet.length - 1))).join('');
 }
 
+// JSON text as RFC 8259 defines it: UTF-8 (no replacement characters) that parses.
+function isJsonText(body: Buffer): boolean {
+  try {
+    JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Random bytes after a JSON prefix can complete it (`nul` + `l`, a truncated event + `}`): then
+// the case would be a valid event. A trailing comma breaks any complete JSON value again, and
+// draws nothing from `random`, so every other case of the sequence stays the same.
+function neverJson(body: Buffer): Buffer {
+  return isJsonText(body) ? Buffer.concat([body, Buffer.from(',')]) : body;
+}
+
 function randomBytes(random: Random, length: number): Buffer {
   return Buffer.from(Array.from({ length }, () => random.int(0, 255)));
 }
@@ -76,10 +93,12 @@ const breakers: ReadonlyArray<(random: Random) => Omit<MalformedCase, 'method'>>
       ...validBinary(random),
       'content-type': random.pick(['application/json', 'application/vnd.x+json', 'text/json']),
     }),
-    body: Buffer.concat([
-      Buffer.from(random.pick(['{', '[1,', '{"a":', 'nul', '"open'])),
-      randomBytes(random, random.int(0, 64)),
-    ]),
+    body: neverJson(
+      Buffer.concat([
+        Buffer.from(random.pick(['{', '[1,', '{"a":', 'nul', '"open'])),
+        randomBytes(random, random.int(0, 64)),
+      ]),
+    ),
   }),
   (random) => ({
     breakage: 'binary: invalid attribute header',
@@ -113,10 +132,12 @@ const breakers: ReadonlyArray<(random: Random) => Omit<MalformedCase, 'method'>>
     return {
       breakage: 'structured: truncated or corrupted JSON',
       headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
-      body: Buffer.concat([
-        Buffer.from(text.slice(0, random.int(0, text.length - 1))),
-        randomBytes(random, random.int(0, 8)),
-      ]),
+      body: neverJson(
+        Buffer.concat([
+          Buffer.from(text.slice(0, random.int(0, text.length - 1))),
+          randomBytes(random, random.int(0, 8)),
+        ]),
+      ),
     };
   },
   (random) => ({

@@ -81,6 +81,50 @@ describe('CloudEvents 1.0 parsing', () => {
     );
   });
 
+  // Found by the reliability suite's fuzzer (seed 20261125, cases 13043 and 16664): a lone
+  // continuation byte decoded leniently became U+FFFD inside a JSON string, and the event ran.
+  it('rejects JSON data that is not valid UTF-8 instead of decoding it with replacement characters', () => {
+    const withJson = { ...binary, 'content-type': 'application/json' };
+    for (const body of [
+      Buffer.from('226f70656ea022', 'hex'), // "open<A0>"
+      Buffer.from('226f70656ea422', 'hex'), // "open<A4>"
+      Buffer.from('7b2261223a22ff227d', 'hex'), // {"a":"<FF>"}
+    ]) {
+      expect(problemsOf(withJson, body)[0]).toMatch(/^the body is not valid JSON .*not valid UTF-8/);
+      expect(problemsOf({ ...binary, 'content-type': 'application/vnd.x+json' }, body)).toHaveLength(1);
+    }
+    const broken = Buffer.concat([
+      Buffer.from('{"specversion":"1.0","id":"1","source":"/s","type":"t","data":"'),
+      Buffer.from([0xa0]),
+      Buffer.from('"}'),
+    ]);
+    expect(problemsOf(structured, broken)[0]).toMatch(/^the structured-mode body is not valid JSON .*UTF-8/);
+    // Valid multi-byte UTF-8 still parses; a BOM is still refused, as before.
+    expect(parseCloudEvent(withJson, Buffer.from('"héllo"')).data).toBe('héllo');
+    expect(problemsOf(withJson, Buffer.from('\ufeff{}'))[0]).toContain('not valid JSON');
+  });
+
+  // The fuzzer's cases 50335 (`null` under a JSON content type) and 73537 (a complete structured
+  // event) are valid events its noise happened to complete; they run the handler, as they must.
+  it('accepts the JSON value null as binary-mode data and a complete structured event', () => {
+    const nullData = parseCloudEvent(
+      { ...binary, 'content-type': 'application/vnd.x+json' },
+      Buffer.from('null'),
+    );
+    expect(nullData.data).toBeNull();
+    const whole = parseCloudEvent(
+      { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+      json({
+        id: 'id-618824773',
+        source: '/fuzz/811',
+        type: 'dev.thaw.fuzz',
+        specversion: '1.0',
+        data: { n: 64 },
+      }),
+    );
+    expect(whole.data).toEqual({ n: 64 });
+  });
+
   it('treats a null attribute in structured mode as absent', () => {
     const event = parseCloudEvent(
       structured,

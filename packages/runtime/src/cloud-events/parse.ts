@@ -20,6 +20,10 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 // RFC 2046 media type, with optional parameters.
 const mediaType = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;.*)?$/;
 const attributeName = /^[a-z0-9]+$/;
+// JSON text is UTF-8 (RFC 8259 §8.1). Buffer#toString replaces each invalid byte with U+FFFD,
+// which can turn bytes that are not JSON at all into a valid JSON string; fatal decoding refuses
+// them. ignoreBOM keeps a leading BOM in the text, where JSON.parse rejects it as before.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses and validates one HTTP request as a CloudEvent; throws {@link EventInvalidError}. */
 export function parseCloudEvent(
@@ -92,7 +96,7 @@ function parseBinary(
 function parseStructured(body: Buffer): ReceivedCloudEvent {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = parseJson(body);
   } catch (error) {
     throw new EventInvalidError([`the structured-mode body is not valid JSON (${(error as Error).message})`]);
   }
@@ -180,7 +184,7 @@ function decodeData(body: Buffer, contentType: string | undefined, problems: str
     essence === 'text/json'
   ) {
     try {
-      return JSON.parse(body.toString('utf8'));
+      return parseJson(body);
     } catch (error) {
       problems.push(
         `the body is not valid JSON (${contentType ?? 'no Content-Type, so JSON is implied'}): ${(error as Error).message}`,
@@ -190,6 +194,16 @@ function decodeData(body: Buffer, contentType: string | undefined, problems: str
   }
   if (essence.startsWith('text/')) return body.toString('utf8');
   return new Uint8Array(body);
+}
+
+function parseJson(body: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new SyntaxError('it is not valid UTF-8, which JSON requires');
+  }
+  return JSON.parse(text);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

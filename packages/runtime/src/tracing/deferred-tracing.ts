@@ -13,7 +13,7 @@ import { InvocationBuffer, type InvocationRecord } from './invocation-buffer.ts'
 import { IdentityStore, invocationIdentity, type InvocationIdentity } from './invocation-identity.ts';
 import { formatTraceparent, type TraceHeaders } from '../trace-context.ts';
 import { hasRegisteredTracerProvider, type Telemetry } from './otel.ts';
-import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED } from './semconv.ts';
+import { ATTR_THAW_INVOCATIONS_DROPPED, ATTR_THAW_REPLAYED, ATTR_THAW_TRACING_SDK } from './semconv.ts';
 import type { ResolvedTracingOptions } from './tracing-options.ts';
 
 /** What deferred tracing needs from its surroundings; injectable for tests. */
@@ -317,7 +317,10 @@ export class DeferredTracing {
       replayColdStart(telemetry.api, telemetry.tracer, {
         stats: this.#deps.stats,
         extraPhases: this.#sdkLoad === undefined ? [] : [this.#sdkLoad],
-        attributes: { [ATTR_THAW_INVOCATIONS_DROPPED]: this.#buffer.dropped },
+        attributes: {
+          [ATTR_THAW_INVOCATIONS_DROPPED]: this.#buffer.dropped,
+          ...(telemetry.sdkPath === undefined ? {} : { [ATTR_THAW_TRACING_SDK]: telemetry.sdkPath }),
+        },
         ...(this.#coldInvocation === undefined ? {} : { coldInvocation: this.#coldInvocation }),
       });
     } catch (error) {

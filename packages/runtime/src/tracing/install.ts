@@ -23,7 +23,7 @@ export interface InstallTracingOptions extends TracingOptions {
   readonly serviceVersion?: string | undefined;
   /**
    * Environment to read `K_*`, `THAW_OTEL_*` and `OTEL_*` configuration from; pass
-   * `process.env`, which is also where `@opentelemetry/sdk-node` reads its own `OTEL_*` settings.
+   * `process.env`, which is also where the OpenTelemetry exporter reads its own `OTEL_*` settings.
    */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -31,9 +31,9 @@ export interface InstallTracingOptions extends TracingOptions {
 /**
  * Installs startup tracing: an invocation wrapper (SERVER span per invocation, buffered until a
  * tracer exists), an after-ready step that obtains the tracer once the first response is done
- * (the application's registered provider, or `@opentelemetry/sdk-node` with the OTLP/HTTP
- * exporter) and replays the startup as a backdated `cold start` trace, and a bounded flusher
- * for shutdown. Synchronous and cheap; a second call in the same process does nothing. Throws a
+ * (the application's registered provider, or thaw's own SDK: the light path with the OTLP/HTTP
+ * exporter, or `@opentelemetry/sdk-node` when an `OTEL_*` variable asks for it) and replays the
+ * startup as a backdated `cold start` trace, and a bounded flusher for shutdown. Synchronous and cheap; a second call in the same process does nothing. Throws a
  * `ConfigError` when a `THAW_OTEL_*` variable or an option is malformed.
  *
  * @example

@@ -47,6 +47,8 @@ export const ATTR_THAW_PHASE_KIND = 'thaw.phase.kind';
 export const ATTR_THAW_MARKS_DROPPED = 'thaw.marks.dropped';
 export const ATTR_THAW_INVOCATIONS_DROPPED = 'thaw.invocations.dropped';
 export const ATTR_THAW_REPLAYED = 'thaw.replayed';
+/** Which SDK thaw started: `light` or `full` (`@opentelemetry/sdk-node`); on the cold start root. */
+export const ATTR_THAW_TRACING_SDK = 'thaw.tracing.sdk';
 export const thawResourceStatPrefix = 'thaw.resource.';
 
 /** The instrumentation scope of every span thaw creates. */

@@ -30,7 +30,11 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
     expect(run.result['afterInstall']).toEqual([]);
     expect(run.result['afterReadyHooks']).toEqual([]);
     expect(run.result['loaded']).toBe(true);
-    expect(run.result['sdkNodeResolvedMs']).toBeGreaterThan(run.result['firstResponseMs'] as number);
+    expect(run.result['sdkResolvedMs']).toBeGreaterThan(run.result['firstResponseMs'] as number);
+  });
+
+  it('starts the light SDK path: @opentelemetry/sdk-node is never loaded', () => {
+    expect(run.result['sdkNodeResolvedMs']).toBeNull();
   });
 
   it('sends JSON over OTLP/HTTP with the Knative service as resource', () => {
@@ -55,8 +59,12 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
     const timeOrigin = run.result['timeOrigin'] as number;
     // Starts at process start, long before the SDK was even imported.
     expect(Number(root.startNs - ns(timeOrigin))).toBeLessThan(1e6);
-    expect(root.startNs).toBeLessThan(ns(timeOrigin + (run.result['sdkNodeResolvedMs'] as number)));
-    expect(root.attributes).toMatchObject({ 'faas.coldstart': true, 'thaw.replayed': true });
+    expect(root.startNs).toBeLessThan(ns(timeOrigin + (run.result['sdkResolvedMs'] as number)));
+    expect(root.attributes).toMatchObject({
+      'faas.coldstart': true,
+      'thaw.replayed': true,
+      'thaw.tracing.sdk': 'light',
+    });
 
     const children = spans.filter((span) => span.parentSpanId === root.spanId);
     expect(children.every((child) => child.traceId === root.traceId)).toBe(true);
@@ -105,7 +113,7 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
     const root = spans.find((span) => span.name === 'cold start')!;
     expect(root.links).toEqual([{ traceId: first.traceId, spanId: first.spanId }]);
     const timeOrigin = run.result['timeOrigin'] as number;
-    expect(first.endNs).toBeLessThan(ns(timeOrigin + (run.result['sdkNodeResolvedMs'] as number)));
+    expect(first.endNs).toBeLessThan(ns(timeOrigin + (run.result['sdkResolvedMs'] as number)));
     expect(Number(first.endNs - first.startNs)).toBeGreaterThanOrEqual(9e6);
   });
 

@@ -1,0 +1,147 @@
+// thaw's light OpenTelemetry setup: what `@opentelemetry/sdk-node` would register for a traced
+// function with the OTLP/HTTP (JSON) exporter, built from the packages that do the work —
+// `@opentelemetry/sdk-trace` (tracer provider, batch span processor, samplers),
+// `@opentelemetry/exporter-trace-otlp-http`, `@opentelemetry/resources`, `@opentelemetry/core`
+// (W3C propagators) and `@opentelemetry/context-async-hooks` — without sdk-node's metrics, logs,
+// gRPC and protobuf exporters, which load about as much code again. `sdk-choice.ts` decides when
+// the full SDK is needed instead.
+import type * as otelContext from '@opentelemetry/context-async-hooks';
+import type * as otelCore from '@opentelemetry/core';
+import type * as otlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as otelResources from '@opentelemetry/resources';
+import type * as otelSdkTrace from '@opentelemetry/sdk-trace';
+import { otlpTracesEndpoint } from './collector-refusal.ts';
+import { importPeer } from './import-peer.ts';
+import { traceSdkSettings } from './light-sdk-env.ts';
+import type { SdkStart, StartedSdk } from './sdk-start.ts';
+
+/** The packages of the light path, loaded. */
+export interface LightSdkModules {
+  readonly sdkTrace: typeof otelSdkTrace;
+  readonly core: typeof otelCore;
+  readonly resources: typeof otelResources;
+  readonly context: typeof otelContext;
+  readonly otlpHttp: typeof otlpHttp;
+}
+
+/** The packages the light path loads, in the order it loads them (their dependencies first). */
+export const lightSdkPackages = [
+  '@opentelemetry/core',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/context-async-hooks',
+  '@opentelemetry/exporter-trace-otlp-http',
+] as const;
+
+/**
+ * Loads the light path's packages; a missing one is a `PeerMissingError` naming it.
+ *
+ * @example
+ * ```ts
+ * const modules = await loadLightSdk('Tracing with thaw’s own OpenTelemetry SDK');
+ * ```
+ */
+export async function loadLightSdk(feature: string): Promise<LightSdkModules> {
+  // Literal specifiers, so that a bundler keeps each one a lazy chunk of its own.
+  const core = await importPeer(lightSdkPackages[0], () => import('@opentelemetry/core'), feature);
+  const resources = await importPeer(lightSdkPackages[1], () => import('@opentelemetry/resources'), feature);
+  const sdkTrace = await importPeer(lightSdkPackages[2], () => import('@opentelemetry/sdk-trace'), feature);
+  const context = await importPeer(
+    lightSdkPackages[3],
+    () => import('@opentelemetry/context-async-hooks'),
+    feature,
+  );
+  const otlpHttp = await importPeer(
+    lightSdkPackages[4],
+    () => import('@opentelemetry/exporter-trace-otlp-http'),
+    feature,
+  );
+  return { core, resources, sdkTrace, context, otlpHttp };
+}
+
+/**
+ * Registers a tracer provider (batch span processor → OTLP/HTTP exporter, sampler and limits from
+ * `OTEL_*`), the async-hooks context manager, the W3C propagators `OTEL_PROPAGATORS` names
+ * (default `tracecontext,baggage`) and the instrumentations, with the resource sdk-node would
+ * detect (service instance, process, host, os, then `OTEL_RESOURCE_ATTRIBUTES` /
+ * `OTEL_SERVICE_NAME` over thaw's attributes).
+ *
+ * @example
+ * ```ts
+ * const sdk = startLightSdk(await loadLightSdk(feature), start);
+ * await sdk.shutdown();
+ * ```
+ */
+export function startLightSdk(modules: LightSdkModules, start: SdkStart): StartedSdk {
+  const { api, env } = start;
+  const { sdkTrace, resources } = modules;
+  const settings = traceSdkSettings(sdkTrace, env, start.problem);
+  const exporter = new modules.otlpHttp.OTLPTraceExporter();
+  const provider = new sdkTrace.TracerProvider({
+    resource: lightResource(resources, start.resourceAttributes),
+    spanProcessors: [new sdkTrace.BatchSpanProcessor({ exporter, ...settings.batch })],
+    spanLimits: settings.spanLimits,
+    idGenerator: start.idGenerator,
+    ...(settings.sampler === undefined ? {} : { sampler: settings.sampler }),
+  });
+  const contextManager = new modules.context.AsyncLocalStorageContextManager();
+  contextManager.enable();
+  api.context.setGlobalContextManager(contextManager);
+  const propagator = lightPropagator(modules.core, env);
+  if (propagator !== undefined) api.propagation.setGlobalPropagator(propagator);
+  api.trace.setGlobalTracerProvider(provider);
+  enableInstrumentations(start.instrumentations, api.trace.getTracerProvider());
+  return { shutdown: () => provider.shutdown(), collectorEndpoint: otlpTracesEndpoint(env) };
+}
+
+function lightResource(
+  resources: typeof otelResources,
+  attributes: Readonly<Record<string, string | number>>,
+): otelResources.Resource {
+  const detected = resources.detectResources({
+    detectors: [
+      resources.serviceInstanceIdDetector,
+      resources.processDetector,
+      resources.hostDetector,
+      resources.osDetector,
+      // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES.
+      resources.resourceAttributesEnvDetector,
+      resources.serviceNameEnvDetector,
+    ],
+  });
+  return resources
+    .defaultResource()
+    .merge(resources.resourceFromAttributes({ ...attributes }))
+    .merge(detected);
+}
+
+function lightPropagator(
+  core: typeof otelCore,
+  env: NodeJS.ProcessEnv,
+): otelCore.CompositePropagator | undefined {
+  const names = (env['OTEL_PROPAGATORS'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const chosen = names.length === 0 ? ['tracecontext', 'baggage'] : names;
+  if (chosen.includes('none')) return undefined;
+  const propagators = [];
+  if (chosen.includes('tracecontext')) propagators.push(new core.W3CTraceContextPropagator());
+  if (chosen.includes('baggage')) propagators.push(new core.W3CBaggagePropagator());
+  return new core.CompositePropagator({ propagators });
+}
+
+// What `registerInstrumentations` of `@opentelemetry/instrumentation` does, through the
+// instrumentations' public methods: each instrumentation package brings its own copy of that
+// package, so thaw needs none of its own.
+function enableInstrumentations(instrumentations: readonly object[], tracerProvider: unknown): void {
+  for (const instrumentation of instrumentations) {
+    const methods = instrumentation as {
+      setTracerProvider?: (provider: unknown) => void;
+      getConfig?: () => { enabled?: boolean };
+      enable?: () => void;
+    };
+    methods.setTracerProvider?.(tracerProvider);
+    if (methods.getConfig?.().enabled !== true) methods.enable?.();
+  }
+}
