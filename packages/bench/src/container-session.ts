@@ -37,59 +37,71 @@ export async function openContainerSession(
   scratchDir = tmpdir(),
 ): Promise<ContainerSession> {
   requirePodman(['skopeo', 'docker-registry']);
-  const dir = mkdtempSync(join(scratchDir, 'thaw-bench-containers-'));
-  // podman refuses a runroot longer than 50 characters: it gets a short folder of its own.
-  const runRoot = mkdtempSync(join(tmpdir(), 'thaw-run-'));
-  const store = new Podman({ root: join(dir, 'storage'), runRoot });
-  const removeDir = (): void => {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(runRoot, { recursive: true, force: true });
-  };
-  // Interrupted (SIGINT, SIGTERM, process.exit): no time for async work. The live containers go
-  // first, then the store is emptied synchronously (its overlay mount would keep the folder busy).
+  const folders = sessionFolders(scratchDir);
+  const store = new Podman({ root: join(folders.dir, 'storage'), runRoot: folders.runRoot });
   const onExit = (): void => {
-    killPodmanCallsSync();
-    removeLiveContainersSync();
-    spawnSync('podman', [...store.globalArgs(), 'system', 'reset', '--force'], {
-      stdio: 'ignore',
-      env: store.env(),
-      timeout: 60_000,
-    });
-    try {
-      removeDir();
-    } catch {
-      // Whatever is left is in the temporary folder; an exit handler must not throw.
-    }
+    teardownSync(store, folders.remove);
   };
   process.on('exit', onExit);
   let registry: LocalRegistry | undefined;
   const close = async (): Promise<void> => {
     await registry?.stop();
     await store.resetStore().catch(() => undefined);
-    removeDir();
+    folders.remove();
     process.off('exit', onExit);
   };
   try {
-    registry = await startLocalRegistry(join(dir, 'registry'));
+    registry = await startLocalRegistry(join(folders.dir, 'registry'));
     const images = await stageImages(
       variants.flatMap((v) =>
         v.container === undefined ? [] : [{ variant: v.name, source: v.container.source }],
       ),
-      { registry, runStore: store, scratchDir: dir, pullRuns },
+      { registry, runStore: store, scratchDir: folders.dir, pullRuns },
     );
-    const byVariant = new Map(images.flatMap((image) => image.variants.map((v) => [v, image.reference])));
-    return {
-      store,
-      images,
-      referenceOf: (variant) => {
-        const reference = byVariant.get(variant);
-        if (reference === undefined) throw new TypeError(`No image was staged for variant "${variant}".`);
-        return reference;
-      },
-      close,
-    };
+    return { store, images, referenceOf: referenceLookup(images), close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The session's scratch folder and podman's run root, and how to remove both. */
+function sessionFolders(scratchDir: string): { dir: string; runRoot: string; remove: () => void } {
+  const dir = mkdtempSync(join(scratchDir, 'thaw-bench-containers-'));
+  // podman refuses a runroot longer than 50 characters: it gets a short folder of its own.
+  const runRoot = mkdtempSync(join(tmpdir(), 'thaw-run-'));
+  return {
+    dir,
+    runRoot,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(runRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+// Interrupted (SIGINT, SIGTERM, process.exit): no time for async work. The live containers go
+// first, then the store is emptied synchronously (its overlay mount would keep the folder busy).
+function teardownSync(store: Podman, removeFolders: () => void): void {
+  killPodmanCallsSync();
+  removeLiveContainersSync();
+  spawnSync('podman', [...store.globalArgs(), 'system', 'reset', '--force'], {
+    stdio: 'ignore',
+    env: store.env(),
+    timeout: 60_000,
+  });
+  try {
+    removeFolders();
+  } catch {
+    // Whatever is left is in the temporary folder; an exit handler must not throw.
+  }
+}
+
+function referenceLookup(images: readonly StagedImage[]): (variant: string) => string {
+  const byVariant = new Map(images.flatMap((image) => image.variants.map((v) => [v, image.reference])));
+  return (variant) => {
+    const reference = byVariant.get(variant);
+    if (reference === undefined) throw new TypeError(`No image was staged for variant "${variant}".`);
+    return reference;
+  };
 }

@@ -65,3 +65,22 @@ await build({
     },
   ],
 });
+// The module-spans preload (`node --import @thaw/runtime/module-spans`) is a build of its own
+// too: shared with the main entry, the profile starter would become one more chunk that every
+// `import '@thaw/runtime'` reads. Its state lives on a global key, so the copy inlined here and
+// the main entry's agree.
+await build({
+  absWorkingDir: packageDir,
+  entryPoints: { 'module-spans': 'src/module-spans.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22.12',
+  packages: 'external',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

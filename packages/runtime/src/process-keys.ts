@@ -80,3 +80,11 @@ export const traceContextKey: unique symbol = Symbol.for('thaw.runtime.trace-con
  * memory pressure) that /metrics reports. Shared: every copy's refusals add to one count.
  */
 export const memoryStateKey: unique symbol = Symbol.for('thaw.runtime.memory');
+
+/**
+ * The V8 sampling profile behind the module-load spans (`THAW_OTEL_MODULE_SPANS=1`), while it
+ * runs and once stopped. Shared: the first copy of the runtime imported (or the
+ * `@thaw/runtime/module-spans` preload) starts the one profiler of the process, and the copy
+ * whose tracing replays the cold start stops it.
+ */
+export const moduleProfileKey: unique symbol = Symbol.for('thaw.runtime.module-profile');

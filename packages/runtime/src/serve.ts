@@ -23,6 +23,7 @@ import { armServeCheck, markServed } from './serve-check.ts';
 import { ServerState, type ServerAddress } from './server-state.ts';
 import { wireShutdownTriggers } from './signals.ts';
 import { recordMark, sinceStart } from './startup/marks.ts';
+import { moduleProfileStarted, moduleSpansVariable, takeModuleProfile } from './startup/module-profile.ts';
 import { reportFirstResponse } from './startup/report.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
 import { installLightFetchClasses } from './web/install.ts';
@@ -229,6 +230,12 @@ function startListening(
       } catch (error) {
         opts.logger.error(describeError(error));
       }
+    } else if (moduleProfileStarted()) {
+      // Nothing will ever replay the cold start: stop sampling now.
+      takeModuleProfile();
+      opts.logger.warn(
+        `${moduleSpansVariable}=1 has no effect with tracing off; turn tracing on (THAW_OTEL=1) or unset it.`,
+      );
     }
     const address = await listen(server, opts.port, opts.host);
     state.listened(address);

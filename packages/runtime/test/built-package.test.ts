@@ -93,6 +93,27 @@ describe.skipIf(!built)('the built package', () => {
     expect(imports).toEqual([]);
   });
 
+  it('starts the module profile from the @thaw/runtime/module-spans preload, one per process', () => {
+    const body = `await import('@thaw/runtime');
+      const state = globalThis[Symbol.for('thaw.runtime.module-profile')];
+      console.log(JSON.stringify({
+        inspector: process.moduleLoadList.includes('NativeModule inspector'),
+        sampling: state?.session !== undefined,
+      }));`;
+    const result = spawnSync(
+      process.execPath,
+      ['--no-warnings', '--import', '@thaw/runtime/module-spans', '--input-type=module', '-e', body],
+      {
+        cwd: packageDir,
+        encoding: 'utf8',
+        env: { ...process.env, THAW_OTEL_MODULE_SPANS: '' },
+        timeout: 20_000,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({ inspector: true, sampling: true });
+  });
+
   it('shares lifecycle hooks, initializers and handler kinds between two copies in one process', () => {
     const first = pathToFileURL(join(copyOfPackage(), 'dist', 'index.js')).href;
     const second = pathToFileURL(join(copyOfPackage(), 'dist', 'index.js')).href;

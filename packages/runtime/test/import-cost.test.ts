@@ -35,7 +35,29 @@ function resolvedModules(entry: string, then = ''): string[] {
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as string[];
 }
 
+/** Whether importing `entry` in a fresh process (with `env` added) loads Node's inspector module. */
+function loadsInspector(entry: string, env: Record<string, string> = {}): boolean {
+  const script = `await import(${JSON.stringify(entry)});
+    console.log(JSON.stringify(process.moduleLoadList.includes('NativeModule inspector')));`;
+  const result = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+    cwd: packageDir,
+    encoding: 'utf8',
+    env: { ...process.env, THAW_OTEL_MODULE_SPANS: '', ...env },
+    timeout: 20_000,
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout.trim()) as boolean;
+}
+
 describe('import cost', () => {
+  it('importing the runtime starts no profiler and loads no inspector unless THAW_OTEL_MODULE_SPANS=1', () => {
+    expect(loadsInspector(sourceEntry)).toBe(false);
+    expect(loadsInspector(sourceEntry, { THAW_OTEL_MODULE_SPANS: '0' })).toBe(false);
+    // The same check sees the inspector when module spans are on.
+    expect(loadsInspector(sourceEntry, { THAW_OTEL_MODULE_SPANS: '1' })).toBe(true);
+  });
+
   it('importing the runtime loads no cloudevents, OpenTelemetry, pg, ioredis or generic-pool', () => {
     const modules = resolvedModules(sourceEntry);
     expect(modules.some((url) => url.endsWith('/src/serve.ts'))).toBe(true);

@@ -139,7 +139,38 @@ function quickVariants(texts: readonly string[], values: Record<string, unknown>
 export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest {
   const parsed = parseUsage(args, optionSpec, renamedReportFlags);
   const { values, positionals } = parsed;
-  // `--json FILE` was the old spelling: a file name right after the flag is now a positional.
+  rejectOldJsonSpelling(parsed, cwd);
+  if (positionals.length > 1) {
+    throw new BenchError(
+      'THAW_BENCH_USAGE',
+      `Expected at most one bench file, got: ${positionals.join(' ')}. See thaw bench --help.`,
+    );
+  }
+  const options = harnessOptions(values);
+  const variantTexts = values.variant ?? [];
+  const file = positionals[0];
+  checkVariantSource(values, file);
+  const steady = steadyOf(values);
+  return {
+    help: values.help === true,
+    ...(file === undefined ? {} : { file: resolve(cwd, file) }),
+    ...(variantTexts.length === 0 ? {} : { quick: quickVariants(variantTexts, values, cwd) }),
+    options,
+    ...(steady === undefined ? {} : { steady }),
+    jsonStdout: values.json === true,
+    ...(values['json-file'] === undefined ? {} : { json: values['json-file'] }),
+    ...(values['md-file'] === undefined ? {} : { md: values['md-file'] }),
+    ...(values['svg-file'] === undefined ? {} : { svg: values['svg-file'] }),
+    quiet: values.quiet === true,
+  };
+}
+
+type ParsedArgs = ReturnType<typeof parseUsage<typeof optionSpec>>;
+type Values = ParsedArgs['values'];
+
+// `--json FILE` was the old spelling: a file name right after the flag is now a positional.
+function rejectOldJsonSpelling(parsed: ParsedArgs, cwd: string): void {
+  const { values, positionals } = parsed;
   const afterJson = parsed.tokens.find((token, i) => {
     const before = parsed.tokens[i - 1];
     return token.kind === 'positional' && before?.kind === 'option' && before.name === 'json';
@@ -155,18 +186,31 @@ export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest
       `--json takes no file: it prints the results JSON on stdout. Write a file with --json-file ${afterJson.value}. See thaw bench --help.`,
     );
   }
-  if (positionals.length > 1) {
-    throw new BenchError(
-      'THAW_BENCH_USAGE',
-      `Expected at most one bench file, got: ${positionals.join(' ')}. See thaw bench --help.`,
-    );
-  }
+}
+
+/** The flag each harness option comes from, for the errors of parseOptions. */
+const flagNames: Readonly<Record<string, string>> = {
+  runs: '--runs',
+  warmupRuns: '--warmup',
+  cooldownMs: '--cooldown',
+  timeoutMs: '--timeout',
+  probeIntervalMs: '--probe-interval',
+  probeTimeoutMs: '--probe-timeout',
+  killGraceMs: '--kill-grace',
+  order: '--order',
+  seed: '--seed',
+  burst: '--burst',
+  sloMs: '--slo',
+};
+
+/** The harness options the flags set, checked as a bench file's are. */
+function harnessOptions(values: Values): BenchOptions {
   const raw: Record<string, unknown> = {};
-  const duration = (flag: keyof typeof values, key: string): void => {
+  const duration = (flag: keyof Values, key: string): void => {
     const text = values[flag];
     if (typeof text === 'string') raw[key] = parseDurationMs(text, `--${flag}`);
   };
-  const integer = (flag: keyof typeof values, key: string, min: number): void => {
+  const integer = (flag: keyof Values, key: string, min: number): void => {
     const text = values[flag];
     if (typeof text === 'string') raw[key] = integerFlag(text, `--${flag}`, min);
   };
@@ -181,64 +225,44 @@ export function parseBenchArgs(args: readonly string[], cwd: string): CliRequest
   duration('kill-grace', 'killGraceMs');
   duration('slo', 'sloMs');
   if (values.order !== undefined) raw.order = values.order;
-  const flagNames: Record<string, string> = {
-    runs: '--runs',
-    warmupRuns: '--warmup',
-    cooldownMs: '--cooldown',
-    timeoutMs: '--timeout',
-    probeIntervalMs: '--probe-interval',
-    probeTimeoutMs: '--probe-timeout',
-    killGraceMs: '--kill-grace',
-    order: '--order',
-    seed: '--seed',
-    burst: '--burst',
-    sloMs: '--slo',
-  };
-  const options: BenchOptions = {
+  return {
     ...parseOptions(raw, cli, (key) => flagNames[key] ?? key),
     ...(values.resamples === undefined
       ? {}
       : { bootstrapResamples: integerFlag(values.resamples, '--resamples', 100) }),
   };
+}
+
+/** A bench file or --variant flags, not both; the quick form's own flags only with --variant. */
+function checkVariantSource(values: Values, file: string | undefined): void {
   const variantTexts = values.variant ?? [];
-  const file = positionals[0];
   if (file !== undefined && variantTexts.length > 0) {
     throw new BenchError(
       'THAW_BENCH_USAGE',
       'Give either a bench file or --variant flags, not both. See thaw bench --help.',
     );
   }
-  if (variantTexts.length === 0) {
-    for (const flag of ['baseline', 'ready', 'request'] as const) {
-      if (values[flag] !== undefined) {
-        throw new BenchError(
-          'THAW_BENCH_USAGE',
-          `--${flag} applies to --variant variants only; set it in the bench file instead.`,
-        );
-      }
+  if (variantTexts.length > 0) return;
+  for (const flag of ['baseline', 'ready', 'request'] as const) {
+    if (values[flag] !== undefined) {
+      throw new BenchError(
+        'THAW_BENCH_USAGE',
+        `--${flag} applies to --variant variants only; set it in the bench file instead.`,
+      );
     }
   }
-  let steady: CliRequest['steady'];
-  if (values.steady !== undefined) {
-    const requests = integerFlag(values.steady, '--steady', 1);
-    const concurrency =
-      values.concurrency === undefined ? 1 : integerFlag(values.concurrency, '--concurrency', 1);
-    if (concurrency > requests)
-      throw new BenchConfigError('--concurrency', concurrency, `at most --steady (${requests})`, cli);
-    steady = { requests, concurrency };
-  } else if (values.concurrency !== undefined) {
-    throw new BenchError('THAW_BENCH_USAGE', '--concurrency needs --steady N. See thaw bench --help.');
+}
+
+function steadyOf(values: Values): CliRequest['steady'] {
+  if (values.steady === undefined) {
+    if (values.concurrency !== undefined)
+      throw new BenchError('THAW_BENCH_USAGE', '--concurrency needs --steady N. See thaw bench --help.');
+    return undefined;
   }
-  return {
-    help: values.help === true,
-    ...(file === undefined ? {} : { file: resolve(cwd, file) }),
-    ...(variantTexts.length === 0 ? {} : { quick: quickVariants(variantTexts, values, cwd) }),
-    options,
-    ...(steady === undefined ? {} : { steady }),
-    jsonStdout: values.json === true,
-    ...(values['json-file'] === undefined ? {} : { json: values['json-file'] }),
-    ...(values['md-file'] === undefined ? {} : { md: values['md-file'] }),
-    ...(values['svg-file'] === undefined ? {} : { svg: values['svg-file'] }),
-    quiet: values.quiet === true,
-  };
+  const requests = integerFlag(values.steady, '--steady', 1);
+  const concurrency =
+    values.concurrency === undefined ? 1 : integerFlag(values.concurrency, '--concurrency', 1);
+  if (concurrency > requests)
+    throw new BenchConfigError('--concurrency', concurrency, `at most --steady (${requests})`, cli);
+  return { requests, concurrency };
 }

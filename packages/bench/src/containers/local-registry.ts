@@ -42,12 +42,37 @@ function sleep(ms: number): Promise<void> {
  */
 export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
   const port = await freePort();
+  const registry = await spawnRegistry(writeRegistryConfig(dir, port), port);
+  if (!(await registryAnswers(port, registry))) {
+    await registry.stop();
+    throw new BenchError(
+      'THAW_BENCH_CONTAINER_FAILED',
+      `docker-registry did not answer on 127.0.0.1:${port}: ${registry.stderr().trim() || 'no output'}`,
+    );
+  }
+  return countingProxy(port, registry.stop);
+}
+
+/** Writes docker-registry's config (storage in `dir`, listening on `port`) and returns its path. */
+function writeRegistryConfig(dir: string, port: number): string {
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
     `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`,
   );
+  return config;
+}
+
+interface RegistryProcess {
+  readonly exited: () => boolean;
+  readonly stderr: () => string;
+  /** Stops the registry (if it still runs) and releases its port. */
+  readonly stop: () => Promise<void>;
+}
+
+/** Spawns docker-registry, tracked so an interrupted harness stops it; names the tool if missing. */
+async function spawnRegistry(config: string, port: number): Promise<RegistryProcess> {
   const child = spawn('docker-registry', ['serve', config], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
@@ -72,34 +97,36 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
     throw containerToolsMissing(['docker-registry']);
   }
   if (child.pid !== undefined) trackChild(child.pid, exited);
-  const stopChild = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      await exited;
-    }
-    releasePort(port);
+  return {
+    exited: () => child.exitCode !== null,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        process.kill(child.pid, 'SIGTERM');
+        await exited;
+      }
+      releasePort(port);
+    },
   };
-  let up = false;
-  for (let i = 0; i < 100 && child.exitCode === null; i++) {
+}
+
+/** Polls `/v2/` for up to ~10 s while the registry runs; true once it answers 200. */
+async function registryAnswers(port: number, registry: RegistryProcess): Promise<boolean> {
+  for (let i = 0; i < 100 && !registry.exited(); i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
-      if (res.status === 200) {
-        up = true;
-        break;
-      }
+      if (res.status === 200) return true;
     } catch {
       // Not listening yet.
     }
     await sleep(100);
   }
-  if (!up) {
-    await stopChild();
-    throw new BenchError(
-      'THAW_BENCH_CONTAINER_FAILED',
-      `docker-registry did not answer on 127.0.0.1:${port}: ${stderr.trim() || 'no output'}`,
-    );
-  }
+  return false;
+}
+
+/** The proxy in front of the registry on `port`, counting the response bytes it passes. */
+async function countingProxy(port: number, stopRegistry: () => Promise<void>): Promise<LocalRegistry> {
   let served = 0;
   const proxy = createServer((req, res) => {
     const upstream = request(
@@ -132,7 +159,7 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
         });
         proxy.closeAllConnections();
       });
-      await stopChild();
+      await stopRegistry();
     },
   };
 }

@@ -45,30 +45,19 @@ export async function startActivator(options: {
     maxConcurrency: cc > 0 ? cc : Number.MAX_SAFE_INTEGER,
   });
   const agent = new Agent({ keepAlive: true });
-  let target: number | undefined;
-  let scaling = false;
-  let failure: string | undefined;
-  const waiting: { resolve: (port: number) => void; reject: (error: Error) => void }[] = [];
+  const revision = new RevisionTarget(options.onScaleFromZero);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrived = performance.now();
     const body = await readBody(req);
-    let port = target;
-    if (port === undefined) {
-      if (!scaling) {
-        scaling = true;
-        options.onScaleFromZero();
-      }
-      try {
-        if (failure !== undefined) throw new Error(failure);
-        port = await new Promise<number>((resolve, reject) => waiting.push({ resolve, reject }));
-      } catch (error) {
-        res.writeHead(503, { 'content-type': 'text/plain' });
-        res.end(`${(error as Error).message}\n`);
-        return;
-      }
+    let upstream: number;
+    try {
+      upstream = await revision.port();
+    } catch (error) {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end(`${(error as Error).message}\n`);
+      return;
     }
     const heldMs = performance.now() - arrived;
-    const upstream = port;
     try {
       const response = await breaker.maybe(() =>
         forwardRequest(req, body, upstream, agent, options.requestTimeoutMs),
@@ -85,15 +74,54 @@ export async function startActivator(options: {
   const { server, port } = await listenOnLoopback(handle);
   return {
     port,
-    held: () => waiting.length,
+    held: () => revision.held,
     activate: (queueProxyPort) => {
-      target = queueProxyPort;
-      for (const { resolve } of waiting.splice(0)) resolve(queueProxyPort);
+      revision.activate(queueProxyPort);
     },
     fail: (reason) => {
-      failure = reason;
-      for (const { reject } of waiting.splice(0)) reject(new Error(reason));
+      revision.fail(reason);
     },
     close: () => closeServer(server, agent),
   };
+}
+
+/**
+ * Where the revision's requests go: unknown while it is at zero (requests wait; the first asks
+ * for a pod), then the queue-proxy's port, or a failure every waiting and later request gets.
+ */
+class RevisionTarget {
+  readonly #onScaleFromZero: () => void;
+  #target: number | undefined;
+  #scaling = false;
+  #failure: string | undefined;
+  readonly #waiting: { resolve: (port: number) => void; reject: (error: Error) => void }[] = [];
+
+  constructor(onScaleFromZero: () => void) {
+    this.#onScaleFromZero = onScaleFromZero;
+  }
+
+  get held(): number {
+    return this.#waiting.length;
+  }
+
+  /** The queue-proxy's port, at once when the revision is ready, else once it is. */
+  port(): Promise<number> {
+    if (this.#target !== undefined) return Promise.resolve(this.#target);
+    if (!this.#scaling) {
+      this.#scaling = true;
+      this.#onScaleFromZero();
+    }
+    if (this.#failure !== undefined) return Promise.reject(new Error(this.#failure));
+    return new Promise<number>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  activate(queueProxyPort: number): void {
+    this.#target = queueProxyPort;
+    for (const { resolve } of this.#waiting.splice(0)) resolve(queueProxyPort);
+  }
+
+  fail(reason: string): void {
+    this.#failure = reason;
+    for (const { reject } of this.#waiting.splice(0)) reject(new Error(reason));
+  }
 }

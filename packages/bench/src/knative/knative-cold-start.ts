@@ -157,152 +157,219 @@ export async function runKnativeColdStart(
   variant: ContainerVariant,
   options: KnativeRunOptions = {},
 ): Promise<KnativeRunRecord> {
-  const podman = new Podman(options.store);
-  const count = options.requests ?? 1;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const port = await freePort();
-  const origin = performance.now();
-  const clock = (): number => performance.now() - origin;
-  const epochAtOrigin = performance.timeOrigin + origin;
-  const record: Mutable<KnativeRunRecord> = {
-    variant: variant.name,
-    ok: false,
-    port,
-    originEpochMs: epochAtOrigin,
-    probing: knativeProbing,
-    askedToStartMs: 0,
-    requests: [],
-    oomKilled: false,
-  };
-  let container: Container | undefined;
-  let queueProxy: Awaited<ReturnType<typeof startQueueProxy>> | undefined;
-  let watch: ReturnType<typeof watchReadiness> | undefined;
-  let resolveStop: () => void = () => undefined;
-  const stop = new Promise<void>((resolve) => {
-    resolveStop = resolve;
-  });
-  let scale: Promise<void> = Promise.resolve();
-  const activator = await startActivator({
-    containerConcurrency: variant.containerConcurrency,
-    requestTimeoutMs: timeoutMs,
-    onScaleFromZero: () => {
-      scale = (async () => {
-        record.askedToStartMs = clock();
-        const started = podman.run({
-          image: variant.image,
-          env: { ...variant.env, PORT: String(port) },
-          ...(variant.cpus === undefined ? {} : { cpus: variant.cpus }),
-          ...(variant.memoryBytes === undefined ? {} : { memoryBytes: variant.memoryBytes }),
-          readOnly: variant.readOnly ?? true,
-          ...(variant.tmpfs === undefined ? {} : { tmpfs: variant.tmpfs }),
-        });
-        const listening = watchListening(port, options.listenPollMs ?? 5, stop, clock);
-        // Knative's queue-proxy runs beside the container and starts probing at once.
-        queueProxy = await startQueueProxy({
-          upstreamPort: port,
-          containerConcurrency: variant.containerConcurrency,
-          requestTimeoutMs: timeoutMs,
-        });
-        const tally = await probeUntilReady(
-          {
-            port,
-            probe: variant.probe,
-            successThreshold: variant.successThreshold ?? 1,
-            pollTimeoutMs: timeoutMs,
-            clock,
-          },
-          // Probing ends early when the container exits (a crash, an OOM kill) or never starts.
-          Promise.race([
-            stop,
-            started.then(
-              (c) => c.wait().catch(() => undefined),
-              () => undefined,
-            ),
-          ]),
-        );
-        container = await started;
-        record.probesToReady = {
-          attempts: tally.attempts,
-          failures: tally.failures,
-          timeouts: tally.timeouts,
-        };
-        if (tally.readyAtMs === undefined) {
-          const state = await container.inspect();
-          throw new Error(
-            state.running
-              ? `the container was not ready within ${timeoutMs} ms`
-              : `the container exited with code ${state.exitCode}${state.oomKilled ? ' (OOMKilled)' : ''} before it was ready`,
-          );
-        }
-        const listenedAt = await listening;
-        if (listenedAt !== undefined) record.listeningMs = listenedAt;
-        record.probedReadyMs = tally.readyAtMs;
-        watch = watchReadiness({ port, probe: variant.probe });
-        activator.activate(queueProxy.port);
-      })().catch((error: unknown) => {
-        activator.fail(`scale from zero failed: ${(error as Error).message}`);
-        record.failure = (error as Error).message;
-      });
-    },
-  });
+  const run = new ScaleFromZeroRun(variant, options, await freePort());
   try {
-    const { method = 'GET', path = '/', headers = {}, body } = variant.request ?? {};
-    const requests = await Promise.all(
-      Array.from({ length: count }, async (): Promise<PathRequest> => {
-        const sent = clock();
-        try {
-          const response = await exchange({
-            port: activator.port,
-            method,
-            path,
-            headers,
-            ...(body === undefined ? {} : { body }),
-            timeoutMs,
-          });
-          const header = (name: string): number | undefined => {
-            const value = response.headers[name];
-            return typeof value === 'string' ? Number(value) : undefined;
-          };
-          return {
-            status: response.status,
-            ...(response.body.length <= 200 ? { body: response.body.toString('utf8') } : {}),
-            latencyMs: clock() - sent,
-            heldMs: header('x-thaw-held-ms'),
-            upstreamMs: header('x-thaw-upstream-ms'),
-          };
-        } catch (error) {
-          return {
-            status: undefined,
-            latencyMs: undefined,
-            heldMs: undefined,
-            upstreamMs: undefined,
-            error: (error as Error).message,
-          };
-        }
-      }),
+    await run.openActivator();
+    const requests = await run.sendRequests();
+    await run.scaled();
+    return await run.conclude(requests);
+  } finally {
+    await run.close();
+  }
+}
+
+type QueueProxy = Awaited<ReturnType<typeof startQueueProxy>>;
+type Activator = Awaited<ReturnType<typeof startActivator>>;
+
+/**
+ * One run's state, from the requests' arrival to the cleanup: the activator, the container the
+ * scale from zero starts, its queue-proxy and the readiness watch, and the record being filled.
+ */
+class ScaleFromZeroRun {
+  readonly #variant: ContainerVariant;
+  readonly #podman: Podman;
+  readonly #port: number;
+  readonly #count: number;
+  readonly #timeoutMs: number;
+  readonly #listenPollMs: number;
+  readonly #origin = performance.now();
+  readonly #epochAtOrigin = performance.timeOrigin + this.#origin;
+  readonly #record: Mutable<KnativeRunRecord>;
+  readonly #stop: Promise<void>;
+  #resolveStop: () => void = () => undefined;
+  #activator: Activator | undefined;
+  #container: Container | undefined;
+  #queueProxy: QueueProxy | undefined;
+  #watch: ReturnType<typeof watchReadiness> | undefined;
+  #scale: Promise<void> = Promise.resolve();
+
+  constructor(variant: ContainerVariant, options: KnativeRunOptions, port: number) {
+    this.#variant = variant;
+    this.#podman = new Podman(options.store);
+    this.#port = port;
+    this.#count = options.requests ?? 1;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#listenPollMs = options.listenPollMs ?? 5;
+    this.#record = {
+      variant: variant.name,
+      ok: false,
+      port,
+      originEpochMs: this.#epochAtOrigin,
+      probing: knativeProbing,
+      askedToStartMs: 0,
+      requests: [],
+      oomKilled: false,
+    };
+    this.#stop = new Promise<void>((resolve) => {
+      this.#resolveStop = resolve;
+    });
+  }
+
+  readonly #clock = (): number => performance.now() - this.#origin;
+
+  /** The activator holds the requests; its first one asks for a pod. */
+  async openActivator(): Promise<void> {
+    this.#activator = await startActivator({
+      containerConcurrency: this.#variant.containerConcurrency,
+      requestTimeoutMs: this.#timeoutMs,
+      onScaleFromZero: () => {
+        this.#scale = this.#scaleFromZero().catch((error: unknown) => {
+          this.#activator?.fail(`scale from zero failed: ${(error as Error).message}`);
+          this.#record.failure = (error as Error).message;
+        });
+      },
+    });
+  }
+
+  /** Resolves once the scale from zero has succeeded or failed. */
+  scaled(): Promise<void> {
+    return this.#scale;
+  }
+
+  async #scaleFromZero(): Promise<void> {
+    this.#record.askedToStartMs = this.#clock();
+    const started = this.#startContainer();
+    const listening = watchListening(this.#port, this.#listenPollMs, this.#stop, this.#clock);
+    // Knative's queue-proxy runs beside the container and starts probing at once.
+    this.#queueProxy = await startQueueProxy({
+      upstreamPort: this.#port,
+      containerConcurrency: this.#variant.containerConcurrency,
+      requestTimeoutMs: this.#timeoutMs,
+    });
+    const tally = await this.#probe(started);
+    this.#container = await started;
+    this.#record.probesToReady = {
+      attempts: tally.attempts,
+      failures: tally.failures,
+      timeouts: tally.timeouts,
+    };
+    if (tally.readyAtMs === undefined) throw await this.#notReadyError(this.#container);
+    const listenedAt = await listening;
+    if (listenedAt !== undefined) this.#record.listeningMs = listenedAt;
+    this.#record.probedReadyMs = tally.readyAtMs;
+    this.#watch = watchReadiness({ port: this.#port, probe: this.#variant.probe });
+    this.#activator?.activate(this.#queueProxy.port);
+  }
+
+  #startContainer(): Promise<Container> {
+    const variant = this.#variant;
+    return this.#podman.run({
+      image: variant.image,
+      env: { ...variant.env, PORT: String(this.#port) },
+      ...(variant.cpus === undefined ? {} : { cpus: variant.cpus }),
+      ...(variant.memoryBytes === undefined ? {} : { memoryBytes: variant.memoryBytes }),
+      readOnly: variant.readOnly ?? true,
+      ...(variant.tmpfs === undefined ? {} : { tmpfs: variant.tmpfs }),
+    });
+  }
+
+  #probe(started: Promise<Container>): Promise<ProbeTally> {
+    return probeUntilReady(
+      {
+        port: this.#port,
+        probe: this.#variant.probe,
+        successThreshold: this.#variant.successThreshold ?? 1,
+        pollTimeoutMs: this.#timeoutMs,
+        clock: this.#clock,
+      },
+      // Probing ends early when the container exits (a crash, an OOM kill) or never starts.
+      Promise.race([
+        this.#stop,
+        started.then(
+          (c) => c.wait().catch(() => undefined),
+          () => undefined,
+        ),
+      ]),
     );
-    await scale;
+  }
+
+  async #notReadyError(container: Container): Promise<Error> {
+    const state = await container.inspect();
+    return new Error(
+      state.running
+        ? `the container was not ready within ${this.#timeoutMs} ms`
+        : `the container exited with code ${state.exitCode}${state.oomKilled ? ' (OOMKilled)' : ''} before it was ready`,
+    );
+  }
+
+  /** The N requests, sent together to the activator. */
+  sendRequests(): Promise<PathRequest[]> {
+    return Promise.all(Array.from({ length: this.#count }, () => this.#sendOne()));
+  }
+
+  async #sendOne(): Promise<PathRequest> {
+    const { method = 'GET', path = '/', headers = {}, body } = this.#variant.request ?? {};
+    const sent = this.#clock();
+    try {
+      const response = await exchange({
+        port: this.#activator?.port ?? 0,
+        method,
+        path,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        timeoutMs: this.#timeoutMs,
+      });
+      const header = (name: string): number | undefined => {
+        const value = response.headers[name];
+        return typeof value === 'string' ? Number(value) : undefined;
+      };
+      return {
+        status: response.status,
+        ...(response.body.length <= 200 ? { body: response.body.toString('utf8') } : {}),
+        latencyMs: this.#clock() - sent,
+        heldMs: header('x-thaw-held-ms'),
+        upstreamMs: header('x-thaw-upstream-ms'),
+      };
+    } catch (error) {
+      return {
+        status: undefined,
+        latencyMs: undefined,
+        heldMs: undefined,
+        upstreamMs: undefined,
+        error: (error as Error).message,
+      };
+    }
+  }
+
+  /** Fills the record from the answers and the container's state, logs and startup report. */
+  async conclude(requests: PathRequest[]): Promise<KnativeRunRecord> {
+    const record = this.#record;
+    const count = this.#count;
     record.requests = requests;
     const okLatencies = requests
       .filter((r) => r.status !== undefined && r.status < 400)
       .map((r) => r.latencyMs ?? 0);
     if (okLatencies.length > 0) record.firstResponseMs = Math.min(...okLatencies);
-    if (container !== undefined) await finish(container, record, epochAtOrigin, watch);
+    if (this.#container !== undefined)
+      await finish(this.#container, record, this.#epochAtOrigin, this.#watch);
     record.ok = record.failure === undefined && okLatencies.length === count && !record.oomKilled;
     if (record.failure === undefined && !record.ok) {
       record.failure = record.oomKilled
         ? 'the container was killed for exceeding its memory limit (OOMKilled)'
         : `${count - okLatencies.length} of ${count} requests failed`;
     }
-    computeBreakdown(record, variant.probe);
+    computeBreakdown(record, this.#variant.probe);
     return record;
-  } finally {
-    resolveStop();
-    await watch?.stop();
-    if (container !== undefined) await container.remove();
-    await activator.close();
-    await queueProxy?.close();
-    releasePort(port);
+  }
+
+  /** Whatever happened: the container stopped and removed, the proxies closed, the port freed. */
+  async close(): Promise<void> {
+    this.#resolveStop();
+    await this.#watch?.stop();
+    if (this.#container !== undefined) await this.#container.remove();
+    await this.#activator?.close();
+    await this.#queueProxy?.close();
+    releasePort(this.#port);
   }
 }
 

@@ -1,8 +1,11 @@
 // The pg adapter: a node-postgres Pool whose failures name the pool and never crash the process
 // (idle and borrowed clients' socket errors are handled), whose borrows fail with thaw's errors,
 // and whose close destroys what is still borrowed once the drain runs out of time.
+import { Socket } from 'node:net';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { settlesWithin } from './bounded-wait.ts';
+import { adoptable, EarlySocket } from './early-socket.ts';
+import { pgTarget } from './early-targets.ts';
 import { loadPeer, member } from './load-peer.ts';
 import { closeOutcome, reason } from './pool-adapter.ts';
 import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
@@ -16,6 +19,7 @@ export interface ResolvedPgOptions extends ResolvedPoolOptions {
   readonly min: number;
   readonly idleTimeoutMillis: number;
   readonly acquireTimeoutMs: number;
+  readonly earlyConnect: boolean;
 }
 
 type ConnectCallback = (
@@ -52,27 +56,41 @@ export class PgAdapter implements PoolAdapter<Pool> {
   // Every client with a connection, until its socket has closed ('remove' comes after that).
   readonly #connected = new Set<PoolClient>();
   #lastClosed: (() => void) | undefined;
+  readonly #early: EarlySocket | undefined;
 
-  /** Loads `pg` and creates the pool. */
+  /**
+   * Opens the first connection (with `earlyConnect`), loads `pg` meanwhile, and creates the pool,
+   * whose first client adopts that connection.
+   */
   static async open(name: string, config: PoolConfig, options: ResolvedPgOptions): Promise<PgAdapter> {
-    const pg = await loadPeer('pg', 'pools.pg()');
-    const PgPool = member(pg, 'Pool') as typeof Pool | undefined;
-    if (PgPool === undefined)
-      throw new Error('The installed "pg" package has no Pool export; install pg 8.11 or newer.');
-    const pool = new PgPool({
-      ...config,
-      max: options.max,
-      min: options.min,
-      idleTimeoutMillis: options.idleTimeoutMillis,
-      connectionTimeoutMillis: options.acquireTimeoutMs,
-    });
-    return new PgAdapter(name, pool, options);
+    const target = options.earlyConnect ? pgTarget(config as Record<string, unknown>) : undefined;
+    const early = target === undefined ? undefined : EarlySocket.open(target, options.acquireTimeoutMs);
+    try {
+      const pg = await loadPeer('pg', 'pools.pg()');
+      const PgPool = member(pg, 'Pool') as typeof Pool | undefined;
+      if (PgPool === undefined)
+        throw new Error('The installed "pg" package has no Pool export; install pg 8.11 or newer.');
+      const stream = early === undefined ? undefined : earlyStream(pg, config, early);
+      const pool = new PgPool({
+        ...config,
+        ...(stream === undefined ? {} : { stream }),
+        max: options.max,
+        min: options.min,
+        idleTimeoutMillis: options.idleTimeoutMillis,
+        connectionTimeoutMillis: options.acquireTimeoutMs,
+      });
+      return new PgAdapter(name, pool, options, early);
+    } catch (error) {
+      early?.dispose();
+      throw error;
+    }
   }
 
-  constructor(name: string, pool: Pool, options: ResolvedPgOptions) {
+  constructor(name: string, pool: Pool, options: ResolvedPgOptions, early?: EarlySocket) {
     this.resource = pool;
     this.#name = name;
     this.#options = options;
+    this.#early = early;
     this.#trackBorrowed();
     this.#handleClientErrors();
     this.#explainConnectFailures();
@@ -106,6 +124,7 @@ export class PgAdapter implements PoolAdapter<Pool> {
   }
 
   async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
+    this.#early?.dispose();
     const ended = this.resource.end().catch(() => undefined);
     let leaked = 0;
     if (!(await settlesWithin(ended, drainTimeoutMs))) {
@@ -221,4 +240,22 @@ export class PgAdapter implements PoolAdapter<Pool> {
       }
     }
   }
+}
+
+type ClientClass = new (config: object) => { readonly host: unknown; readonly port: unknown };
+
+// pg's own reading of the config (a Client only computes its parameters; given a connection it
+// opens no socket) must agree with the early guess, or the early socket is dropped unused.
+function earlyStream(pg: unknown, config: PoolConfig, early: EarlySocket): (() => Socket) | undefined {
+  const Client = member(pg, 'Client') as ClientClass | undefined;
+  const resolved = Client === undefined ? undefined : new Client({ ...config, connection: {} });
+  if (resolved?.host !== early.target.host || Number(resolved.port) !== early.target.port) {
+    early.dispose();
+    return undefined;
+  }
+  // pg calls this for every client's connection; only the first gets the early socket.
+  return () => {
+    const socket = early.take();
+    return socket === undefined ? new Socket() : adoptable(socket, early.target);
+  };
 }

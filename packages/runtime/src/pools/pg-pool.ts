@@ -9,6 +9,7 @@ import {
   count,
   defaultPoolOptions,
   durationMs,
+  flag,
   poolOptionKeys,
   resolvePoolOptions,
   withoutKeys,
@@ -38,6 +39,13 @@ export interface PgPoolOptions extends PoolOptions {
    * @default 5000
    */
   readonly acquireTimeoutMs?: number;
+  /**
+   * Open the first connection's TCP socket as soon as the pool is asked for, while `pg` loads,
+   * and hand it to the pool's first client. Only for a TCP host and port that `pg` itself
+   * resolves the same way; a Unix socket or a custom `stream` connects as usual.
+   * @default true
+   */
+  readonly earlyConnect?: boolean;
 }
 
 /**
@@ -66,9 +74,10 @@ export const defaultPgPoolOptions = {
   min: 1,
   idleTimeoutMillis: 10_000,
   acquireTimeoutMs: 5_000,
+  earlyConnect: true,
 } as const satisfies Required<PgPoolOptions>;
 
-const thawKeys: readonly string[] = [...poolOptionKeys, 'acquireTimeoutMs'];
+const thawKeys: readonly string[] = [...poolOptionKeys, 'acquireTimeoutMs', 'earlyConnect'];
 
 /**
  * The process-wide `pg.Pool` of that name, created on first call (loading `pg` then) and resolved
@@ -127,6 +136,7 @@ function resolvePgOptions(given: Exclude<PgPoolConfig, string>, call: string): R
       `${call} acquireTimeoutMs`,
       given.acquireTimeoutMs ?? given.connectionTimeoutMillis ?? defaultPgPoolOptions.acquireTimeoutMs,
     ),
+    earlyConnect: flag(`${call} earlyConnect`, given.earlyConnect ?? defaultPgPoolOptions.earlyConnect),
   };
 }
 

@@ -4,6 +4,8 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigError } from '../errors.ts';
 import { displayOf, fingerprintOf } from './config-fingerprint.ts';
+import { EarlySocket } from './early-socket.ts';
+import { redisTarget } from './early-targets.ts';
 import { loadPeer, member } from './load-peer.ts';
 import { nameAndConfig } from './pool-arguments.ts';
 import type { PoolAdapter } from './pool-adapter.ts';
@@ -102,16 +104,34 @@ function build(
     call,
     options,
     open: async (): Promise<PoolAdapter<Redis | Cluster>> => {
-      const ioredis = await loadPeer('ioredis', 'pools.redis()');
-      if (nodes !== undefined) {
-        const ClusterClass = member(ioredis, 'Cluster') as typeof Cluster | undefined;
-        if (ClusterClass === undefined)
-          throw new Error('The installed "ioredis" package has no Cluster export.');
-        return new RedisClusterAdapter(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
+      const target =
+        options.earlyConnect && nodes === undefined ? redisTarget(url, clientOptions) : undefined;
+      const early = target === undefined ? undefined : EarlySocket.open(target, options.connectTimeout);
+      try {
+        return await openAdapter(name, url, nodes, clientOptions, options, early);
+      } catch (error) {
+        early?.dispose();
+        throw error;
       }
-      const RedisClass = member(ioredis, 'Redis') as typeof Redis | undefined;
-      if (RedisClass === undefined) throw new Error('The installed "ioredis" package has no Redis export.');
-      return new RedisStandaloneAdapter(name, RedisClass, url, clientOptions, options);
     },
   };
+}
+
+async function openAdapter(
+  name: string,
+  url: string | undefined,
+  nodes: unknown,
+  clientOptions: Record<string, unknown>,
+  options: ResolvedRedisOptions,
+  early: EarlySocket | undefined,
+): Promise<PoolAdapter<Redis | Cluster>> {
+  const ioredis = await loadPeer('ioredis', 'pools.redis()');
+  if (nodes !== undefined) {
+    const ClusterClass = member(ioredis, 'Cluster') as typeof Cluster | undefined;
+    if (ClusterClass === undefined) throw new Error('The installed "ioredis" package has no Cluster export.');
+    return new RedisClusterAdapter(name, ClusterClass, nodes as ClusterNode[], clientOptions, options);
+  }
+  const RedisClass = member(ioredis, 'Redis') as typeof Redis | undefined;
+  if (RedisClass === undefined) throw new Error('The installed "ioredis" package has no Redis export.');
+  return new RedisStandaloneAdapter(name, RedisClass, url, clientOptions, options, early);
 }

@@ -5,6 +5,7 @@ import {
   count,
   defaultPoolOptions,
   durationMs,
+  flag,
   poolOptionKeys,
   resolvePoolOptions,
   type PoolOptions,
@@ -40,6 +41,13 @@ export interface RedisClientOptions extends PoolOptions {
   readonly maxOfflineCommands?: number;
   /** Reconnection backoff (50 ms doubling) never waits longer than this (ms). @default 1000 */
   readonly retryDelayMaxMs?: number;
+  /**
+   * Open the TCP connection as soon as the client is asked for, while `ioredis` loads, and hand it
+   * to the client. Only for a standalone server on a TCP host and port (not a Unix socket, TLS,
+   * sentinels or a cluster).
+   * @default true
+   */
+  readonly earlyConnect?: boolean;
 }
 
 /**
@@ -58,6 +66,7 @@ export const defaultRedisClientOptions = {
   autoResendUnfulfilledCommands: false,
   maxOfflineCommands: 100,
   retryDelayMaxMs: 1_000,
+  earlyConnect: true,
 } as const satisfies Required<RedisClientOptions>;
 
 /** Redis options with every default applied. */
@@ -68,6 +77,7 @@ export interface ResolvedRedisOptions extends ResolvedPoolOptions {
   readonly autoResendUnfulfilledCommands: boolean;
   readonly maxOfflineCommands: number;
   readonly retryDelayMaxMs: number;
+  readonly earlyConnect: boolean;
 }
 
 /** The keys that are thaw's, not ioredis': removed before the rest goes to ioredis. */
@@ -75,6 +85,7 @@ export const redisThawKeys: readonly string[] = [
   ...poolOptionKeys,
   'maxOfflineCommands',
   'retryDelayMaxMs',
+  'earlyConnect',
   'nodes',
 ];
 
@@ -110,5 +121,6 @@ export function resolveRedisOptions(given: RedisClientOptions, call: string): Re
       `${call} retryDelayMaxMs`,
       given.retryDelayMaxMs ?? defaultRedisClientOptions.retryDelayMaxMs,
     ),
+    earlyConnect: flag(`${call} earlyConnect`, given.earlyConnect ?? defaultRedisClientOptions.earlyConnect),
   };
 }

@@ -3,6 +3,8 @@
 // (`maxOfflineCommands`) and, unless they are resent, fails in-flight commands of a dropped
 // connection at once instead of at `commandTimeout`.
 import type { Redis, RedisOptions } from 'ioredis';
+import type { Socket } from 'node:net';
+import type { EarlySocket } from './early-socket.ts';
 import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
 import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';
 import { PoolUnavailableError } from './pool-errors.ts';
@@ -25,6 +27,23 @@ interface QueuedCommand {
 
 type SendCommand = (command: QueuedCommand, stream?: unknown) => unknown;
 
+// ioredis' connector (its `Connector` option's shape): connect() resolves the stream it then
+// drives; an already connected stream is fine, ioredis checks `stream.connecting` itself.
+interface Connector {
+  connecting: boolean;
+  stream?: Socket;
+  firstError?: Error;
+  connect(onEvent: unknown): Promise<Socket>;
+}
+
+interface ResolvedClientOptions {
+  readonly host?: unknown;
+  readonly port?: unknown;
+  readonly path?: unknown;
+  readonly tls?: unknown;
+  readonly sentinels?: unknown;
+}
+
 const redisUrls: UrlConvention = { variable: 'REDIS_URL', example: 'redis://127.0.0.1:6379' };
 
 /**
@@ -46,6 +65,7 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   #closing = false;
   #outage = false;
   #lastError: unknown;
+  readonly #early: EarlySocket | undefined;
 
   constructor(
     name: string,
@@ -53,13 +73,16 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
     url: string | undefined,
     clientOptions: Record<string, unknown>,
     options: ResolvedRedisOptions,
+    early?: EarlySocket,
   ) {
     this.#name = name;
     this.#options = options;
+    this.#early = early;
     this.#url = url;
     const settings = clientSettings(clientOptions, options);
     this.resource = url === undefined ? new RedisClass(settings) : new RedisClass(url, settings);
     this.#queues = this.resource as unknown as Queues;
+    if (early !== undefined) this.#adoptEarly(early);
     this.#followConnection();
     if (!options.autoResendUnfulfilledCommands) this.#failInFlightOnClose();
     this.#boundOfflineQueue();
@@ -102,6 +125,7 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
   }
 
   async close(drainTimeoutMs: number): Promise<AdapterCloseOutcome> {
+    this.#early?.dispose();
     const client = this.resource;
     this.#closing = true;
     const quit = await quitWithin(client, drainTimeoutMs);
@@ -114,6 +138,36 @@ export class RedisStandaloneAdapter implements PoolAdapter<Redis> {
     const leaked = Math.max(0, this.#queues.commandQueue.length + this.#queues.offlineQueue.length - 1);
     client.disconnect();
     return closeOutcome(leaked, 'command', 'still waiting for a reply');
+  }
+
+  // The client was created with lazyConnect, so nothing has connected yet: its connector's first
+  // connect() resolves the early socket, when ioredis' own reading of the config agrees with it.
+  // Reconnections, and a first connect without a usable early socket, are ioredis' own.
+  #adoptEarly(early: EarlySocket): void {
+    const resolved = (this.resource as unknown as { options: ResolvedClientOptions }).options;
+    const connector = (this.resource as unknown as { connector?: Connector }).connector;
+    const plainTcp = resolved.path == null && resolved.tls == null && resolved.sentinels == null;
+    if (
+      connector === undefined ||
+      !plainTcp ||
+      resolved.host !== early.target.host ||
+      Number(resolved.port) !== early.target.port
+    ) {
+      early.dispose();
+      return;
+    }
+    const own = connector.connect.bind(connector);
+    connector.connect = (onEvent) => {
+      connector.connect = own;
+      const socket = early.take();
+      if (socket === undefined) return own(onEvent);
+      connector.connecting = true;
+      connector.stream = socket;
+      socket.once('error', (error) => {
+        connector.firstError = error;
+      });
+      return Promise.resolve(socket);
+    };
   }
 
   // Unhandled, ioredis prints every reconnection failure; one line per outage is enough.

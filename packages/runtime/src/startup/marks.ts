@@ -4,6 +4,7 @@
 // built. Kept on globalThis so that every copy of the runtime in a process writes one timeline.
 import { performance } from 'node:perf_hooks';
 import { startupMarksKey } from '../process-keys.ts';
+import { startModuleProfile } from './module-profile.ts';
 
 /** One recorded point or span of startup, in ms since process start. */
 export interface StartupMark {
@@ -106,3 +107,6 @@ export function resetMarksForTesting(): void {
 
 // The first import of the runtime is the earliest point thaw can see of the user's module load.
 recordMark('runtime imported', sinceStart());
+// Opt-in (THAW_OTEL_MODULE_SPANS=1): sample from here on, so the trace can say which packages
+// the module load and the initializers' imports spent their time in.
+startModuleProfile(process.env);

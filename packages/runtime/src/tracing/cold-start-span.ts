@@ -5,9 +5,13 @@
 import type { Attributes, SpanContext, Tracer } from '@opentelemetry/api';
 import type { StatsProvider } from '../lifecycle.ts';
 import { nodeBootstrapMarks, readMarks, type StartupMark } from '../startup/marks.ts';
+import { takeModuleProfile } from '../startup/module-profile.ts';
+import { moduleLoadSpans } from './module-spans.ts';
 import {
   ATTR_FAAS_COLDSTART,
   ATTR_THAW_MARKS_DROPPED,
+  ATTR_THAW_MODULE_PROFILE_INTERVAL_US,
+  ATTR_THAW_MODULE_PROFILE_UNTIL,
   ATTR_THAW_PHASE_KIND,
   ATTR_THAW_REPLAYED,
   thawResourceStatPrefix,
@@ -23,7 +27,7 @@ export interface PhaseSpan {
   readonly name: string;
   readonly startMs: number;
   readonly endMs: number;
-  readonly kind: 'node' | 'phase' | 'milestone';
+  readonly kind: 'node' | 'phase' | 'milestone' | 'module';
   readonly attributes?: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -92,12 +96,18 @@ export function replayColdStart(
   },
 ): string {
   const { marks, dropped } = readMarks();
-  const phases = [...coldStartPhases(nodeBootstrapMarks(), marks), ...(options.extraPhases ?? [])];
+  const modules = moduleSpansOf(marks);
+  const phases = [
+    ...coldStartPhases(nodeBootstrapMarks(), marks),
+    ...(options.extraPhases ?? []),
+    ...(modules?.spans ?? []),
+  ];
   const endMs = phases.reduce((latest, phase) => Math.max(latest, phase.endMs), 0);
   const attributes: Attributes = {
     [ATTR_FAAS_COLDSTART]: true,
     [ATTR_THAW_MARKS_DROPPED]: dropped,
     [ATTR_THAW_REPLAYED]: true,
+    ...modules?.attributes,
     ...options.attributes,
   };
   for (const [name, provider] of options.stats) {
@@ -135,6 +145,31 @@ export function replayColdStart(
   }
   root.end(hrTimeSinceStart(endMs));
   return root.spanContext().traceId;
+}
+
+/**
+ * The module-load spans, when a module profile ran (`THAW_OTEL_MODULE_SPANS=1`): its samples up
+ * to the first response (or ready, or the end of the profile) charged to packages.
+ */
+function moduleSpansOf(
+  marks: readonly StartupMark[],
+): { spans: PhaseSpan[]; attributes: Attributes } | undefined {
+  const taken = takeModuleProfile();
+  if (taken === undefined) return undefined;
+  const until =
+    marks.find((mark) => mark.name === 'first response') ?? marks.find((mark) => mark.name === 'ready');
+  try {
+    return {
+      spans: moduleLoadSpans(taken, until?.startMs ?? Infinity),
+      attributes: {
+        [ATTR_THAW_MODULE_PROFILE_INTERVAL_US]: taken.intervalUs,
+        [ATTR_THAW_MODULE_PROFILE_UNTIL]: until?.name ?? 'profile end',
+      },
+    };
+  } catch {
+    // Unreadable source maps or an odd profile cost the module spans, never the cold start trace.
+    return undefined;
+  }
 }
 
 function withAttributes(mark: StartupMark): {

@@ -50,6 +50,12 @@ export const ATTR_THAW_REPLAYED = 'thaw.replayed';
 /** Which SDK thaw started: `light` or `full` (`@opentelemetry/sdk-node`); on the cold start root. */
 export const ATTR_THAW_TRACING_SDK = 'thaw.tracing.sdk';
 export const thawResourceStatPrefix = 'thaw.resource.';
+export const ATTR_THAW_MODULE_PACKAGE = 'thaw.module.package';
+export const ATTR_THAW_MODULE_SELF_MS = 'thaw.module.self_ms';
+export const ATTR_THAW_MODULE_INCLUSIVE_MS = 'thaw.module.inclusive_ms';
+export const ATTR_THAW_MODULE_SAMPLES = 'thaw.module.samples';
+export const ATTR_THAW_MODULE_PROFILE_INTERVAL_US = 'thaw.module_profile.interval_us';
+export const ATTR_THAW_MODULE_PROFILE_UNTIL = 'thaw.module_profile.until';
 
 /** The instrumentation scope of every span thaw creates. */
 export const thawTracerName = '@thaw/runtime';

@@ -72,4 +72,12 @@ describe('tracing options', () => {
       `Invalid instrumentations: received "redis"; expected each item one of 'pg', 'ioredis', 'http'.`,
     );
   });
+
+  it('accepts THAW_OTEL_MODULE_SPANS as 1 or 0 and rejects anything else, naming the variable', () => {
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_MODULE_SPANS: '1' })).not.toThrow();
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_MODULE_SPANS: '0' })).not.toThrow();
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_MODULE_SPANS: 'yes' })).toThrow(
+      'Invalid THAW_OTEL_MODULE_SPANS: received "yes"; expected 1 (module-load spans on) or 0 (off).',
+    );
+  });
 });

@@ -1,6 +1,7 @@
 // Options of startup tracing, their defaults in one place, and their resolution from code and
 // environment. Environment variables are configuration too: they are validated the same way.
 import { ConfigError, redactSecrets, type ThawError } from '../errors.ts';
+import { moduleSpansVariable } from '../startup/module-profile.ts';
 import { tracingInstrumentations, type TracingInstrumentation } from './instrumentations.ts';
 
 /** How startup tracing behaves. Every field is optional. */
@@ -91,6 +92,12 @@ export function resolveTracingOptions(
       envList(env, 'THAW_OTEL_INSTRUMENTATIONS') ??
       defaultTracingOptions.instrumentations,
   );
+  // Read where the runtime is first imported (the profile must start before serve() is called);
+  // checked here so that a mistyped value is reported instead of silently doing nothing.
+  const moduleSpans = env[moduleSpansVariable];
+  if (moduleSpans !== undefined && !['', '0', '1'].includes(moduleSpans)) {
+    throw new ConfigError(moduleSpansVariable, moduleSpans, '1 (module-load spans on) or 0 (off)');
+  }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new ConfigError('onError', options.onError, 'a function');
   }

@@ -69,6 +69,7 @@ function scratchProject(dir: string): void {
 describe('a slimmed function with critical pg and Redis pools, traced by thaw’s own SDK', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'thaw-slim-traced-pools-'));
   let run: ScenarioRun;
+  let withModuleSpans: ScenarioRun;
   let stubs: string[];
 
   beforeAll(async () => {
@@ -90,7 +91,10 @@ describe('a slimmed function with critical pg and Redis pools, traced by thaw’
       existsSync(join(deployed, 'node_modules', name, 'index.js')),
     );
     run = await runTracedPoolsScenario(join(deployed, 'index.js'), deployed);
-  }, 120_000);
+    withModuleSpans = await runTracedPoolsScenario(join(deployed, 'index.js'), deployed, ['/second'], {
+      THAW_OTEL_MODULE_SPANS: '1',
+    });
+  }, 180_000);
 
   afterAll(() => {
     rmSync(scratch, { recursive: true, force: true });
@@ -133,5 +137,44 @@ describe('a slimmed function with critical pg and Redis pools, traced by thaw’
     expect(phases).toEqual(
       expect.arrayContaining(['init postgres', 'init redis', 'ready', 'tracing sdk load']),
     );
+  });
+
+  it('has no module-load spans and starts no profiler when THAW_OTEL_MODULE_SPANS is unset', () => {
+    expect(run.spans.filter((span) => span.attributes['thaw.phase.kind'] === 'module')).toEqual([]);
+    const atReady = run.messages.find((m) => m['type'] === 'test:at-ready')!;
+    expect(atReady).toMatchObject({ inspectorLoaded: false, moduleProfile: false });
+  });
+
+  it('with THAW_OTEL_MODULE_SPANS=1, names its heaviest packages in module-load spans of the cold start', () => {
+    expect(withModuleSpans.responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(withModuleSpans.stderr).not.toContain('thaw.telemetry.error');
+    const root = withModuleSpans.spans.find((span) => span.name === 'cold start')!;
+    expect(root.attributes).toMatchObject({
+      'thaw.module_profile.interval_us': 500,
+      'thaw.module_profile.until': 'first response',
+    });
+    const modules = withModuleSpans.spans.filter(
+      (span) => span.parentSpanId === root.spanId && span.attributes['thaw.phase.kind'] === 'module',
+    );
+    // pg and ioredis are bundled behind stubs: the bundle's source map names them.
+    const names = modules.map((span) => span.attributes['thaw.module.package']);
+    expect(names).toEqual(expect.arrayContaining(['pg', 'ioredis']));
+    const rootMs = Number(root.endNs - root.startNs) / 1e6;
+    let selfTotalMs = 0;
+    for (const span of modules) {
+      const durationMs = Number(span.endNs - span.startNs) / 1e6;
+      const self = span.attributes['thaw.module.self_ms'] as number;
+      expect(span.name).toBe(`module ${String(span.attributes['thaw.module.package'])}`);
+      expect(durationMs).toBeCloseTo(self, 0);
+      expect(self).toBeGreaterThan(0);
+      expect(span.attributes['thaw.module.inclusive_ms'] as number).toBeGreaterThanOrEqual(self);
+      expect(span.startNs).toBeGreaterThanOrEqual(root.startNs);
+      expect(span.endNs).toBeLessThanOrEqual(root.endNs);
+      selfTotalMs += self;
+    }
+    // Self times do not overlap: together they fit in the cold start.
+    expect(selfTotalMs).toBeLessThan(rootMs);
+    const atReady = withModuleSpans.messages.find((m) => m['type'] === 'test:at-ready')!;
+    expect(atReady).toMatchObject({ inspectorLoaded: true, moduleProfile: true });
   });
 });

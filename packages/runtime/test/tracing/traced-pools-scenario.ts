@@ -25,12 +25,14 @@ const recorder = fileURLToPath(new URL('fixtures/record-resolutions.ts', import.
 /**
  * Runs `node [--import recorder --import observer] <script>` in `cwd`: `/first` with a
  * traceparent, then, once the cold start is exported, each of `later` (the first of them with
- * another traceparent), then SIGTERM. Always reaps the child.
+ * another traceparent), then SIGTERM, with `env` added to the function's environment. Always
+ * reaps the child.
  */
 export async function runTracedPoolsScenario(
   script: string,
   cwd: string,
   later: readonly string[] = ['/second', '/last'],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ScenarioRun> {
   const collector = await startOtlpCollector();
   const child = spawn(process.execPath, ['--import', recorder, '--import', observer, script], {
@@ -45,6 +47,7 @@ export async function runTracedPoolsScenario(
       K_SERVICE: 'traced-pools',
       DATABASE_URL: services.postgresUrl,
       REDIS_URL: services.redisUrl,
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

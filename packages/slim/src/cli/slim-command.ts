@@ -95,6 +95,8 @@ function integer(option: string, text: string | undefined): number | undefined {
   return value;
 }
 
+type SlimFlagValues = ReturnType<typeof parseFlags<typeof flags>>['values'];
+
 /** Turns `thaw slim` arguments into {@link SlimOptions}; throws on unknown or malformed ones. */
 export function parseSlimArgs(args: readonly string[]): {
   options: SlimOptions;
@@ -103,6 +105,37 @@ export function parseSlimArgs(args: readonly string[]): {
   help: boolean;
 } {
   const { values, positionals } = parseFlags({ args, options: flags, allowNegative: true }, usageError);
+  const from = fromFlags(values);
+  if (positionals.length > 1) {
+    throw new SlimError(
+      'THAW_SLIM_CONFIG_INVALID',
+      `thaw slim takes one entry module; received ${positionals.length}: ${positionals.join(' ')}.`,
+    );
+  }
+  const given: Record<string, unknown> = {
+    projectDir: values.project,
+    entry: positionals[0],
+    outDir: values.out,
+    budgetBytes: budgetOf(values.budget),
+    external: values.external,
+    include: values.include,
+    target: values.target,
+    minify: values.minify,
+    sourceMap: values['source-map'],
+    enableSourceMaps: values['enable-source-maps'],
+    compileCache: values['compile-cache'],
+    instrumentedAs: instrumentedAsOf(values['instrumented-as']),
+    baseImage: values['base-image'],
+    knative: knativeOf(values),
+  };
+  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as SlimOptions;
+  return { options, from, json: values.json === true, help: values.help === true };
+}
+
+/** --from and --function-target, which only a Functions Framework function takes. */
+function fromFlags(
+  values: SlimFlagValues,
+): { readonly runtime: FromRuntime; readonly target: string | undefined } | undefined {
   const fromText = values.from;
   if (fromText !== undefined && !(fromRuntimes as readonly string[]).includes(fromText)) {
     throw usageError(`Invalid --from: received "${fromText}"; expected ${fromRuntimes.join(' or ')}.`);
@@ -112,61 +145,42 @@ export function parseSlimArgs(args: readonly string[]): {
       '--function-target names a Functions Framework function; add --from functions-framework.',
     );
   }
-  if (positionals.length > 1) {
+  return fromText === undefined
+    ? undefined
+    : { runtime: fromText as FromRuntime, target: values['function-target'] };
+}
+
+function budgetOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const budgetBytes = parseSize(text);
+  if (budgetBytes === undefined) {
     throw new SlimError(
       'THAW_SLIM_CONFIG_INVALID',
-      `thaw slim takes one entry module; received ${positionals.length}: ${positionals.join(' ')}.`,
+      `Invalid --budget: received "${text}"; expected a size such as 5MB, 750KB or 1.5MiB.`,
     );
   }
-  let budgetBytes: number | undefined;
-  if (values.budget !== undefined) {
-    budgetBytes = parseSize(values.budget);
-    if (budgetBytes === undefined) {
-      throw new SlimError(
-        'THAW_SLIM_CONFIG_INVALID',
-        `Invalid --budget: received "${values.budget}"; expected a size such as 5MB, 750KB or 1.5MiB.`,
-      );
-    }
-  }
-  const instrumentedAs = values['instrumented-as'];
-  if (instrumentedAs !== undefined && instrumentedAs !== 'bundled' && instrumentedAs !== 'external') {
+  return budgetBytes;
+}
+
+function instrumentedAsOf(text: string | undefined): string | undefined {
+  if (text !== undefined && text !== 'bundled' && text !== 'external') {
     throw new SlimError(
       'THAW_SLIM_CONFIG_INVALID',
-      `Invalid --instrumented-as: received "${instrumentedAs}"; expected bundled or external.`,
+      `Invalid --instrumented-as: received "${text}"; expected bundled or external.`,
     );
   }
+  return text;
+}
+
+/** The knative settings the flags give (--image, --min-scale, --max-scale), if any. */
+function knativeOf(values: SlimFlagValues): Record<string, unknown> | undefined {
   const knative: Record<string, unknown> = {};
   if (values.image !== undefined) knative['image'] = values.image;
   const minScale = integer('min-scale', values['min-scale']);
   const maxScale = integer('max-scale', values['max-scale']);
   if (minScale !== undefined) knative['minScale'] = minScale;
   if (maxScale !== undefined) knative['maxScale'] = maxScale;
-  const given: Record<string, unknown> = {
-    projectDir: values.project,
-    entry: positionals[0],
-    outDir: values.out,
-    budgetBytes,
-    external: values.external,
-    include: values.include,
-    target: values.target,
-    minify: values.minify,
-    sourceMap: values['source-map'],
-    enableSourceMaps: values['enable-source-maps'],
-    compileCache: values['compile-cache'],
-    instrumentedAs,
-    baseImage: values['base-image'],
-    knative: Object.keys(knative).length > 0 ? knative : undefined,
-  };
-  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as SlimOptions;
-  return {
-    options,
-    from:
-      fromText === undefined
-        ? undefined
-        : { runtime: fromText as FromRuntime, target: values['function-target'] },
-    json: values.json === true,
-    help: values.help === true,
-  };
+  return Object.keys(knative).length > 0 ? knative : undefined;
 }
 
 /**
