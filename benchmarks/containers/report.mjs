@@ -99,7 +99,12 @@ export function layerTable(result) {
     mib(image.baseBytes),
     image.layers.map((l) => `${l.name} ${kb(l.sizeBytes)}`).join(' + ') || '–',
     kb(image.nonBaseBytes),
-    image.tracingBytesEstimate === undefined ? '–' : kb(image.tracingBytesEstimate),
+    image.sharedBytes > 0
+      ? `${kb(image.sharedBytes)} (shared layer)`
+      : image.tracingBytesEstimate === undefined
+        ? '–'
+        : `${kb(image.tracingBytesEstimate)} (est.)`,
+    kb(image.uniqueBytes ?? image.nonBaseBytes),
   ]);
   return table(
     [
@@ -107,7 +112,8 @@ export function layerTable(result) {
       'base layers',
       'layers above the base (compressed)',
       'above the base',
-      'of which tracing (est.)',
+      'of which tracing',
+      "the image's own (unique)",
     ],
     rows,
   );

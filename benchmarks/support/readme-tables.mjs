@@ -203,13 +203,34 @@ export function shapesTable(result) {
 }
 
 function sizeTable(result) {
+  if (result.version === 1) {
+    return table(
+      ['example', 'production closure (`npm ci --omit=dev`)', 'thaw slim deploy folder', 'deploy ÷ closure'],
+      result.examples.map((e) => [
+        e.name,
+        `${e.closure.packages} packages, ${e.closure.files} files, ${mb(e.closure.bytes)}`,
+        `${e.deploy.files} files, ${mb(e.deploy.bytes)}`,
+        `${(100 * e.ratio).toFixed(1)}%`,
+      ]),
+    );
+  }
+  const pct = (ratio) => `${(100 * ratio).toFixed(1)}%`;
   return table(
-    ['example', 'production closure (`npm ci --omit=dev`)', 'thaw slim deploy folder', 'deploy ÷ closure'],
+    [
+      'example',
+      'closure (installed from tarballs)',
+      'tracing layer (shared)',
+      'dependencies + app (unique)',
+      'unique ÷ closure',
+      'target',
+    ],
     result.examples.map((e) => [
-      e.name,
-      `${e.closure.packages} packages, ${e.closure.files} files, ${mb(e.closure.bytes)}`,
-      `${e.deploy.files} files, ${mb(e.deploy.bytes)}`,
-      `${(100 * e.ratio).toFixed(1)}%`,
+      `${e.name} (${e.kind})`,
+      `${e.closure.packages} packages, ${mb(e.closure.bytes)}`,
+      mb(e.layers.tracing.bytes),
+      `${mb(e.layers.dependencies.bytes)} + ${mb(e.layers.app.bytes)}`,
+      pct(e.uniqueRatio),
+      `≤ ${pct(e.targetRatio)}: ${e.targetMet ? 'met' : 'missed'}`,
     ]),
   );
 }

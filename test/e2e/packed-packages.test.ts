@@ -150,7 +150,9 @@ describe('each package installed alone from its own tarball', () => {
       console.log(report.manifest.entry, report.manifest.files.map((f) => f.path).join(','));
       `,
     );
-    expect(out.trim()).toBe('index.js index.js,index.js.map,package.json');
+    // The source map stays beside the bundle; it is a runtime file only with enableSourceMaps.
+    expect(out.trim()).toBe('index.js index.js,package.json');
+    expect(existsSync(join(dir, 'deploy', 'index.js.map'))).toBe(true);
     expect(existsSync(join(dir, 'deploy', 'Dockerfile'))).toBe(true);
   }, 120_000);
 

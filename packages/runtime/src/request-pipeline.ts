@@ -169,7 +169,8 @@ function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvoca
       } else runListenerDirectly(deps, handler.fn, request, response, ctx);
       return;
     }
-    void invoke(deps, request, response, ctx, wrapper);
+    if (wrapper === undefined) void runInvocation(deps, request, response, ctx);
+    else void invokeWrapped(deps, request, response, ctx, wrapper);
   };
 }
 
@@ -197,43 +198,47 @@ function runListenerDirectly(
   if (returned instanceof Promise) returned.then(undefined, fail);
 }
 
-async function invoke(
+/** Runs the handler for one invocation; a failure is answered, never thrown. */
+async function runInvocation(
   deps: PipelineDeps,
   request: IncomingMessage,
   response: ServerResponse,
   ctx: InvocationContext,
-  wrapper: InvocationWrapper | undefined,
-): Promise<void> {
+): Promise<InvocationOutcome> {
   const { options, handler } = deps;
-  const run = async (): Promise<InvocationOutcome> => {
-    try {
-      if (declaresTooLarge(request, options.maxBodyBytes)) throw new BodyTooLargeError(options.maxBodyBytes);
-      switch (handler.kind) {
-        case 'web':
-          return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
-        case 'node-listener':
-          return {
-            status: await (requestScopeNeeded()
-              ? runInRequestScope(response, ctx, () => runNodeListener(handler.fn, request, response))
-              : runNodeListener(handler.fn, request, response)),
-          };
-        case 'cloud-event': {
-          const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);
-          return { status: await runner(handler.fn, request, response, ctx, options.maxBodyBytes) };
-        }
+  try {
+    if (declaresTooLarge(request, options.maxBodyBytes)) throw new BodyTooLargeError(options.maxBodyBytes);
+    switch (handler.kind) {
+      case 'web':
+        return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
+      case 'node-listener':
+        return {
+          status: await (requestScopeNeeded()
+            ? runInRequestScope(response, ctx, () => runNodeListener(handler.fn, request, response))
+            : runNodeListener(handler.fn, request, response)),
+        };
+      case 'cloud-event': {
+        const runner = await (deps.cloudEvents as Promise<CloudEventRunner>);
+        return { status: await runner(handler.fn, request, response, ctx, options.maxBodyBytes) };
       }
-    } catch (error) {
-      return answerFailure(deps, response, ctx, error);
     }
-  };
-  if (wrapper === undefined) {
-    await run();
-    return;
+  } catch (error) {
+    return answerFailure(deps, response, ctx, error);
   }
+}
+
+/** Runs one invocation inside the installed wrapper (tracing's span); a failing wrapper is bypassed. */
+async function invokeWrapped(
+  deps: PipelineDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+  wrapper: InvocationWrapper,
+): Promise<void> {
   const info: InvocationInfo = {
     invocationId: ctx.invocationId,
     coldStart: ctx.coldStart,
-    trigger: handler.kind === 'cloud-event' ? 'pubsub' : 'http',
+    trigger: deps.handler.kind === 'cloud-event' ? 'pubsub' : 'http',
     method: request.method ?? 'GET',
     target: request.url ?? '/',
     headers: request.headers,
@@ -242,14 +247,14 @@ async function invoke(
   try {
     await wrapper(info, () => {
       progress.started = true;
-      return run();
+      return runInvocation(deps, request, response, ctx);
     });
   } catch (error) {
     // Telemetry never costs a request: a wrapper that fails before running it is bypassed.
     deps.options.logger.warn(`The invocation wrapper failed: ${describeError(error)}`, {
       invocationId: ctx.invocationId,
     });
-    if (!progress.started) await run();
+    if (!progress.started) await runInvocation(deps, request, response, ctx);
   }
 }
 

@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import {
   build,
   type BuildOptions,
@@ -35,6 +35,16 @@ export interface BundleInput {
    * resolves from.
    */
   readonly requireBundled: ReadonlyMap<string, string>;
+  /** The shared tracing layer the runtime's late OpenTelemetry imports go to, when one ships. */
+  readonly tracingLayer?: TracingLayerLink | undefined;
+}
+
+/** How the bundle reaches the shared tracing layer. */
+export interface TracingLayerLink {
+  /** Module name → the specifier the bundle imports it by (`#thaw-tracing/sdk-node.mjs`). */
+  readonly modules: ReadonlyMap<string, string>;
+  /** Real path of the `@thaw/runtime` package folder: only its imports go to the layer. */
+  readonly runtimeDir: string;
 }
 
 /** A package the bundle loads from `node_modules` at run time. */
@@ -66,6 +76,8 @@ export interface BundleResult {
   /** Packages that load a native `.node` addon, with the addon's path. */
   readonly nativeAddons: ReadonlyMap<string, string>;
   readonly optionalMissing: readonly OptionalMissing[];
+  /** Modules the bundle imports from the shared tracing layer. */
+  readonly fromTracingLayer: ReadonlySet<string>;
   readonly warnings: readonly string[];
 }
 
@@ -152,6 +164,8 @@ async function resolvePackage(
   if ((args.pluginData as { thawSkip?: boolean } | undefined)?.thawSkip === true) return undefined;
   const name = packageOfSpecifier(args.path);
   if (name === null) return undefined;
+  const layered = toTracingLayer(input, state, args);
+  if (layered !== undefined) return layered;
   // A lazily imported package keeps Node's named exports through a small ESM wrapper.
   if (args.kind === 'dynamic-import' && !input.external.has(name)) {
     const resolved = await resolveAsUsual(b, args);
@@ -166,6 +180,23 @@ async function resolvePackage(
   const viaRequire = input.requireExternal.has(name) || input.requireBundled.has(name);
   if (viaRequire || input.external.has(name)) return keepPackage(b, input, state, args, name, viaRequire);
   return bundlePackage(b, input, state, args, name);
+}
+
+// The runtime's late OpenTelemetry imports go to the shared layer, `@opentelemetry/api`
+// included: the runtime and the layer's SDK then share one copy of the API, of the version the
+// SDK was built with (an application's own API, bundled as usual, meets them through the API's
+// global).
+function toTracingLayer(
+  input: BundleInput,
+  state: PluginState,
+  args: OnResolveArgs,
+): OnResolveResult | undefined {
+  const layer = input.tracingLayer;
+  if (layer === undefined || args.kind !== 'dynamic-import') return undefined;
+  const target = layer.modules.get(args.path);
+  if (target === undefined || !args.importer.startsWith(`${layer.runtimeDir}${sep}`)) return undefined;
+  state.fromTracingLayer.add(args.path);
+  return { path: target, external: true };
 }
 
 /** A package left out of the bundle: recorded for the trace, loaded by `require` when it must be. */
@@ -242,6 +273,7 @@ interface PluginState {
   nativeAddons: Map<string, string>;
   resolvedAtRunTime: Set<string>;
   optionalMissing: OptionalMissing[];
+  fromTracingLayer: Set<string>;
 }
 
 function displayPath(projectDir: string, file: string): string {
@@ -266,6 +298,7 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
     nativeAddons: new Map(),
     resolvedAtRunTime: new Set(),
     optionalMissing: [],
+    fromTracingLayer: new Set(),
   };
   let result: BuildResult<{ metafile: true; write: false }>;
   try {
@@ -285,6 +318,7 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
     nativeAddons: state.nativeAddons,
     resolvedAtRunTime: state.resolvedAtRunTime,
     optionalMissing: dedupe(state.optionalMissing),
+    fromTracingLayer: state.fromTracingLayer,
     warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
   };
 }

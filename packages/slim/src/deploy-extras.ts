@@ -45,6 +45,7 @@ export function writeDeployExtras(input: DeployExtrasInput): string[] {
       nodeVersion: input.nodeVersion,
       baseImage: input.baseImage,
       buildImage: input.buildImage,
+      tracingPaths: topLevel('tracing'),
       dependencyPaths: topLevel('dependencies'),
       appPaths: topLevel('app'),
       compileCache: input.compileCache,
@@ -52,7 +53,7 @@ export function writeDeployExtras(input: DeployExtrasInput): string[] {
       port: input.knative.port,
     }),
   );
-  writeOut(input.outDir, '.dockerignore', dockerignore());
+  writeOut(input.outDir, '.dockerignore', dockerignore(input.enableSourceMaps));
   if (input.compileCache) writeOut(input.outDir, compileCacheFillScriptName, compileCacheFillScript());
   const manifests: string[] = [];
   for (const [name, object] of [

@@ -44,6 +44,21 @@ describe('thaw-slim.json', () => {
     });
   });
 
+  it('puts the tracing layer folder in the tracing layer and reads a manifest that lists it', () => {
+    expect(layerOf('thaw-tracing-0123456789ab/sdk-node.mjs')).toBe('tracing');
+    expect(layerOf('node_modules/pg/index.js')).toBe('dependencies');
+    expect(layerOf('chunks/install.js')).toBe('app');
+    const text = JSON.stringify({
+      ...manifest,
+      files: [
+        { path: 'thaw-tracing-0123456789ab/api.mjs', size: 1, reason: 'tracing layer', layer: 'tracing' },
+      ],
+    });
+    expect(parseManifest(text).files).toEqual([
+      { path: 'thaw-tracing-0123456789ab/api.mjs', layer: 'tracing' },
+    ]);
+  });
+
   it('is undefined for a folder without one', async () => {
     expect(await readManifest(join(dir, 'nowhere'))).toBeUndefined();
   });

@@ -10,8 +10,20 @@ import { SlimError } from './errors.ts';
 /** The deploy manifest's file name, at the root of the deploy folder. */
 export const manifestFileName = 'thaw-slim.json';
 
-/** Which of the function's two image layers a file belongs to. */
-export type LayerRole = 'dependencies' | 'app';
+/**
+ * Which image layer a file belongs to: `tracing`, the shared tracing layer (byte-identical for
+ * every function built with the same thaw version), then the function's own two.
+ */
+export type LayerRole = 'tracing' | 'dependencies' | 'app';
+
+/** Every layer role, in the order the image stacks them. */
+export const layerRoles: readonly LayerRole[] = ['tracing', 'dependencies', 'app'];
+
+/** Roles whose files are the same for every function built with the same thaw version. */
+export const sharedLayerRoles: ReadonlySet<LayerRole> = new Set(['tracing']);
+
+/** The folder prefix of the shared tracing layer in a deploy folder (`thaw-tracing-<digest>`). */
+export const tracingDirPrefix = 'thaw-tracing-';
 
 /** The file list entry of `thaw-slim.json`. */
 export interface ManifestFile {
@@ -55,8 +67,8 @@ export const sideFiles: readonly string[] = [
 export const sideDirs: readonly string[] = ['knative'];
 
 /**
- * The layer a deploy-folder path belongs to when no manifest says: `package.json` and
- * `node_modules/**` change rarely and go first, everything else is the app.
+ * The layer a deploy-folder path belongs to when no manifest says: the tracing layer's folder
+ * first, then `package.json` and `node_modules/**`, which change rarely; everything else is the app.
  *
  * @example
  * ```ts
@@ -64,6 +76,7 @@ export const sideDirs: readonly string[] = ['knative'];
  * ```
  */
 export function layerOf(path: string): LayerRole {
+  if (path.startsWith(tracingDirPrefix)) return 'tracing';
   return path === 'package.json' || path === 'node_modules' || path.startsWith('node_modules/')
     ? 'dependencies'
     : 'app';
@@ -150,12 +163,12 @@ export function parseManifest(text: string): ReadManifest {
 
 function manifestEntry(item: unknown): { path: string; layer: LayerRole } {
   const f = (item ?? {}) as { path?: unknown; layer?: unknown };
-  if (typeof f.path !== 'string' || (f.layer !== 'dependencies' && f.layer !== 'app')) {
+  if (typeof f.path !== 'string' || !layerRoles.includes(f.layer as LayerRole)) {
     throw new DeployManifestError(
-      `${manifestFileName} has a file entry ${JSON.stringify(item)}; each needs "path" and "layer" ("dependencies" or "app").`,
+      `${manifestFileName} has a file entry ${JSON.stringify(item)}; each needs "path" and "layer" ("tracing", "dependencies" or "app").`,
     );
   }
-  return { path: insideFolder(f.path), layer: f.layer };
+  return { path: insideFolder(f.path), layer: f.layer as LayerRole };
 }
 
 /**

@@ -62,3 +62,18 @@ test('with a compile cache, the base image fills it with its own node as root, t
   expect(run).toBeLessThan(lines.indexOf('USER 65532:65532'));
   expect(dockerignore().split('\n')).toContain('compile-cache');
 });
+
+test('the shared tracing layer is copied first, before the dependencies, so its image layer is the same for every function', () => {
+  const text = dockerfile({ ...input, tracingPaths: ['thaw-tracing-0123456789ab'] });
+  const tracing = text.indexOf(
+    'COPY --from=build /app/thaw-tracing-0123456789ab /app/thaw-tracing-0123456789ab',
+  );
+  expect(tracing).toBeGreaterThan(0);
+  expect(tracing).toBeLessThan(text.indexOf('COPY --from=build /app/node_modules'));
+  expect(dockerfile(input)).not.toContain('thaw-tracing-');
+});
+
+test('source maps stay out of the image context unless node is started with --enable-source-maps', () => {
+  expect(dockerignore(false).split('\n')).toContain('**/*.map');
+  expect(dockerignore(true).split('\n')).not.toContain('**/*.map');
+});

@@ -13,6 +13,8 @@ export interface DockerfileInput {
   readonly baseImage: string | null;
   /** Build stage base; null: `node:<nodeVersion>-slim`. */
   readonly buildImage: string | null;
+  /** Top-level entries of the shared tracing layer (`thaw-tracing-<digest>`); absent: none. */
+  readonly tracingPaths?: readonly string[];
   /** Top-level entries of the deploy folder's dependencies layer (`package.json`, `node_modules`). */
   readonly dependencyPaths: readonly string[];
   /** Top-level entries of the app layer (`index.js`, `chunks`, `compile-cache`, maps). */
@@ -85,7 +87,13 @@ export function dockerfile(input: DockerfileInput): string {
     ...(input.compileCache
       ? ['ENV NODE_COMPILE_CACHE=/app/compile-cache', 'ENV NODE_COMPILE_CACHE_PORTABLE=1']
       : []),
-    '# Dependencies first: this layer changes only when the traced node_modules do.',
+    ...((input.tracingPaths ?? []).length > 0
+      ? [
+          '# The tracing layer first: the same bytes for every function built with this thaw version.',
+          ...(input.tracingPaths ?? []).map(copy),
+        ]
+      : []),
+    '# Dependencies next: this layer changes only when the traced node_modules do.',
     ...input.dependencyPaths.map(copy),
     '# The bundle last: a code change rebuilds only this layer.',
     ...appPaths.map(copy),
@@ -99,17 +107,19 @@ export function dockerfile(input: DockerfileInput): string {
 }
 
 /**
- * The `.dockerignore` of the deploy folder: only runtime files enter the build context.
+ * The `.dockerignore` of the deploy folder: only runtime files enter the build context (source
+ * maps only when `sourceMaps`, as the image runs with `--enable-source-maps`).
  *
  * @example
  * ```ts
  * writeFileSync('deploy/.dockerignore', dockerignore());
  * ```
  */
-export function dockerignore(): string {
+export function dockerignore(sourceMaps = true): string {
   // The compile cache written by the build machine's node stays out: the image build writes
   // its own with the base's node.
   // The fill script stays in: the image build runs it.
   const ignored = sideFiles.filter((name) => name !== compileCacheFillScriptName);
-  return [...ignored, ...sideDirs, compileCacheDir, ''].join('\n');
+  // Source maps enter the image only when node reads them (--enable-source-maps).
+  return [...ignored, ...sideDirs, compileCacheDir, ...(sourceMaps ? [] : ['**/*.map']), ''].join('\n');
 }

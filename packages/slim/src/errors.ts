@@ -17,6 +17,7 @@ export type SlimErrorCode =
   | 'THAW_SLIM_COMPILE_CACHE_FAILED'
   | 'THAW_SLIM_NODE_UNSUPPORTED'
   | 'THAW_SLIM_MANIFEST_INVALID'
+  | 'THAW_SLIM_TRACING_LAYER'
   | ImageErrorCode;
 
 /**

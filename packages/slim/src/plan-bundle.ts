@@ -17,6 +17,11 @@ export interface PlanInput extends Omit<BundleInput, 'external' | 'requireExtern
   /** How the instrumented packages ship: bundled behind a `require` stub, or traced whole. */
   readonly instrumentedAs: 'bundled' | 'external';
   readonly allowSecrets: readonly string[];
+  /**
+   * Files of the packages bundled into the shared tracing layer: the instrumentations among them
+   * patch the function's packages, which then stay loadable by `require`. @default []
+   */
+  readonly tracingLayerInputs?: readonly string[];
 }
 
 /** The final bundle and what was kept out of it. */
@@ -74,7 +79,9 @@ export async function planBundle(input: PlanInput): Promise<PlannedBundle> {
   );
   for (const [name, addon] of first.nativeAddons) unbundlable.set(name, `native addon ${addon}`);
   const graph = new Set([...packagesOf(firstInputs), ...first.externals.keys()]);
-  const scan = scanInstrumentations(firstInputs);
+  // The instrumentations in the tracing layer patch the function's packages as bundled ones do.
+  const layerInputs = first.fromTracingLayer.size > 0 ? (input.tracingLayerInputs ?? []) : [];
+  const scan = scanInstrumentations([...firstInputs, ...layerInputs]);
   const instrumented =
     input.instrumentedPackages === 'auto'
       ? modulesToKeepExternal(scan, graph)

@@ -1,5 +1,15 @@
 import { formatBytes } from './format-bytes.ts';
 import type { InstalledPackage } from './input-closure.ts';
+import { layerRoles, sharedLayerRoles, type LayerRole } from './deploy-manifest.ts';
+
+/** The deploy folder's runtime files of one image layer. */
+export interface LayerBytes {
+  readonly layer: LayerRole;
+  /** `shared`: the same bytes for every function built with this thaw version; `unique`: this function's. */
+  readonly sharing: 'shared' | 'unique';
+  readonly files: number;
+  readonly bytes: number;
+}
 
 /** What one heavy input package became in the output. */
 export interface HeavyModule {
@@ -25,6 +35,12 @@ export interface SizeReport {
   readonly output: { readonly files: number; readonly bytes: number };
   /** output bytes / input bytes. */
   readonly ratio: number;
+  /** The output by image layer, in the order the image stacks them (empty layers left out). */
+  readonly layers: readonly LayerBytes[];
+  /** Output bytes only this function has (its dependencies and app layers). */
+  readonly uniqueBytes: number;
+  /** uniqueBytes / input bytes. */
+  readonly uniqueRatio: number;
   readonly heaviest: readonly HeavyModule[];
   readonly unbundled: readonly Unbundled[];
   /** Optional modules asked for but not installed (they fail softly at run time, as before). */
@@ -37,7 +53,11 @@ export interface SizeReport {
 /** What the report is computed from. */
 export interface SizeReportInput {
   readonly closure: readonly InstalledPackage[];
-  readonly outputFiles: readonly { readonly path: string; readonly size: number; readonly layer: string }[];
+  readonly outputFiles: readonly {
+    readonly path: string;
+    readonly size: number;
+    readonly layer: LayerRole;
+  }[];
   /** Bytes of each package's code that ended up in the bundle, by package name. */
   readonly bundledBytes: ReadonlyMap<string, number>;
   readonly unbundled: readonly Unbundled[];
@@ -70,11 +90,28 @@ export function sizeReport(input: SizeReportInput): SizeReport {
     .sort(([a, x], [b, y]) => y.bytes - x.bytes || (a < b ? -1 : 1))
     .slice(0, 10)
     .map(([name, size]) => ({ name, ...size, became: became(name, input) }));
+  const layers = layerRoles
+    .map((layer): LayerBytes => {
+      const files = input.outputFiles.filter((f) => f.layer === layer);
+      return {
+        layer,
+        sharing: sharedLayerRoles.has(layer) ? 'shared' : 'unique',
+        files: files.length,
+        bytes: files.reduce((sum, f) => sum + f.size, 0),
+      };
+    })
+    .filter((l) => l.files > 0);
+  const uniqueBytes = layers.filter((l) => l.sharing === 'unique').reduce((sum, l) => sum + l.bytes, 0);
+  const share = (bytes: number): number =>
+    inputBytes === 0 ? 0 : Math.round((bytes / inputBytes) * 10_000) / 10_000;
   return {
     version: 1,
     input: { packages: input.closure.length, files: inputFiles, bytes: inputBytes },
     output: { files: input.outputFiles.length, bytes: outputBytes },
-    ratio: inputBytes === 0 ? 0 : Math.round((outputBytes / inputBytes) * 10_000) / 10_000,
+    ratio: share(outputBytes),
+    layers,
+    uniqueBytes,
+    uniqueRatio: share(uniqueBytes),
     heaviest,
     unbundled: input.unbundled,
     optionalMissing: input.optionalMissing,
@@ -115,6 +152,10 @@ export function formatSizeReport(report: SizeReport): string {
   const lines = [
     `input  (npm ci --omit=dev): ${report.input.packages} packages, ${report.input.files} files, ${formatBytes(report.input.bytes)}`,
     `output (deploy folder):     ${report.output.files} files, ${formatBytes(report.output.bytes)}  (${pct}% of input)`,
+    ...report.layers.map(
+      (l) => `  ${`${l.layer} layer (${l.sharing}):`.padEnd(26)}${l.files} files, ${formatBytes(l.bytes)}`,
+    ),
+    `unique to this function:    ${formatBytes(report.uniqueBytes)}  (${(report.uniqueRatio * 100).toFixed(1)}% of input; shared layers are pulled once per node)`,
     ...(report.budgetBytes === null
       ? []
       : [`budget:                     ${formatBytes(report.budgetBytes)}`]),

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { compileCacheDir, shipCompileCache, type CompileCacheOutcome } from './compile-cache.ts';
 import { loadConfig, readPackageJson } from './config.ts';
 import { writeDeployExtras } from './deploy-extras.ts';
@@ -23,6 +25,8 @@ import { bundledBytesByPackage, planBundle, type PlannedBundle } from './plan-bu
 import { requireStubs } from './require-stubs.ts';
 import { runtimeFiles, type RuntimeFiles } from './runtime-files.ts';
 import { sizeReport, type SizeReport, type Unbundled } from './size-report.ts';
+import { buildTracingLayer, type TracingLayer } from './tracing-layer.ts';
+import type { TracingLayerLink } from './bundle.ts';
 
 /** What {@link slim} did. */
 export interface SlimReport {
@@ -44,19 +48,50 @@ export interface SlimReport {
   readonly manifests: readonly string[];
 }
 
+const tracingLayerReason =
+  'tracing layer: the deferred OpenTelemetry SDK, shared by every function built with this thaw version';
+
 function bundleReason(path: string): string {
   if (path.endsWith('.map')) return 'bundle: source map';
   return path === 'index.js' ? 'bundle: entry' : 'bundle: lazily loaded chunk';
 }
 
-function minimalPackageJson(pkg: Record<string, unknown> | null, engines: unknown): Record<string, unknown> {
+function minimalPackageJson(
+  pkg: Record<string, unknown> | null,
+  engines: unknown,
+  tracingDir: string | undefined,
+): Record<string, unknown> {
   return {
     ...(typeof pkg?.['name'] === 'string' ? { name: pkg['name'] } : {}),
     ...(typeof pkg?.['version'] === 'string' ? { version: pkg['version'] } : {}),
     private: true,
     type: 'module',
     ...(typeof engines === 'string' ? { engines: { node: engines } } : {}),
+    // The bundle imports the tracing layer as #thaw-tracing/<module>.mjs, from any folder.
+    ...(tracingDir === undefined ? {} : { imports: { '#thaw-tracing/*': `./${tracingDir}/*` } }),
   };
+}
+
+/** The real folder of the `@thaw/runtime` the function uses, if it uses one. */
+function runtimeDirOf(projectDir: string): string | undefined {
+  try {
+    return dirname(
+      realpathSync(createRequire(join(projectDir, 'noop.js')).resolve('@thaw/runtime/package.json')),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The shared tracing layer and how the bundle links to it, when `tracingSdk` is 'otlp-http'. */
+async function tracingLayerFor(
+  build: Build,
+): Promise<{ layer: TracingLayer; link: TracingLayerLink } | undefined> {
+  if (build.o.tracingSdk !== 'otlp-http') return undefined;
+  const runtimeDir = runtimeDirOf(build.projectDir);
+  if (runtimeDir === undefined) return undefined;
+  const layer = await buildTracingLayer();
+  return { layer, link: { modules: layer.modules, runtimeDir } };
 }
 
 /**
@@ -73,6 +108,7 @@ function minimalPackageJson(pkg: Record<string, unknown> | null, engines: unknow
  */
 export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
   const build = await startBuild(options);
+  const tracing = await tracingLayerFor(build);
   const planned = await planBundle({
     projectDir: build.projectDir,
     entryFile: build.entryFile,
@@ -84,10 +120,13 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     instrumentedPackages: build.o.instrumentedPackages,
     instrumentedAs: build.o.instrumentedAs,
     allowSecrets: build.o.allowSecrets,
+    tracingLayer: tracing?.link,
+    tracingLayerInputs: tracing?.layer.inputFiles ?? [],
   });
+  const layer = planned.result.fromTracingLayer.size > 0 ? tracing?.layer : undefined;
   for (const warning of planned.result.warnings) build.o.logger.warn(`esbuild: ${warning}`);
   const runtime = await traceRuntimeFiles(build, planned);
-  const reasons = writeRuntimeFiles(build, planned, runtime);
+  const reasons = writeRuntimeFiles(build, planned, runtime, layer);
   const compileCache = await shipCompileCache(
     build.o.compileCache,
     build.outDir,
@@ -179,9 +218,18 @@ async function traceRuntimeFiles(build: Build, planned: PlannedBundle): Promise<
 }
 
 /** Writes the bundle, the traced files, the require stubs and package.json; returns why each is there. */
-function writeRuntimeFiles(build: Build, planned: PlannedBundle, runtime: RuntimeFiles): Map<string, string> {
+function writeRuntimeFiles(
+  build: Build,
+  planned: PlannedBundle,
+  runtime: RuntimeFiles,
+  layer: TracingLayer | undefined,
+): Map<string, string> {
   const { outDir } = build;
   const reasons = new Map<string, string>();
+  for (const [path, contents] of layer?.files ?? []) {
+    writeOut(outDir, path, contents);
+    reasons.set(path, tracingLayerReason);
+  }
   for (const [path, contents] of planned.result.files) {
     writeOut(outDir, path, contents);
     reasons.set(path, bundleReason(path));
@@ -194,7 +242,7 @@ function writeRuntimeFiles(build: Build, planned: PlannedBundle, runtime: Runtim
     writeOut(outDir, stub.path, stub.contents);
     reasons.set(stub.path, stub.reason);
   }
-  const pkg = minimalPackageJson(build.pkg, build.engines);
+  const pkg = minimalPackageJson(build.pkg, build.engines, layer?.dir);
   writeOut(outDir, 'package.json', `${JSON.stringify(pkg, null, 2)}\n`);
   reasons.set('package.json', 'deploy: module type and engines');
   return reasons;
@@ -205,7 +253,12 @@ function writeDeployManifest(
   reasons: ReadonlyMap<string, string>,
   compileCache: CompileCacheOutcome,
 ): SlimManifest {
-  const files: ManifestFile[] = listFiles(build.outDir).map((path) => ({
+  // Source maps stay beside the bundle for tools that read them, but are runtime files (and
+  // enter the image) only when node reads them: with enableSourceMaps.
+  const runtimePaths = listFiles(build.outDir).filter(
+    (path) => build.o.enableSourceMaps || reasons.get(path) !== bundleReason('index.js.map'),
+  );
+  const files: ManifestFile[] = runtimePaths.map((path) => ({
     path,
     size: sizeOf(build.outDir, path),
     reason:

@@ -1,13 +1,14 @@
 // Runs a CloudEvents function: the request is validated as a CloudEvents 1.0 event first (400
 // naming the problems otherwise, the function not called); a returned event is the reply, in
-// binary mode, serialized by the cloudevents SDK, with the invocation's W3C trace context when
-// tracing is on (the broker sends the reply on in the same trace).
+// binary mode, validated as the cloudevents SDK validates it, with the invocation's W3C trace
+// context when tracing is on (the broker sends the reply on in the same trace).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { binaryMessage } from './binary-reply.ts';
 import type { CloudEventsSdk } from './sdk.ts';
 import type { InvocationContext } from '../context.ts';
 import { EventInvalidError } from '../errors.ts';
 import { parseCloudEvent } from './parse.ts';
-import type { CloudEventInit } from './types.ts';
+import type { CloudEventInit, ReceivedCloudEvent } from './types.ts';
 import type { CloudEventFunction } from '../handlers/kinds.ts';
 import { readBody } from '../handlers/read-body.ts';
 import { addTraceHeaders, currentTraceHeaders } from '../trace-context.ts';
@@ -40,38 +41,37 @@ export async function runCloudEventHandler(
     if (!(error instanceof EventInvalidError)) throw error;
     return sendJson(response, 400, { error: error.code, message: error.message, problems: error.problems });
   }
-  const { CloudEvent, HTTP } = sdk;
   // Typed as unknown: a JavaScript handler may return null for "no reply".
-  // In structured mode the event id is only known now; it names the invocation unless the
-  // caller sent its own x-request-id.
-  const eventCtx: InvocationContext =
-    request.headers['x-request-id'] === undefined && ctx.invocationId !== event.id
-      ? (Object.create(ctx, { invocationId: { value: event.id, enumerable: true } }) as InvocationContext)
-      : ctx;
-  const reply: unknown = await fn(event as never, eventCtx);
+  const reply: unknown = await fn(event as never, eventContext(request, ctx, event));
   if (reply === undefined || reply === null) {
     response.writeHead(204);
     response.end();
     return 204;
   }
-  const message = HTTP.binary(new CloudEvent({ ...(reply as CloudEventInit) }));
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (value !== undefined) headers[name] = String(value);
-  }
+  return sendReply(response, reply as CloudEventInit, sdk);
+}
+
+// In structured mode the event id is only known now; it names the invocation unless the caller
+// sent its own x-request-id.
+function eventContext(
+  request: IncomingMessage,
+  ctx: InvocationContext,
+  event: ReceivedCloudEvent,
+): InvocationContext {
+  return request.headers['x-request-id'] === undefined && ctx.invocationId !== event.id
+    ? (Object.create(ctx, { invocationId: { value: event.id, enumerable: true } }) as InvocationContext)
+    : ctx;
+}
+
+/** Writes the returned event as a binary-mode reply, with the trace context when tracing is on. */
+function sendReply(response: ServerResponse, reply: CloudEventInit, sdk: CloudEventsSdk): number {
+  const { headers, body } = binaryMessage(reply, sdk);
   addTraceHeaders(headers, currentTraceHeaders());
-  const payload = message.body;
-  const bytes =
-    payload === undefined || payload === null
-      ? undefined
-      : typeof payload === 'string'
-        ? Buffer.from(payload)
-        : payload instanceof Uint8Array
-          ? payload
-          : Buffer.from(JSON.stringify(payload));
-  if (bytes === undefined) delete headers['content-type'];
-  response.writeHead(200, headers);
-  response.end(bytes);
+  const out: Record<string, string | number> = headers;
+  out['content-length'] =
+    body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  response.writeHead(200, out);
+  response.end(body);
   return 200;
 }
 

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
 import { toNodeHeaders } from '../web/light-headers.ts';
-import { abortLightRequest, lightRequest } from '../web/light-request.ts';
+import { lightRequest } from '../web/light-request.ts';
 import { simpleResponseKey } from '../process-keys.ts';
 import { isResponse, type SimpleResponse } from '../web/light-response.ts';
 import type { WebHandler } from './kinds.ts';
@@ -25,12 +25,15 @@ function writeHead(
   else target.writeHead(status, statusText, headers);
 }
 
-/** Writes a web `Response` (light or Node's own) onto a Node response, streaming its body. */
-export async function writeWebResponse(
+/**
+ * Writes a web `Response` (light or Node's own) onto a Node response, streaming its body. A
+ * string, bytes or no body is written at once (undefined is returned); a stream resolves when written.
+ */
+export function writeWebResponse(
   response: Response,
   target: ServerResponse,
   method: string | undefined,
-): Promise<void> {
+): Promise<void> | undefined {
   const simple = (response as MaybeLight)[simpleResponseKey]?.();
   const status = simple?.status ?? response.status;
   const headers = toNodeHeaders(simple?.headers ?? response.headers);
@@ -44,15 +47,15 @@ export async function writeWebResponse(
     writeHead(target, status, simple?.statusText ?? response.statusText, headers);
     if (body === null || method === 'HEAD') target.end();
     else target.end(body);
-    return;
+    return undefined;
   }
   writeHead(target, status, simple?.statusText ?? response.statusText, headers);
   if (method === 'HEAD') {
     target.end();
     body.cancel().catch(ignore);
-    return;
+    return undefined;
   }
-  await writeBody(body, target);
+  return writeBody(body, target);
 }
 
 /**
@@ -106,7 +109,10 @@ async function writeBody(body: ReadableStream<Uint8Array>, target: ServerRespons
 const clientGone = 'The client closed the connection before the response body was written.';
 const ignore = (): void => undefined;
 
-/** Runs a web-standard handler for one request; resolves with the status written. */
+/**
+ * Runs a web-standard handler for one request; resolves with the status written. Nothing listens
+ * for the client leaving unless the handler reads `request.signal` or streams a body.
+ */
 export async function runWebHandler(
   handler: WebHandler,
   request: IncomingMessage,
@@ -114,31 +120,20 @@ export async function runWebHandler(
   ctx: InvocationContext,
   maxBodyBytes: number,
 ): Promise<number> {
-  const webRequest = lightRequest(request, maxBodyBytes);
-  const left = { value: false };
-  const onClose = (): void => {
-    if (response.writableFinished) return;
-    left.value = true;
-    abortLightRequest(webRequest);
-  };
-  response.once('close', onClose);
-  try {
-    const result: unknown = await handler(webRequest, ctx);
-    if (!isResponse(result)) {
-      throw new ThawError(
-        'THAW_HANDLER_INVALID',
-        `The handler returned ${result === null ? 'null' : typeof result} instead of a Response. Return new Response(…) or Response.json(…).`,
-      );
-    }
-    try {
-      await writeWebResponse(result, response, request.method);
-    } catch (error) {
-      // A client that leaves mid-body is not a handler failure.
-      if (left.value) return result.status;
-      throw error;
-    }
-    return result.status;
-  } finally {
-    response.off('close', onClose);
+  const result: unknown = await handler(lightRequest(request, maxBodyBytes, response), ctx);
+  if (!isResponse(result)) {
+    throw new ThawError(
+      'THAW_HANDLER_INVALID',
+      `The handler returned ${result === null ? 'null' : typeof result} instead of a Response. Return new Response(…) or Response.json(…).`,
+    );
   }
+  try {
+    const writing = writeWebResponse(result, response, request.method);
+    if (writing !== undefined) await writing;
+  } catch (error) {
+    // A client that leaves mid-body is not a handler failure.
+    if (response.destroyed && !response.writableFinished) return result.status;
+    throw error;
+  }
+  return result.status;
 }

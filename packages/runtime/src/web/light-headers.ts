@@ -15,8 +15,20 @@ function checkName(name: unknown, method: string): string {
   return text.toLowerCase();
 }
 
+// Tab, LF, CR and space: the whitespace a value loses at either end.
+function isHttpWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
 function checkValue(value: unknown, method: string): string {
-  const text = String(value).replace(edgeWhitespace, '');
+  let text = typeof value === 'string' ? value : String(value);
+  // Most values have no whitespace at their ends: test two characters before running a regex.
+  if (
+    text.length > 0 &&
+    (isHttpWhitespace(text.charCodeAt(0)) || isHttpWhitespace(text.charCodeAt(text.length - 1)))
+  ) {
+    text = text.replace(edgeWhitespace, '');
+  }
   if (forbiddenInValue.test(text))
     throw new TypeError(`Headers.${method}: "${text}" is an invalid header value.`);
   return text;
@@ -171,6 +183,20 @@ export class LightHeaders {
     this[sortedKey] = sorted;
     return sorted;
   }
+}
+
+/**
+ * Whether `headers` holds `lowerCaseName`, without validating the name (the caller's is a
+ * lower-case constant).
+ */
+export function hasLowerCaseName(headers: LightHeaders, lowerCaseName: string): boolean {
+  return headers[entriesKey].has(lowerCaseName);
+}
+
+/** Sets a header the runtime itself chose (a valid lower-case name and value), without checks. */
+export function setTrusted(headers: LightHeaders, lowerCaseName: string, value: string): void {
+  headers[entriesKey].set(lowerCaseName, [value]);
+  headers[sortedKey] = undefined;
 }
 
 /** The headers as Node's `writeHead` takes them: set-cookie as a list, every other name combined. */

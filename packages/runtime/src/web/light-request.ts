@@ -2,9 +2,10 @@
 // The WHATWG `Request` a web handler receives, light: method, URL, headers, signal and the common
 // body reads (text, json, arrayBuffer, bytes, body as a stream) come straight from Node's request;
 // the rest (blob, formData, clone, the fetch-only fields) builds Node's own Request first.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, ThawError } from '../errors.ts';
 import { readBody } from '../handlers/read-body.ts';
+import { rawHeader } from '../raw-headers.ts';
 import { fetchClasses as loadFetchClasses, fetchClassesLoaded, type FetchClasses } from './fetch-classes.ts';
 import { LightHeaders } from './light-headers.ts';
 
@@ -14,14 +15,16 @@ const stateKey: unique symbol = Symbol('state');
 
 interface RequestState {
   readonly incoming: IncomingMessage;
+  /** The response to `incoming`: its closing before it finished means the client left. */
+  readonly response: ServerResponse;
   readonly method: string;
-  readonly url: string;
+  /** Built from the Host header when first read. */
+  url: string | undefined;
   readonly maxBodyBytes: number;
   readonly hasBody: boolean;
   headers: LightHeaders | undefined;
+  /** Made when `signal` is first read; until then nothing listens for the client leaving. */
   controller: AbortController | undefined;
-  /** Set once the client has gone; the signal aborts with it when first read. */
-  gone: boolean;
   used: boolean;
   stream: ReadableStream<Uint8Array> | undefined;
   real: Request | undefined;
@@ -33,65 +36,91 @@ function bodyUnusable(): TypeError {
   return new TypeError('Body is unusable: the request body has already been read.');
 }
 
-/** A web stream over Node's request body, pulled only as fast as it is read, bounded in size. */
-function bodyStream(state: RequestState): ReadableStream<Uint8Array> {
-  const { incoming, maxBodyBytes } = state;
-  let received = 0;
-  let attached = false;
-  let finished = false;
-  const detach = (): void => {
-    finished = true;
-    incoming.off('data', onData);
-    incoming.off('end', onEnd);
-    incoming.off('error', onError);
-    incoming.off('close', onClose);
+/** Feeds one request body into a web stream: attached on the first pull, bounded in size. */
+class BodyFeed {
+  readonly #state: RequestState;
+  readonly #controller: ReadableStreamDefaultController<Uint8Array>;
+  #received = 0;
+  #attached = false;
+  #finished = false;
+
+  constructor(state: RequestState, controller: ReadableStreamDefaultController<Uint8Array>) {
+    this.#state = state;
+    this.#controller = controller;
+  }
+
+  readonly pull = (): void => {
+    this.#state.used = true;
+    if (this.#finished) return;
+    const { incoming } = this.#state;
+    if (!this.#attached) {
+      this.#attached = true;
+      incoming.on('data', this.#onData);
+      incoming.on('end', this.#onEnd);
+      incoming.on('error', this.#onError);
+      incoming.on('close', this.#onClose);
+    }
+    incoming.resume();
   };
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const onData = (chunk: Buffer): void => {
-    received += chunk.length;
-    if (received > maxBodyBytes) {
-      detach();
+
+  readonly cancel = (): void => {
+    this.#state.used = true;
+    this.#detach();
+  };
+
+  #detach(): void {
+    this.#finished = true;
+    const { incoming } = this.#state;
+    incoming.off('data', this.#onData);
+    incoming.off('end', this.#onEnd);
+    incoming.off('error', this.#onError);
+    incoming.off('close', this.#onClose);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    const { incoming, maxBodyBytes } = this.#state;
+    this.#received += chunk.length;
+    if (this.#received > maxBodyBytes) {
+      this.#detach();
       // Stop reading but keep the socket: the 413 still has to be written on it.
       incoming.pause();
-      controller.error(new BodyTooLargeError(maxBodyBytes));
+      this.#controller.error(new BodyTooLargeError(maxBodyBytes));
       return;
     }
-    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-    if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+    this.#controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    if ((this.#controller.desiredSize ?? 0) <= 0) incoming.pause();
   };
-  const onEnd = (): void => {
-    detach();
-    controller.close();
+
+  readonly #onEnd = (): void => {
+    this.#detach();
+    this.#controller.close();
   };
-  const onError = (error: Error): void => {
-    detach();
-    controller.error(error);
+
+  readonly #onError = (error: Error): void => {
+    this.#detach();
+    this.#controller.error(error);
   };
-  const onClose = (): void => {
-    if (finished) return;
-    detach();
-    controller.error(new ThawError('THAW_CLIENT_GONE', clientGone));
+
+  readonly #onClose = (): void => {
+    if (this.#finished) return;
+    this.#detach();
+    this.#controller.error(new ThawError('THAW_CLIENT_GONE', clientGone));
   };
+}
+
+/** A web stream over Node's request body, pulled only as fast as it is read, bounded in size. */
+function bodyStream(state: RequestState): ReadableStream<Uint8Array> {
+  let feed: BodyFeed | undefined;
   return new ReadableStream<Uint8Array>(
     {
-      start(c) {
-        controller = c;
+      start(controller) {
+        feed = new BodyFeed(state, controller);
       },
       pull() {
-        state.used = true;
-        if (finished) return;
-        if (!attached) {
-          attached = true;
-          incoming.on('data', onData);
-          incoming.on('end', onEnd);
-          incoming.on('error', onError);
-          incoming.on('close', onClose);
-        }
-        incoming.resume();
+        feed?.pull();
       },
       cancel() {
-        state.used = true;
-        detach();
+        feed?.cancel();
       },
     },
     { highWaterMark: 0 },
@@ -128,10 +157,28 @@ function consume(state: RequestState): Promise<Uint8Array> {
   return readBody(state.incoming, state.maxBodyBytes);
 }
 
+/** True once the client has left: the response closed (or was destroyed) before it finished. */
+function clientLeft(response: ServerResponse): boolean {
+  return response.destroyed && !response.writableFinished;
+}
+
 function signalOf(state: RequestState): AbortSignal {
-  state.controller ??= new AbortController();
-  if (state.gone && !state.controller.signal.aborted) state.controller.abort();
-  return state.controller.signal;
+  if (state.controller !== undefined) return state.controller.signal;
+  const controller = new AbortController();
+  state.controller = controller;
+  const { response } = state;
+  if (response.writableFinished) return controller.signal;
+  if (clientLeft(response)) controller.abort();
+  else {
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+  }
+  return controller.signal;
+}
+
+function urlOf(state: RequestState): string {
+  return (state.url ??= `http://${rawHeader(state.incoming, 'host') ?? 'localhost'}${state.incoming.url ?? '/'}`);
 }
 
 function materialise(state: RequestState): Request {
@@ -146,7 +193,7 @@ function materialise(state: RequestState): Request {
     init.body = state.stream ?? (state.stream = bodyStream(state));
     init.duplex = 'half';
   }
-  state.real = new NodeRequest(state.url, init);
+  state.real = new NodeRequest(urlOf(state), init);
   return state.real;
 }
 
@@ -216,7 +263,7 @@ export class LightRequest {
 
   get url(): string {
     const state = this[stateKey];
-    return state === undefined ? (nodeMember(this, 'url') as string) : state.url;
+    return state === undefined ? (nodeMember(this, 'url') as string) : urlOf(state);
   }
 
   get headers(): Headers {
@@ -322,36 +369,50 @@ for (const name of [
   });
 }
 
-/** The light request for one Node request, its body read at most `maxBodyBytes`. */
-export function lightRequest(incoming: IncomingMessage, maxBodyBytes: number): Request {
+/**
+ * Whether a request other than GET or HEAD declares a body (a Transfer-Encoding, or a
+ * Content-Length other than 0), read from the raw list so that Node's header object is not built.
+ */
+function declaresBody(raw: readonly string[]): boolean {
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index] as string;
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    // The first Content-Length is the one Node's header object keeps.
+    if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      if (raw[index + 1] !== '0') return true;
+      for (let rest = index + 2; rest < raw.length; rest += 2) {
+        const later = raw[rest] as string;
+        if (later.length === 17 && later.toLowerCase() === 'transfer-encoding') return true;
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * The light request for one Node request, its body read at most `maxBodyBytes`; its signal
+ * aborts when `response` closes before it finished (the client left).
+ */
+export function lightRequest(
+  incoming: IncomingMessage,
+  maxBodyBytes: number,
+  response: ServerResponse,
+): Request {
   const request = Object.create(LightRequest.prototype) as LightRequest;
   const method = incoming.method ?? 'GET';
-  const headers = incoming.headers;
-  const hasBody =
-    method !== 'GET' &&
-    method !== 'HEAD' &&
-    (headers['transfer-encoding'] !== undefined ||
-      (headers['content-length'] !== undefined && headers['content-length'] !== '0'));
   request[stateKey] = {
     incoming,
+    response,
     method,
-    url: `http://${headers.host ?? 'localhost'}${incoming.url ?? '/'}`,
+    url: undefined,
     maxBodyBytes,
-    hasBody,
+    hasBody: method !== 'GET' && method !== 'HEAD' && declaresBody(incoming.rawHeaders),
     headers: undefined,
     controller: undefined,
-    gone: false,
     used: false,
     stream: undefined,
     real: undefined,
   };
   return request as unknown as Request;
-}
-
-/** Aborts `request.signal`: the client left before the response was finished. */
-export function abortLightRequest(request: Request): void {
-  const state = (request as unknown as LightRequest)[stateKey];
-  if (state === undefined) return;
-  state.gone = true;
-  if (state.controller !== undefined && !state.controller.signal.aborted) state.controller.abort();
 }

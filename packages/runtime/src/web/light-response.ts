@@ -5,7 +5,7 @@
 // Node's own Response from it first, with the same status, headers and body.
 import { fetchClasses as loadFetchClasses, fetchClassesLoaded, type FetchClasses } from './fetch-classes.ts';
 import { simpleResponseKey } from '../process-keys.ts';
-import { LightHeaders } from './light-headers.ts';
+import { hasLowerCaseName, LightHeaders, setTrusted } from './light-headers.ts';
 
 /** A body the light form keeps; any other kind goes to Node's Response at once. */
 export type SimpleBody = string | Uint8Array | ReadableStream<Uint8Array> | null;
@@ -62,10 +62,15 @@ function simpleBody(body: unknown): SimpleBody | undefined {
   return undefined;
 }
 
+/**
+ * The state of a light response with a kept body; `defaultType` is the Content-Type a string
+ * body gets when `init` names none.
+ */
 function readInit(
   init: ResponseInit | null | undefined,
-  hasBody: boolean,
-): Omit<ResponseState, 'body' | 'real'> {
+  body: SimpleBody,
+  defaultType: string,
+): ResponseState {
   if (init !== undefined && init !== null && typeof init !== 'object') {
     throw new TypeError('Response constructor: the init argument must be an object.');
   }
@@ -76,14 +81,19 @@ function readInit(
   // WebIDL ByteString: whatever is given is converted with ToString, as Node's Response does.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- callers may pass any value
   const statusText = init?.statusText === undefined ? '' : String(init.statusText);
-  if (!reasonPhrase.test(statusText)) throw new TypeError('Response constructor: invalid statusText.');
-  if (hasBody && nullBodyStatuses.has(status)) {
+  if (statusText !== '' && !reasonPhrase.test(statusText)) {
+    throw new TypeError('Response constructor: invalid statusText.');
+  }
+  if (body !== null && nullBodyStatuses.has(status)) {
     throw new TypeError(
       `Response constructor: invalid response status code ${status} for a response with a body.`,
     );
   }
   const headers = new LightHeaders(init?.headers);
-  return { status, statusText, headers };
+  if (typeof body === 'string' && !hasLowerCaseName(headers, 'content-type')) {
+    setTrusted(headers, 'content-type', defaultType);
+  }
+  return { status, statusText, headers, body, real: undefined };
 }
 
 function materialise(state: ResponseState): Response {
@@ -145,11 +155,7 @@ export class LightResponse {
         new.target === LightResponse ? NodeResponse : new.target,
       ) as LightResponse;
     }
-    const fields = readInit(init, simple !== null);
-    if (typeof simple === 'string' && !fields.headers.has('content-type')) {
-      fields.headers.set('content-type', 'text/plain;charset=UTF-8');
-    }
-    this[stateKey] = { ...fields, body: simple, real: undefined };
+    this[stateKey] = readInit(init, simple, 'text/plain;charset=UTF-8');
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {
@@ -162,11 +168,8 @@ export class LightResponse {
   static json(data: unknown, init?: ResponseInit): Response {
     const body = JSON.stringify(data) as string | undefined;
     if (body === undefined) throw new TypeError('Response.json: the data is not JSON serializable.');
-    const response = new LightResponse(body, init);
-    const state = response[stateKey] as ResponseState;
-    // The constructor set text/plain for the string body unless init named a type.
-    if (!new LightHeaders(init?.headers).has('content-type'))
-      state.headers.set('content-type', 'application/json');
+    const response = Object.create(LightResponse.prototype) as LightResponse;
+    response[stateKey] = readInit(init, body, 'application/json');
     return response;
   }
 

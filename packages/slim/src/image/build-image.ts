@@ -180,11 +180,24 @@ async function functionLayers(
       uid,
     ),
   };
-  return [
-    await buildLayer(build.deployDir, folder.files, 'dependencies', settings),
-    await buildLayer(build.deployDir, folder.files, 'app', settings),
-  ];
+  const layers: BuiltLayer[] = [];
+  // The tracing layer's tar must not depend on the function: a fixed mtime, whatever
+  // SOURCE_DATE_EPOCH says, so that every function built with this thaw version shares its blob.
+  if (folder.files.some((f) => f.layer === 'tracing')) {
+    layers.push(
+      await buildLayer(build.deployDir, folder.files, 'tracing', {
+        ...settings,
+        mtimeSec: sharedLayerMtimeSec,
+      }),
+    );
+  }
+  layers.push(await buildLayer(build.deployDir, folder.files, 'dependencies', settings));
+  layers.push(await buildLayer(build.deployDir, folder.files, 'app', settings));
+  return layers;
 }
+
+/** The mtime of every entry of a shared layer (1980-01-01, as deploy folders default to). */
+export const sharedLayerMtimeSec = 315_532_800;
 
 /** The image in memory: its base, its two new layers, its config and manifest. */
 interface BuiltImage {

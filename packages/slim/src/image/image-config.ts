@@ -132,15 +132,17 @@ function imageConfig(
     WorkingDir: settings.workDir,
     Labels: { ...base.config.config?.Labels, ...annotations },
   };
+  const layerComments = {
+    tracing: 'the deferred OpenTelemetry SDK, shared by every function built with this thaw version',
+    dependencies: 'package.json and traced node_modules',
+    app: 'bundle, source maps and compile cache',
+  } as const;
   const history: HistoryEntry[] = [
     ...(base.config.history ?? []),
     ...layers.map((layer) => ({
       created: settings.created,
       created_by: `thaw image: ${layer.role} layer (${layer.fileCount} files)`,
-      comment:
-        layer.role === 'dependencies'
-          ? 'package.json and traced node_modules'
-          : 'bundle, source maps and compile cache',
+      comment: layerComments[layer.role],
     })),
   ];
   return {

@@ -56,8 +56,8 @@ describe('the thaw image command', () => {
     ]);
     expect(stderr).toContain('thaw image: wrote OCI layout');
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^dependencies +[0-9a-f]{12} +\d+ B +\d+\.\d+ kB$/mu);
-    expect(stdout).toMatch(/^app +[0-9a-f]{12} /mu);
+    expect(stdout).toMatch(/^dependencies +unique +[0-9a-f]{12} +\d+ B +\d+\.\d+ kB$/mu);
+    expect(stdout).toMatch(/^app +unique +[0-9a-f]{12} /mu);
     expect(stdout).toMatch(/the function adds \d+\.\d+ %/u);
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^sha256:[0-9a-f]{64}$/u);
   });

@@ -45,6 +45,8 @@ export interface RunningDeploy {
   readonly output: () => string;
   readonly get: (path: string) => Promise<{ status: number; body: unknown }>;
   readonly stop: () => Promise<void>;
+  /** Sends SIGTERM (the function drains and flushes its telemetry) and resolves with the exit code. */
+  readonly terminate: () => Promise<number | null>;
 }
 
 /**
@@ -89,6 +91,11 @@ export async function runDeploy(
     dir,
     output: () => output,
     stop,
+    terminate: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      return child.exitCode;
+    },
     get: async (path: string) => {
       const response = await fetch(`http://127.0.0.1:${port}${path}`);
       return { status: response.status, body: await response.json() };
