@@ -70,9 +70,9 @@ imports:
   thaw bench imports profiles each variant's cold start with V8's sampling profiler (500 µs)
   and ranks the packages by the CPU time their code took from spawn to ready: "own" is the
   package's code plus the loading and compiling Node does for it, "incl." adds everything it
-  loads and calls; ready → first response is shown apart. "(node)" is Node's bootstrap and its
-  ES module loader, which reads, compiles and links an import graph outside any package's
-  code. Bundled code is traced back to its packages through the bundle's source map. Medians of --runs N profiled runs (default 5,
+  loads and calls; ready → first response is shown apart. "(node)" is Node's bootstrap; the
+  ES module loader's reading, compiling and linking of an import graph goes to the package of
+  the module being loaded (recorded with a module.registerHooks load hook). Bundled code is traced back to its packages through the bundle's source map. Medians of --runs N profiled runs (default 5,
   after --warmup N, default 1), interleaved. A variant must run a Node
   process (Node writes the profile when it exits; on SIGTERM a preload exits it at once).
   --top N                  Packages listed per variant (default 15).

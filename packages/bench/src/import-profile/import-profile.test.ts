@@ -123,6 +123,51 @@ describe('profileImports', () => {
     expect(labels.has('my-function')).toBe(false);
   }, 60_000);
 
+  it("charges the ES module loader's reading, compiling and linking of a static import graph to the package loaded", async () => {
+    // Hundreds of ES modules that do nothing at their top level: what they cost is the loader's
+    // work, which runs outside every package's frames.
+    const dir = join(root, 'node_modules', 'esm-graph-pkg');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'esm-graph-pkg', version: '1.0.0', type: 'module', exports: './index.js' }),
+    );
+    const count = 300;
+    const body = Array.from(
+      { length: 40 },
+      (_, i) => `  const v${i} = [a, b, ${i}].map((x) => x + ${i});`,
+    ).join('\n');
+    for (let i = 0; i < count; i++) {
+      writeFileSync(join(dir, `m${i}.js`), `export function f${i}(a, b) {\n${body}\n  return v0;\n}\n`);
+    }
+    writeFileSync(
+      join(dir, 'index.js'),
+      Array.from({ length: count }, (_, i) => `export { f${i} } from './m${i}.js';`).join('\n') + '\n',
+    );
+    writeFileSync(
+      join(root, 'server.mjs'),
+      [
+        "import * as graph from 'esm-graph-pkg';",
+        "import { createServer } from 'node:http';",
+        'createServer((req, res) => res.end(String(Object.keys(graph).length))).listen(Number(process.env.PORT));',
+        '',
+      ].join('\n'),
+    );
+    const result = await profileImports(plan(variant('esm', 'server.mjs')), {
+      runs: 1,
+      warmupRuns: 1,
+      bench: { timeoutMs: 20_000 },
+    });
+    const [v] = result.variants;
+    expect(v?.failures).toEqual([]);
+    const graph = packagesOf(result, 'esm').get('esm-graph-pkg') ?? 0;
+    // Loading 300 modules takes the loader well over 10 ms on any machine; their top level
+    // (defining one function each) is a small part of that.
+    expect(graph).toBeGreaterThan(10);
+    const inclusive = v?.packages.find((p) => p.label === 'esm-graph-pkg')?.inclusiveToReadyMs ?? 0;
+    expect(inclusive).toBeGreaterThanOrEqual(graph);
+  }, 120_000);
+
   it('reports a run that fails instead of profiling it', async () => {
     writeFileSync(join(root, 'crash.cjs'), "require('heavy-pkg'); process.exit(3);\n");
     const result = await profileImports(plan(variant('crash', 'crash.cjs')), {

@@ -2,12 +2,13 @@
 // as a cold start does (fresh process, free port, the variant's probe and first request) with
 // V8's sampling profiler on, then charges every sample up to ready, and from ready to the first
 // response, to the package whose code ran (see attribution.ts). Medians over runs, ranked.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CpuProfile, readCpuProfile } from './cpu-profile.ts';
 import { type Cutoffs, FrameLabeler, type ProfileAttribution, attributeProfile } from './attribution.ts';
+import { ModuleLoadTimeline, moduleLoadRecorder, parseModuleLoads } from './module-loads.ts';
 import { resolveProgram } from '../child.ts';
 import { type BenchPlan, type VariantSpec } from '../config.ts';
 import { type BenchOptions, resolveBenchOptions } from '../options.ts';
@@ -116,6 +117,14 @@ function pickProfile(dir: string, pid: number | undefined): string | undefined {
   return chosen === undefined ? undefined : join(dir, chosen);
 }
 
+function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 function noProfile(variant: string): RunFailure {
   return {
     code: 'THAW_BENCH_EXITED',
@@ -142,7 +151,8 @@ async function profiledRun(
   const dir = mkdtempSync(join(tmpdir(), 'thaw-imports-'));
   try {
     const preload = join(dir, 'exit-on-sigterm.cjs');
-    writeFileSync(preload, exitOnSigterm);
+    const loadsFile = join(dir, 'module-loads.json');
+    writeFileSync(preload, exitOnSigterm + moduleLoadRecorder(loadsFile));
     const inherited = variant.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
     const flags = `--cpu-prof --cpu-prof-dir="${dir}" --cpu-prof-interval=${intervalUs} --require="${preload}"`;
     const profiled: VariantSpec = {
@@ -159,7 +169,8 @@ async function profiledRun(
     const attribution = attributeProfile(
       profile,
       cutoffsOf(Date.parse(record.startedAt), record.readyMs, record.firstResponseMs),
-      new FrameLabeler(entryFileOf(variant)),
+      new FrameLabeler(entryFileOf(variant), dir),
+      new ModuleLoadTimeline(parseModuleLoads(readIfThere(loadsFile))),
     );
     return { ok: true, readyMs: record.readyMs, firstResponseMs: record.firstResponseMs, attribution };
   } finally {
@@ -262,7 +273,7 @@ export function renderImportProfile(result: ImportProfileResult, top = 15): stri
   const lines: string[] = [
     `CPU in each package's code on the way to ready, medians of the profiled runs (${result.intervalUs} µs sampling, Node ${result.node}).`,
     "own: the package's code and the loading and compiling Node does for it; incl.: with everything it loads and calls.",
-    "(node): Node's bootstrap and its ES module loader, which reads, compiles and links an import graph outside any package's code.",
+    "(node): Node's bootstrap (an ES module graph's reading, compiling and linking goes to the package of the module being loaded).",
     'Profiling slows a start: rank with these figures, time with thaw bench.',
   ];
   for (const v of result.variants) {
