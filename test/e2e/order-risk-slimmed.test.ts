@@ -24,9 +24,9 @@ const run = `e2e_${process.pid}_${Date.now().toString(36)}`;
 const schemaName = `order_risk_${run}`;
 const velocityPattern = `risk:velocity:${run}-*`;
 
-/** Does any folder from `dir` up to the root hold a node_modules? */
+/** Does any folder above `dir`, up to the root, hold a node_modules? (The deploy folder carries its own, for the instrumented drivers.) */
 function nodeModulesAbove(dir: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
+  for (let current = dirname(dir); ; current = dirname(current)) {
     if (existsSync(join(current, 'node_modules'))) return join(current, 'node_modules');
     if (dirname(current) === current) return undefined;
   }
