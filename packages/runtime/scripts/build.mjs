@@ -34,13 +34,8 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-// The adapters (@thaw/runtime/adapters) are a build of their own: in the build above they would
-// share chunks with the main entry and make its import read more files. They reach the runtime
-// through its public entry (kept external, as ../index.js), so one copy of its state exists.
-const publicEntries = new Set([join(packageDir, 'src', 'index.ts'), join(packageDir, 'src', 'errors.ts')]);
-await build({
-  absWorkingDir: packageDir,
-  entryPoints: { 'adapters/index': 'src/adapters/index.ts' },
+// What the builds of their own below share: unbundled dependencies, ES modules, linked maps.
+const separateBuild = {
   outdir: 'dist',
   bundle: true,
   format: 'esm',
@@ -52,6 +47,15 @@ await build({
   minify: false,
   legalComments: 'none',
   logLevel: 'warning',
+};
+// The adapters (@thaw/runtime/adapters) are a build of their own: in the build above they would
+// share chunks with the main entry and make its import read more files. They reach the runtime
+// through its public entry (kept external, as ../index.js), so one copy of its state exists.
+const publicEntries = new Set([join(packageDir, 'src', 'index.ts'), join(packageDir, 'src', 'errors.ts')]);
+await build({
+  absWorkingDir: packageDir,
+  entryPoints: { 'adapters/index': 'src/adapters/index.ts' },
+  ...separateBuild,
   plugins: [
     {
       name: 'runtime-entry-external',
@@ -72,15 +76,5 @@ await build({
 await build({
   absWorkingDir: packageDir,
   entryPoints: { 'module-spans': 'src/module-spans.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22.12',
-  packages: 'external',
-  sourcemap: 'linked',
-  sourcesContent: false,
-  minify: false,
-  legalComments: 'none',
-  logLevel: 'warning',
+  ...separateBuild,
 });
