@@ -68,16 +68,20 @@ test.each([
   slimAndRunTimeoutMs,
 );
 
-test('inlining the instrumented packages loses their spans silently, which is why slim keeps them out', async () => {
-  const report = await slim({
-    projectDir: project,
-    outDir: 'deploy-inlined',
-    compileCache: false,
-    instrumentedPackages: [],
-    logger: recordingLogger(),
-  });
-  expect(report.instrumented).toEqual([]);
-  const spans = await spansAfterTraffic(report.outDir);
-  expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
-  expect(spans.filter((s) => s.scope.startsWith('@opentelemetry/instrumentation-'))).toEqual([]);
-}, slimAndRunTimeoutMs);
+test(
+  'inlining the instrumented packages loses their spans silently, which is why slim keeps them out',
+  async () => {
+    const report = await slim({
+      projectDir: project,
+      outDir: 'deploy-inlined',
+      compileCache: false,
+      instrumentedPackages: [],
+      logger: recordingLogger(),
+    });
+    expect(report.instrumented).toEqual([]);
+    const spans = await spansAfterTraffic(report.outDir);
+    expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
+    expect(spans.filter((s) => s.scope.startsWith('@opentelemetry/instrumentation-'))).toEqual([]);
+  },
+  slimAndRunTimeoutMs,
+);
