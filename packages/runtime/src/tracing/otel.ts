@@ -127,9 +127,10 @@ export async function thawTelemetry(options: ThawTelemetryOptions, pace: Pace = 
     },
   };
   await pace();
+  // From the start to the return, nothing else may run: a provider is registered by then, and
+  // an invocation starting before the tracer is handed over would take it for the application's.
   routeDiagnostics(api, env, onError, sdk.path === 'light');
   const started = sdk.start(start);
-  await pace();
   patchSafely(loaded.instrumentations, onError);
   return {
     api,
