@@ -108,8 +108,11 @@ interface LifecycleState {
   readonly readinessChecks: ReadinessCheck[];
   readonly readinessPaths: Set<string>;
   readonly stats: Map<string, StatsProvider>;
-  /** What a warm-up request does once the process is ready (the pools' top-ups). */
-  readonly warmupTasks: ReadyTask[];
+  /**
+   * What a warm-up request does once the process is ready (the pools' top-ups). Optional: a state
+   * made by an older copy of the runtime sharing this process has none yet.
+   */
+  warmupTasks?: ReadyTask[];
   tracingInstalled: boolean;
 }
 
@@ -299,15 +302,17 @@ export function removeStats(name: string, provider?: StatsProvider): void {
  */
 export function addWarmupTask(name: string, run: () => Promise<void> | void): () => void {
   const task: ReadyTask = { name, run };
-  state().warmupTasks.push(task);
-  return without(state().warmupTasks, task);
+  const s = state();
+  s.warmupTasks ??= [];
+  s.warmupTasks.push(task);
+  return without(s.warmupTasks, task);
 }
 
 /** A warm-up request arrived: runs the warm-up tasks when the process is ready; never throws. */
 export function runWarmupTasks(): void {
   const s = state();
   if (s.readyAt === undefined) return;
-  for (const task of s.warmupTasks) void runReadyTask(task, s.logger);
+  for (const task of s.warmupTasks ?? []) void runReadyTask(task, s.logger);
 }
 
 /** The live gauges map, read-only: tracing reads it when it builds spans. */
