@@ -11,6 +11,7 @@ import { classifyHandler, type Handler } from './handlers/kinds.ts';
 import { createHttpServer, listen } from './http-server.ts';
 import { startInitializers } from './init-registry.ts';
 import { readKnativeEnv, type KnativeEnv } from './knative.ts';
+import { runWarmupTasks } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import { MemoryGuard } from './memory/memory-guard.ts';
 import { memoryLimitBytes } from './memory/memory-state.ts';
@@ -105,6 +106,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       memory,
       onWarmup: () => {
         startInitializers('background');
+        runWarmupTasks();
       },
       onFirstRequest: () => recordMark('first request', sinceStart()),
       onFirstResponse: () => {
