@@ -69,7 +69,10 @@ describe('readiness probed as Knative probes it', () => {
           runs: runs.map(withoutLatencies),
         },
       );
-      for (const run of runs) expect(run.thaw.untilReady).toBeGreaterThan(10);
+      // Probing covered the init: probes were answered (503) before ready. About 30 on a quiet
+      // machine (1.5 s at 50 ms); on a busy one the process itself takes part of the init's time
+      // to start listening, and fewer fall inside it (seen: 8).
+      for (const run of runs) expect(run.thaw.untilReady).toBeGreaterThan(2);
       expectContractAndMargin(runs);
     },
   );

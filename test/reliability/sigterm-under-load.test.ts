@@ -48,23 +48,36 @@ async function runCycle(seed: number, started: FixtureProcess[]): Promise<Cycle>
   const sigterm = new Promise<void>((resolve) => {
     signalled = resolve;
   });
-  const timer = setTimeout(() => {
-    sigtermAt = performance.now();
-    child.child.kill('SIGTERM');
-    signalled();
-  }, sigtermAfterMs);
+  // SIGTERM goes once the time is up and every idle client holds an answered keep-alive
+  // connection: on a slow machine a priming request answered while draining would close its
+  // connection, and the case this checks (a send on an open idle connection) would not happen.
+  const primed: Promise<void>[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const sendSigterm = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, sigtermAfterMs);
+  })
+    .then(() => Promise.all(primed))
+    .then(() => {
+      sigtermAt = performance.now();
+      child.child.kill('SIGTERM');
+      signalled();
+    });
   const idleAgents: Agent[] = [];
   const idleClient = async (): Promise<void> => {
     const own = new Agent({ keepAlive: true, maxSockets: 1 });
     idleAgents.push(own);
+    let markPrimed: () => void = () => undefined;
+    primed.push(new Promise<void>((resolve) => (markPrimed = resolve)));
     await sleep(sigtermAfterMs - 300 + random.int(0, 250));
     outcomes.push(await sendRequest({ port, path: '/?ms=0', agent: own }));
+    markPrimed();
     await sigterm;
     await sleep(random.int(20, 500));
     outcomes.push(await sendRequest({ port, path: '/?ms=0', agent: own }));
   };
   try {
     await Promise.all([
+      sendSigterm,
       ...Array.from({ length: idleClients }, idleClient),
       ...Array.from({ length: clients }, async () => {
         for (let sent = 0; sent < maxRequestsPerClient; sent += 1) {

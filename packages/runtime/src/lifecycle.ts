@@ -108,6 +108,11 @@ interface LifecycleState {
   readonly readinessChecks: ReadinessCheck[];
   readonly readinessPaths: Set<string>;
   readonly stats: Map<string, StatsProvider>;
+  /**
+   * What a warm-up request does once the process is ready (the pools' top-ups). Optional: a state
+   * made by an older copy of the runtime sharing this process has none yet.
+   */
+  warmupTasks?: ReadyTask[];
   tracingInstalled: boolean;
 }
 
@@ -130,6 +135,7 @@ function freshState(): LifecycleState {
     readinessChecks: [],
     readinessPaths: new Set(),
     stats: new Map(),
+    warmupTasks: [],
     tracingInstalled: false,
   };
 }
@@ -288,6 +294,25 @@ export function addStats(name: string, provider: StatsProvider): void {
 export function removeStats(name: string, provider?: StatsProvider): void {
   const s = state();
   if (provider === undefined || s.stats.get(name) === provider) s.stats.delete(name);
+}
+
+/**
+ * Runs `run` on each warm-up request that arrives once the process is ready (before ready, the
+ * when-ready tasks do that work). Returns a function that unregisters it.
+ */
+export function addWarmupTask(name: string, run: () => Promise<void> | void): () => void {
+  const task: ReadyTask = { name, run };
+  const s = state();
+  s.warmupTasks ??= [];
+  s.warmupTasks.push(task);
+  return without(s.warmupTasks, task);
+}
+
+/** A warm-up request arrived: runs the warm-up tasks when the process is ready; never throws. */
+export function runWarmupTasks(): void {
+  const s = state();
+  if (s.readyAt === undefined) return;
+  for (const task of s.warmupTasks ?? []) void runReadyTask(task, s.logger);
 }
 
 /** The live gauges map, read-only: tracing reads it when it builds spans. */

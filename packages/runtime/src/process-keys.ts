@@ -5,8 +5,8 @@
 // private `Symbol()`s.
 
 /**
- * The lifecycle state: ready time, when-ready tasks, shutdown disposers, flushers, invocation
- * wrappers, extra routes, readiness checks, resource gauges and whether
+ * The lifecycle state: ready time, when-ready tasks, warm-up tasks, shutdown disposers, flushers,
+ * invocation wrappers, extra routes, readiness checks, resource gauges and whether
  * tracing is installed. Shared: a pool or initializer created through one copy must be warmed,
  * reported and drained by the other copy's `serve()`, and tracing installed once per process.
  */

@@ -12,6 +12,7 @@ import { loadWebSupport } from './handlers/web-loader.ts';
 import { createHttpServer, listen } from './http-server.ts';
 import { startInitializers } from './init-registry.ts';
 import { readKnativeEnv, type KnativeEnv } from './knative.ts';
+import { runWarmupTasks } from './lifecycle.ts';
 import { describeError } from './logger.ts';
 import { LazyMemoryGuard } from './memory/guard-loader.ts';
 import { memoryLimitBytes } from './memory/memory-state.ts';
@@ -103,6 +104,7 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
       memory,
       onWarmup: () => {
         startInitializers('background');
+        runWarmupTasks();
       },
       onFirstRequest: () => recordMark('first request', sinceStart()),
       onFirstResponse: () => {

@@ -58,6 +58,8 @@ export class SlimConfigError extends SlimError {
   readonly received: unknown;
   /** What the option allows, as the message says it. */
   readonly allowed: string;
+  /** The sentence after it, when there is one ("Did you mean `outDir`?"). */
+  readonly hint: string | undefined;
 
   constructor(
     option: string,
@@ -75,6 +77,7 @@ export class SlimConfigError extends SlimError {
     this.option = option;
     this.received = received;
     this.allowed = allowed;
+    this.hint = options?.hint;
   }
 }
 

@@ -1,53 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
+import { jsdocDefaults, optionTableRows } from '../test/support/documented-options.ts';
 import { validateConfig } from './config.ts';
 import { SlimConfigError } from './errors.ts';
 import { defaultKnativeOptions } from './knative/options.ts';
+import { showValue } from './option-table.ts';
 import {
   defaultSlimOptions,
   resolveSlimOptions,
-  showValue,
   slimOptionRows,
   slimOptionTable,
   type SlimOptions,
 } from './options.ts';
 
-/** `name → @default` of each member of an interface, as the TypeScript compiler reads its JSDoc. */
-function jsdocDefaults(file: string, interfaceName: string): Map<string, string> {
-  const path = new URL(file, import.meta.url);
-  const source = ts.createSourceFile(path.pathname, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
-  const found = new Map<string, string>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isInterfaceDeclaration(node) && node.name.text === interfaceName) {
-      for (const member of node.members) {
-        const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === 'default');
-        if (member.name !== undefined && ts.isIdentifier(member.name) && tag !== undefined) {
-          found.set(member.name.text, ts.getTextOfJSDocComment(tag.comment)?.trim() ?? '');
-        }
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
-}
-
 /** The rows of the README's table of slim() options, cells trimmed. */
 function readmeOptionRows(): string[][] {
-  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## Options');
-  const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
-  return section
-    .split('\n')
-    .filter((line) => /^\|\s*`\w+`/.test(line))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((cell) => cell.trim()),
-    );
+  return optionTableRows(join(import.meta.dirname, '..', 'README.md'), '\n## Options', '\n### ');
 }
 
 describe('the declaration of slim() options', () => {
@@ -56,7 +24,7 @@ describe('the declaration of slim() options', () => {
   });
 
   test("gives every option of SlimOptions a JSDoc @default, the declaration's own for plain values", () => {
-    const documented = jsdocDefaults('./options.ts', 'SlimOptions');
+    const documented = jsdocDefaults(new URL('./options.ts', import.meta.url), 'SlimOptions');
     expect([...documented.keys()].sort()).toEqual(Object.keys(slimOptionTable).sort());
     for (const [name, value] of Object.entries(defaultSlimOptions)) {
       if (name === 'logger') continue;
@@ -122,7 +90,7 @@ describe('the declaration of slim() options', () => {
 });
 
 test('every documented @default of KnativeOptions matches defaultKnativeOptions', () => {
-  const documented = jsdocDefaults('./knative/options.ts', 'KnativeOptions');
+  const documented = jsdocDefaults(new URL('./knative/options.ts', import.meta.url), 'KnativeOptions');
   for (const [key, value] of Object.entries(defaultKnativeOptions)) {
     // Eventing objects are documented as "null writes none".
     expect({ key, documented: documented.get(key)?.split(' (')[0] }).toEqual({

@@ -1,14 +1,23 @@
 // Every option of slim(), declared once: `slimOptionTable` gives each its default, its validator,
 // whether a config file may set it, and the line the README's options table shows. The defaults,
 // the resolved type, the checks of options given in code and in config files, and that table all
-// derive from it (a test keeps the README and the JSDoc defaults in agreement). Options given in
-// code or on the command line win over the config file, which wins over the defaults.
+// derive from it, through the helpers of `option-table.ts` (a test keeps the README and the JSDoc
+// defaults in agreement). Options given in code or on the command line win over the config file,
+// which wins over the defaults.
 import { SlimConfigError } from './errors.ts';
 import type { KnativeOptions } from './knative/options.ts';
 import { knativeShape } from './knative/shape.ts';
 import {
+  checkDeclared,
+  option,
+  optionRows,
+  plainDefaults,
+  resolveDeclared,
+  type ResolvedOptions,
+  type TableOf,
+} from './option-table.ts';
+import {
   boolean,
-  checkKnownKeys,
   durationMs,
   byteSize,
   isRecord,
@@ -102,23 +111,6 @@ export const stderrLogger: SlimLogger = {
     process.stderr.write(`thaw slim: warning: ${message}\n`);
   },
 };
-
-/** One option: its default, how it is checked, what the README says of it. */
-interface OptionDeclaration<T> {
-  /** The default value, when it is a plain value (listed in {@link defaultSlimOptions}). */
-  readonly default?: T;
-  /** Builds the default when it is not a plain value (`projectDir`). */
-  readonly make?: () => T;
-  /** The default as the README shows it, when it is not the plain value. */
-  readonly shownDefault?: string;
-  /** False for the options only code may give (a config file cannot set them). */
-  readonly inConfig?: false;
-  readonly validate: Validator<T>;
-  /** The README's "what" column. */
-  readonly doc: string;
-}
-
-const option = <T>(declaration: OptionDeclaration<T>): OptionDeclaration<T> => declaration;
 
 const instrumentedPackages: Validator<'auto' | readonly string[]> = (name, value) => {
   if (value === 'auto') return value;
@@ -237,21 +229,19 @@ export const slimOptionTable = {
     validate: logger,
     doc: '`{ info, warn }(message)` for notices and warnings; code only',
   }),
-} as const satisfies { readonly [K in keyof Required<SlimOptions>]: OptionDeclaration<SlimOptions[K]> };
+} as const satisfies TableOf<SlimOptions>;
 
 type OptionTable = typeof slimOptionTable;
-type ValueOf<D> = D extends { readonly validate: Validator<infer T> } ? T : never;
-type Declarations = Record<string, OptionDeclaration<unknown>>;
 
 /** Options with every default applied and every value checked; `entry` and `target` stay undefined until the build finds them. */
-export type ResolvedSlimOptions = { readonly [K in keyof OptionTable]: ValueOf<OptionTable[K]> };
+export type ResolvedSlimOptions = ResolvedOptions<OptionTable>;
 
 /** The options whose default is a plain value. */
 type DefaultedOption = Exclude<keyof OptionTable, 'projectDir' | 'entry' | 'target'>;
 
 /** Keys a config file may set (all of {@link SlimOptions} but `projectDir` and `logger`). */
 export const configKeys = Object.freeze(
-  Object.entries(slimOptionTable as Declarations)
+  Object.entries(slimOptionTable)
     .filter(([, declaration]) => declaration.inConfig !== false)
     .map(([name]) => name),
 ) as readonly Exclude<keyof SlimOptions, 'projectDir' | 'logger'>[];
@@ -268,36 +258,13 @@ export type SlimConfig = Omit<SlimOptions, 'projectDir' | 'logger'>;
  * await slim({ compileCacheTimeoutMs: defaultSlimOptions.compileCacheTimeoutMs * 3 });
  * ```
  */
-export const defaultSlimOptions: { readonly [K in DefaultedOption]: ResolvedSlimOptions[K] } = Object.freeze(
-  Object.fromEntries(
-    Object.entries(slimOptionTable as Declarations)
-      .filter(([, declaration]) => 'default' in declaration && declaration.default !== undefined)
-      .map(([name, declaration]) => [name, declaration.default]),
-  ) as { [K in DefaultedOption]: ResolvedSlimOptions[K] },
-);
+export const defaultSlimOptions = plainDefaults(slimOptionTable) as {
+  readonly [K in DefaultedOption]: ResolvedSlimOptions[K];
+};
 
 /** The README's options table rows, `[option, default, what]`, as the declaration says them. */
 export function slimOptionRows(): Array<[string, string, string]> {
-  return Object.entries(slimOptionTable as Declarations).map(([name, declaration]) => [
-    `\`${name}\``,
-    declaration.shownDefault ?? `\`${showValue(declaration.default)}\``,
-    declaration.doc,
-  ]);
-}
-
-/**
- * The default as JSDoc and the README write it: strings quoted with `'`, empty arrays and
- * objects as `[]` and `{}`.
- *
- * @example
- * ```ts
- * showValue('deploy'); // "'deploy'"
- * ```
- */
-export function showValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
-  return String(value);
+  return optionRows(slimOptionTable);
 }
 
 /**
@@ -310,14 +277,7 @@ export function showValue(value: unknown): string {
  * ```
  */
 export function checkSlimOptions(given: unknown, where: 'code' | 'config'): SlimOptions {
-  const names = where === 'code' ? Object.keys(slimOptionTable) : configKeys;
-  checkKnownKeys(given, names, '');
-  const table = slimOptionTable as Declarations;
-  const checked: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
-    if (value !== undefined) checked[name] = table[name]?.validate(name, value);
-  }
-  return checked;
+  return checkDeclared(slimOptionTable, given, where === 'code' ? Object.keys(slimOptionTable) : configKeys);
 }
 
 /**
@@ -333,12 +293,8 @@ export function checkSlimOptions(given: unknown, where: 'code' | 'config'): Slim
 export function resolveSlimOptions(given: SlimOptions, file: SlimConfig = {}): ResolvedSlimOptions {
   const code = checkSlimOptions(given, 'code') as Record<string, unknown>;
   const config = checkSlimOptions(file, 'config') as Record<string, unknown>;
-  const resolved: Record<string, unknown> = {};
-  for (const [name, declaration] of Object.entries(slimOptionTable as Declarations)) {
-    // `null` given in code is a value (budgetBytes: null turns a file's budget off).
-    const value = name in code ? code[name] : config[name];
-    resolved[name] = value !== undefined ? value : (declaration.make?.() ?? declaration.default);
-  }
+  // `null` given in code is a value (budgetBytes: null turns a file's budget off).
+  const resolved = resolveDeclared(slimOptionTable, (name) => (name in code ? code[name] : config[name]));
   resolved['knative'] = { ...(config['knative'] as object), ...(code['knative'] as object) };
   return resolved as ResolvedSlimOptions;
 }

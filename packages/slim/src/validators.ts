@@ -79,6 +79,14 @@ export function matching(pattern: RegExp, allowed: string): Validator<string> {
   };
 }
 
+/** A function; `allowed` words what it is (a fetch, a clock…). */
+export function functionOf<T>(allowed: string): Validator<T> {
+  return (option, value) => {
+    if (typeof value !== 'function') throw new SlimConfigError(option, value, allowed);
+    return value as T;
+  };
+}
+
 /** An array of strings. */
 export const stringList: Validator<readonly string[]> = (option, value) => {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {

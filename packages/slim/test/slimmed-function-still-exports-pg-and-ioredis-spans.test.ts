@@ -7,6 +7,7 @@ import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.ts
 import { recordingLogger } from './support/quiet-logger.ts';
 import { runDeploy } from './support/run-deploy.ts';
 
+const slimAndRunTimeoutMs = 90_000;
 let project: string;
 let receiver: OtlpReceiver;
 
@@ -63,18 +64,24 @@ test.each([
       spans.filter((s) => s.scope === '@opentelemetry/instrumentation-ioredis').map((s) => s.name),
     ).toEqual(expect.arrayContaining(['set', 'get', 'ping']));
   },
+  // A slim (bundle, trace, copy) plus a run of the deploy: about 20 s on a busy machine.
+  slimAndRunTimeoutMs,
 );
 
-test('inlining the instrumented packages loses their spans silently, which is why slim keeps them out', async () => {
-  const report = await slim({
-    projectDir: project,
-    outDir: 'deploy-inlined',
-    compileCache: false,
-    instrumentedPackages: [],
-    logger: recordingLogger(),
-  });
-  expect(report.instrumented).toEqual([]);
-  const spans = await spansAfterTraffic(report.outDir);
-  expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
-  expect(spans.filter((s) => s.scope.startsWith('@opentelemetry/instrumentation-'))).toEqual([]);
-});
+test(
+  'inlining the instrumented packages loses their spans silently, which is why slim keeps them out',
+  async () => {
+    const report = await slim({
+      projectDir: project,
+      outDir: 'deploy-inlined',
+      compileCache: false,
+      instrumentedPackages: [],
+      logger: recordingLogger(),
+    });
+    expect(report.instrumented).toEqual([]);
+    const spans = await spansAfterTraffic(report.outDir);
+    expect(spans).toContainEqual({ name: 'fixture /db', scope: 'traced-fn' });
+    expect(spans.filter((s) => s.scope.startsWith('@opentelemetry/instrumentation-'))).toEqual([]);
+  },
+  slimAndRunTimeoutMs,
+);

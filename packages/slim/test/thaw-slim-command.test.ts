@@ -94,7 +94,10 @@ test('bad Knative settings in package.json#thaw exit 2 naming the field', () => 
       { env: { DATABASE_URL: { secretKeyRef: { key: 'url' } } } },
       'Invalid knative.env.DATABASE_URL.secretKeyRef.name',
     ],
-    [{ windowSeconds: 2 }, 'Invalid knative.windowSeconds: received 2; expected an integer from 6 to 3600.'],
+    [
+      { windowSeconds: 2 },
+      'Invalid knative.windowSeconds: received 2; expected an integer from 6 to 3600 (seconds, autoscaling.knative.dev/window).',
+    ],
     [{ warmUp: { schedule: 'every minute' } }, 'Invalid knative.warmUp.schedule: received "every minute"'],
     [{ trigger: { delivery: { retry: 3, deadLetter: 'x' } } }, 'Invalid knative.trigger.delivery.deadLetter'],
   ] as const;

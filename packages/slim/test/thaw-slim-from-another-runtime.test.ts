@@ -102,4 +102,10 @@ test('thaw slim rejects an unknown --from and a --function-target without the Fu
   const target = slim(dir, ['--function-target', 'hello']);
   expect(target.status).toBe(2);
   expect(target.stderr).toContain('add --from functions-framework');
+  // thaw dev's spelling, --target helloHttp, is answered with thaw slim's.
+  const devSpelling = slim(dir, ['--from', 'functions-framework', '--target', 'helloHttp']);
+  expect(devSpelling.status).toBe(2);
+  expect(devSpelling.stderr).toContain(
+    'name the Functions Framework function with --function-target helloHttp',
+  );
 });

@@ -24,6 +24,8 @@ Options:
       --from <runtime>     Serve a function written for another runtime unchanged:
                            faas (knative/func, faas-js-runtime) or functions-framework
       --target <name>      The Functions Framework function to serve (default: $FUNCTION_TARGET)
+      --function-target <name>
+                           The same as --target, spelled as thaw slim spells it
       --no-watch           Build and run once, no restarts
       --json               Leave the function's log lines as JSON (default off a terminal)
   -h, --help               Show this help
@@ -44,6 +46,7 @@ const options = {
   project: { type: 'string', short: 'C' },
   from: { type: 'string' },
   target: { type: 'string' },
+  'function-target': { type: 'string' },
   watch: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -79,6 +82,10 @@ export function parseDevArgs(args: readonly string[], env: NodeJS.ProcessEnv = p
   if (from !== undefined && !(fromRuntimes as readonly string[]).includes(from)) {
     throw new UsageError(`--from must be one of ${fromRuntimes.join(', ')}, not "${from}".`);
   }
+  const target = values['function-target'] ?? values.target;
+  if (values.target !== undefined && target !== values.target) {
+    throw new UsageError('--target and --function-target name the same function; give one of them.');
+  }
   const port = values.port ?? (env['PORT'] === undefined || env['PORT'] === '' ? '8080' : env['PORT']);
   if (!/^\d+$/.test(port) || Number(port) > 65_535)
     throw new UsageError(`--port must be a port number, not "${port}".`);
@@ -93,7 +100,7 @@ export function parseDevArgs(args: readonly string[], env: NodeJS.ProcessEnv = p
     entry,
     port,
     from: from as FromRuntime | undefined,
-    target: values.target,
+    target,
     watch: values.watch ?? true,
     json: values.json ?? !process.stderr.isTTY,
     help,

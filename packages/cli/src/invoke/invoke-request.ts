@@ -73,13 +73,23 @@ export function invokeRequest(input: InvokeInput): InvokeRequest {
   const event: Record<string, unknown> = { specversion: '1.0', id, type, source };
   if (input.data !== undefined) {
     event['datacontenttype'] = contentType;
-    if (contentType?.includes('json') === true)
-      event['data'] = JSON.parse(input.data.toString('utf8')) as unknown;
+    if (contentType?.includes('json') === true) event['data'] = jsonData(input.data, contentType);
     else if (contentType?.startsWith('text/') === true) event['data'] = input.data.toString('utf8');
     else event['data_base64'] = input.data.toString('base64');
   }
   headers['content-type'] = 'application/cloudevents+json';
   return { url: url.href, method: 'POST', headers, body: Buffer.from(JSON.stringify(event)) };
+}
+
+// A structured event carries JSON data as JSON, so data said to be JSON must parse.
+function jsonData(data: Buffer, contentType: string): unknown {
+  try {
+    return JSON.parse(data.toString('utf8')) as unknown;
+  } catch (error) {
+    throw new UsageError(
+      `The data is not JSON (${(error as Error).message}), but its Content-Type is ${contentType}; fix the data or pass another --content-type.`,
+    );
+  }
 }
 
 // Data that parses as JSON is sent as JSON, anything else as text.

@@ -96,6 +96,15 @@ describe('Prometheus metrics', () => {
     const text = renderMetrics({ stats: new Map(), memoryLimitBytes: 1 });
     const rendered = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => `${name} ${type}`);
     expect(rendered.sort()).toEqual(documented.sort());
+    // Prometheus conventions, and nothing in the namespaces of Knative's queue-proxy and activator.
+    for (const family of rendered.map((entry) => entry.split(' ') as [string, string])) {
+      const [name, type] = family;
+      expect(name, name).toMatch(/^(thaw|process|nodejs)_[a-z_]+$/);
+      expect(name, name).not.toMatch(/^(revision|queue|activator|kn|autoscaler)_/);
+      if (type === 'counter') expect(name, name).toMatch(/_total$/);
+      if (name.endsWith('_seconds') || name.endsWith('_bytes'))
+        expect(['gauge', 'histogram']).toContain(type);
+    }
   });
 
   it('reports process memory and CPU, and the memory limit when one is known', () => {

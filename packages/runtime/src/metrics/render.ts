@@ -56,56 +56,66 @@ export interface MetricsSnapshot {
  */
 export function renderMetrics(snapshot: MetricsSnapshot): string {
   const page = new Page();
-  page.family(
+  page.metric(
     'process_start_time_seconds',
     'gauge',
     'Start time of the process since the Unix epoch in seconds.',
+    snapshot.timeOrigin / 1000,
   );
-  page.sample('process_start_time_seconds', '', snapshot.timeOrigin / 1000);
   const cpu = process.cpuUsage();
-  page.family('process_cpu_user_seconds_total', 'counter', 'User CPU time spent by the process in seconds.');
-  page.sample('process_cpu_user_seconds_total', '', cpu.user / 1e6);
-  page.family(
+  page.metric(
+    'process_cpu_user_seconds_total',
+    'counter',
+    'User CPU time spent by the process in seconds.',
+    cpu.user / 1e6,
+  );
+  page.metric(
     'process_cpu_system_seconds_total',
     'counter',
     'System CPU time spent by the process in seconds.',
+    cpu.system / 1e6,
   );
-  page.sample('process_cpu_system_seconds_total', '', cpu.system / 1e6);
-  page.family(
+  page.metric(
     'process_cpu_seconds_total',
     'counter',
     'User and system CPU time spent by the process in seconds.',
+    (cpu.user + cpu.system) / 1e6,
   );
-  page.sample('process_cpu_seconds_total', '', (cpu.user + cpu.system) / 1e6);
   const memory = process.memoryUsage();
-  page.family('process_resident_memory_bytes', 'gauge', 'Resident memory size of the process in bytes.');
-  page.sample('process_resident_memory_bytes', '', memory.rss);
-  page.family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size in bytes.');
-  page.sample('nodejs_heap_size_total_bytes', '', memory.heapTotal);
-  page.family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use in bytes.');
-  page.sample('nodejs_heap_size_used_bytes', '', memory.heapUsed);
-  page.family(
+  page.metric(
+    'process_resident_memory_bytes',
+    'gauge',
+    'Resident memory size of the process in bytes.',
+    memory.rss,
+  );
+  page.metric('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size in bytes.', memory.heapTotal);
+  page.metric('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use in bytes.', memory.heapUsed);
+  page.metric(
     'nodejs_external_memory_bytes',
     'gauge',
     'Memory of C++ objects bound to JavaScript objects in bytes.',
+    memory.external,
   );
-  page.sample('nodejs_external_memory_bytes', '', memory.external);
   if (snapshot.memoryLimitBytes !== undefined) {
-    page.family('thaw_memory_limit_bytes', 'gauge', 'Memory limit of the container (its cgroup) in bytes.');
-    page.sample('thaw_memory_limit_bytes', '', snapshot.memoryLimitBytes);
+    page.metric(
+      'thaw_memory_limit_bytes',
+      'gauge',
+      'Memory limit of the container (its cgroup) in bytes.',
+      snapshot.memoryLimitBytes,
+    );
   }
-  page.family(
+  page.metric(
     'thaw_memory_shed_total',
     'counter',
     'Requests answered 503 because memory was near its limit.',
+    snapshot.memoryShed,
   );
-  page.sample('thaw_memory_shed_total', '', snapshot.memoryShed);
-  page.family(
+  page.metric(
     'thaw_memory_shedding',
     'gauge',
     '1 while new requests are refused because memory is near its limit.',
+    snapshot.memoryShedding ? 1 : 0,
   );
-  page.sample('thaw_memory_shedding', '', snapshot.memoryShedding ? 1 : 0);
   renderStartup(page, snapshot);
   renderRequests(page, snapshot);
   renderInitializers(page, snapshot.initializers);
@@ -132,11 +142,19 @@ function renderStartup(page: Page, snapshot: MetricsSnapshot): void {
   for (const mark of firstOfEachName(marks.filter((m) => m.endMs === m.startMs))) {
     page.sample('thaw_startup_milestone_seconds', labels({ milestone: mark.name }), seconds(mark.startMs));
   }
-  page.family('thaw_startup_marks_dropped', 'gauge', 'Startup marks that did not fit in the buffer.');
-  page.sample('thaw_startup_marks_dropped', '', dropped);
+  page.metric(
+    'thaw_startup_marks_dropped',
+    'gauge',
+    'Startup marks that did not fit in the buffer.',
+    dropped,
+  );
 
-  page.family('thaw_cold_starts_total', 'counter', 'Cold starts of this process: 1 once it became ready.');
-  page.sample('thaw_cold_starts_total', '', readyAt === undefined ? 0 : 1);
+  page.metric(
+    'thaw_cold_starts_total',
+    'counter',
+    'Cold starts of this process: 1 once it became ready.',
+    readyAt === undefined ? 0 : 1,
+  );
   page.family(
     'thaw_cold_start_duration_seconds',
     'histogram',
@@ -159,14 +177,18 @@ function renderStartup(page: Page, snapshot: MetricsSnapshot): void {
 
 function renderRequests(page: Page, snapshot: MetricsSnapshot): void {
   const { requests } = snapshot;
-  page.family('thaw_invocations_total', 'counter', 'Invocations this process has started.');
-  page.sample('thaw_invocations_total', '', snapshot.invocations);
-  page.family(
+  page.metric(
+    'thaw_invocations_total',
+    'counter',
+    'Invocations this process has started.',
+    snapshot.invocations,
+  );
+  page.metric(
     'thaw_invocations_in_flight',
     'gauge',
     'Invocations received and not yet answered, held ones included.',
+    requests.inFlight,
   );
-  page.sample('thaw_invocations_in_flight', '', requests.inFlight);
   page.family(
     'thaw_request_duration_seconds',
     'histogram',
@@ -253,6 +275,12 @@ class Page {
 
   family(name: string, type: 'gauge' | 'counter' | 'histogram', help: string): void {
     this.#lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  }
+
+  /** A family with one unlabelled sample. */
+  metric(name: string, type: 'gauge' | 'counter', help: string, value: number): void {
+    this.family(name, type, help);
+    this.sample(name, '', value);
   }
 
   /** `labelText` is `{…}` or empty. */

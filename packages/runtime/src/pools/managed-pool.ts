@@ -64,6 +64,7 @@ export class ManagedPool<T> {
   #closing: Promise<PoolCloseReport> | undefined;
   #startupMs: number | undefined;
   #warmMs: number | undefined;
+  #warming: Promise<void> | undefined;
   #checkFailures = 0;
 
   constructor(spec: ManagedPoolSpec<T>) {
@@ -94,6 +95,38 @@ export class ManagedPool<T> {
   /** Opens connections up to `min`; failures are logged, never thrown. */
   async warm(): Promise<void> {
     if (this.#state !== 'open' || !this.options.warm) return;
+    this.#warming ??= this.#warm().finally(() => {
+      this.#warming = undefined;
+    });
+    await this.#warming;
+  }
+
+  /**
+   * Opens connections up to `min` again (a warm-up request's part): the ones the server or an
+   * idle timeout closed since the warm-up. Only for a pool that exists and has answered its
+   * check, never alongside a warm-up in progress; failures are logged, never thrown, and the
+   * `warmMs` gauge keeps the first warm-up's duration.
+   */
+  async topUp(): Promise<void> {
+    const adapter = this.#opened;
+    if (this.#state !== 'open' || !this.options.warm || adapter === undefined) return;
+    if ((this.options.check && !this.#verified) || this.#warming !== undefined) return;
+    this.#warming = adapter
+      .warm()
+      .catch((error: unknown) => {
+        if (this.isOpen) {
+          this.options.logger.warn(
+            `Pool "${this.name}" (${this.kind}) could not top up to its minimum on a warm-up request; it will connect on demand. ${reason(error)}`,
+          );
+        }
+      })
+      .finally(() => {
+        this.#warming = undefined;
+      });
+    await this.#warming;
+  }
+
+  async #warm(): Promise<void> {
     const started = performance.now();
     try {
       // The check comes first (shared with the callers waiting for it): warming alongside it would

@@ -1,4 +1,4 @@
-import { addStats, onShutdown, removeStats, whenReady } from '../lifecycle.ts';
+import { addStats, addWarmupTask, onShutdown, removeStats, whenReady } from '../lifecycle.ts';
 import { ManagedPool, type ManagedPoolSpec, type PoolCloseReport } from './managed-pool.ts';
 import {
   PoolClosedError,
@@ -99,8 +99,17 @@ function register(pool: ManagedPool<unknown>): void {
     if (first && report.leaked > 0) throw leakError(report);
   });
   addStats(statsKeyOf(pool.name), gaugesOf.get(pool) ?? gaugesFor(pool));
-  if (pool.options.warm) whenReady(`pool ${pool.name} warm-up`, () => pool.warm());
+  if (pool.options.warm) {
+    whenReady(`pool ${pool.name} warm-up`, () => pool.warm());
+    // A warm-up ping after ready reopens what the server or an idle timeout closed since.
+    topUpRemovers.set(
+      pool,
+      addWarmupTask(`pool ${pool.name} top-up`, () => pool.topUp()),
+    );
+  }
 }
+
+const topUpRemovers = new WeakMap<ManagedPool<unknown>, () => void>();
 
 // One provider per pool, so closing a pool removes its own gauges and never a newer pool's.
 const gaugesOf = new WeakMap<ManagedPool<unknown>, () => Readonly<Record<string, number>>>();
@@ -111,6 +120,7 @@ function gaugesFor(pool: ManagedPool<unknown>): () => Readonly<Record<string, nu
 }
 
 async function closeOne(pool: ManagedPool<unknown>): Promise<PoolCloseReport> {
+  topUpRemovers.get(pool)?.();
   const report = await pool.close();
   const { pools } = registry();
   // A later pool may already use the name again; its entry and gauges are not this one's to remove.

@@ -145,6 +145,18 @@ function fromFlags(
       '--function-target names a Functions Framework function; add --from functions-framework.',
     );
   }
+  // `thaw dev --target helloHttp` names the function; here --target is esbuild's, so a value that
+  // is no esbuild target (es2023, esnext, node22…) was meant for --function-target.
+  const target = values.target;
+  if (
+    fromText === 'functions-framework' &&
+    target !== undefined &&
+    !target.split(',').every((part) => /^(es(next|\d+)|node(\d+(\.\d+)*)?)$/i.test(part.trim()))
+  ) {
+    throw usageError(
+      `--target is the esbuild target in thaw slim (es2023, node22…); name the Functions Framework function with --function-target ${target}.`,
+    );
+  }
   return fromText === undefined
     ? undefined
     : { runtime: fromText as FromRuntime, target: values['function-target'] };

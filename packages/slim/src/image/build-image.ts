@@ -1,7 +1,6 @@
 // buildImage(): deploy folder in, OCI image out (pushed, or written to a layout or tar file).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { type BaseImage, resolveBaseImage } from './base-image.ts';
 import { compileCachePathMapper } from './compile-cache-owner.ts';
 import { type DeployFolder, readDeployFolder } from './deploy-folder.ts';
@@ -12,10 +11,10 @@ import { type BuiltLayer, buildLayer } from './layer.ts';
 import {
   type BuildImageOptions,
   defaultBaseImage,
-  defaultBuildImageOptions,
   parseUser,
+  type ResolvedBuildImageOptions,
+  resolveBuildImageOptions,
   resolveSourceDateEpoch,
-  validateBuildImageOptions,
 } from './options.ts';
 import { pinKnativeService } from './pin-manifest.ts';
 import { parsePlatform } from './platform.ts';
@@ -65,8 +64,8 @@ function registryTarget(tag: string): RegistryReference {
  * console.log(result.pinnedReference); // registry.example.com/checkout@sha256:…
  * ```
  */
-export async function buildImage(options: BuildImageOptions = {}): Promise<BuildImageResult> {
-  validateBuildImageOptions(options);
+export async function buildImage(given: BuildImageOptions = {}): Promise<BuildImageResult> {
+  const options = resolveBuildImageOptions(given);
   const build = resolveBuild(options);
   const folder = await readDeployFolder(build.deployDir);
   const baseName =
@@ -103,7 +102,7 @@ interface ImageBuild {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly now: () => number;
-  readonly output: NonNullable<BuildImageOptions['output']>;
+  readonly output: ResolvedBuildImageOptions['output'];
   readonly deployDir: string;
   readonly workDir: string;
   readonly user: string;
@@ -113,18 +112,17 @@ interface ImageBuild {
   readonly target: RegistryReference | undefined;
 }
 
-function resolveBuild(options: BuildImageOptions): ImageBuild {
-  const env = options.env ?? process.env;
-  const output = options.output ?? defaultBuildImageOptions.output;
+function resolveBuild(options: ResolvedBuildImageOptions): ImageBuild {
+  const { env, output } = options;
   return {
     env,
-    log: options.log ?? ((): void => undefined),
-    now: options.now ?? ((): number => performance.now()),
+    log: options.log,
+    now: options.now,
     output,
-    deployDir: options.deployDir ?? defaultBuildImageOptions.deployDir,
-    workDir: options.workDir ?? defaultBuildImageOptions.workDir,
-    user: options.user ?? defaultBuildImageOptions.user,
-    platform: parsePlatform(options.platform ?? defaultBuildImageOptions.platform),
+    deployDir: options.deployDir,
+    workDir: options.workDir,
+    user: options.user,
+    platform: parsePlatform(options.platform),
     mtimeSec: resolveSourceDateEpoch(options.sourceDateEpochSec, env),
     target: output === 'push' || options.tag !== undefined ? registryTarget(options.tag ?? '') : undefined,
   };
@@ -132,10 +130,10 @@ function resolveBuild(options: BuildImageOptions): ImageBuild {
 
 /** One registry client per registry, created at first use with that registry's credentials. */
 function registryClients(
-  options: BuildImageOptions,
+  options: ResolvedBuildImageOptions,
   build: ImageBuild,
 ): (registry: string) => Promise<RegistryClient> {
-  const insecure = new Set(options.insecureRegistries ?? defaultBuildImageOptions.insecureRegistries);
+  const insecure = new Set(options.insecureRegistries);
   const clients = new Map<string, Promise<RegistryClient>>();
   return (registry) => {
     let client = clients.get(registry);
@@ -150,8 +148,8 @@ function registryClients(
             registry,
             plainHttp: insecure.has(registry) || isLoopbackRegistry(registry),
             credentials,
-            requestTimeoutMs: options.requestTimeoutMs ?? defaultBuildImageOptions.requestTimeoutMs,
-            fetch: options.fetch ?? globalThis.fetch,
+            requestTimeoutMs: options.requestTimeoutMs,
+            fetch: options.fetch,
           }),
       );
       clients.set(registry, client);
@@ -163,7 +161,7 @@ function registryClients(
 // Files are root-owned and world-readable (0644/0755): the function, running as `user`, can
 // read its code and compile cache but never rewrite them.
 async function functionLayers(
-  options: BuildImageOptions,
+  options: ResolvedBuildImageOptions,
   build: ImageBuild,
   folder: DeployFolder,
 ): Promise<BuiltLayer[]> {
@@ -173,7 +171,7 @@ async function functionLayers(
     uid: 0,
     gid: 0,
     mtimeSec: build.mtimeSec,
-    compressionLevel: options.compressionLevel ?? defaultBuildImageOptions.compressionLevel,
+    compressionLevel: options.compressionLevel,
     mapPath: compileCachePathMapper(
       folder.compileCache,
       folder.files.map((f) => f.path),
@@ -213,7 +211,7 @@ interface WrittenImage {
 }
 
 async function writeImage(
-  options: BuildImageOptions,
+  options: ResolvedBuildImageOptions,
   build: ImageBuild,
   clientFor: (registry: string) => Promise<RegistryClient>,
   built: BuiltImage,
@@ -245,7 +243,7 @@ async function writeImage(
 
 /** Pushes the image, then pins the Knative Service manifest to the pushed digest. */
 async function pushAndPin(
-  options: BuildImageOptions,
+  options: ResolvedBuildImageOptions,
   build: ImageBuild,
   clientFor: (registry: string) => Promise<RegistryClient>,
   built: BuiltImage,
@@ -253,8 +251,8 @@ async function pushAndPin(
   const ref = build.target as RegistryReference;
   build.log(`pushing ${options.tag ?? ''}`);
   const push = await pushImage(await clientFor(ref.registry), ref, built.base, built.layers, built.image, {
-    uploadChunkBytes: options.uploadChunkBytes ?? defaultBuildImageOptions.uploadChunkBytes,
-    concurrency: options.uploadConcurrency ?? defaultBuildImageOptions.uploadConcurrency,
+    uploadChunkBytes: options.uploadChunkBytes,
+    concurrency: options.uploadConcurrency,
     now: build.now,
   });
   const pinned = pinnedReference(ref, push.manifestDigest);

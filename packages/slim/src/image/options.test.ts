@@ -1,37 +1,94 @@
-import { readFileSync } from 'node:fs';
-import ts from 'typescript';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jsdocDefaults, optionTableRows } from '../../test/support/documented-options.ts';
+import { SlimError } from '../errors.ts';
+import { showValue } from '../option-table.ts';
+import { ImageError } from './errors.ts';
 import {
+  type BuildImageOptions,
   defaultBaseImage,
   defaultBuildImageOptions,
+  imageOptionRows,
+  imageOptionTable,
   parseUser,
+  resolveBuildImageOptions,
   resolveSourceDateEpoch,
   validateBuildImageOptions,
 } from './options.ts';
 
-/** `name → @default` of each member of `BuildImageOptions`, as the TypeScript compiler reads its JSDoc. */
-function jsdocDefaults(): Map<string, string> {
-  const path = new URL('./options.ts', import.meta.url);
-  const source = ts.createSourceFile(path.pathname, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
-  const found = new Map<string, string>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isInterfaceDeclaration(node) && node.name.text === 'BuildImageOptions') {
-      for (const member of node.members) {
-        const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === 'default');
-        if (member.name !== undefined && ts.isIdentifier(member.name) && tag !== undefined) {
-          found.set(member.name.text, ts.getTextOfJSDocComment(tag.comment)?.trim() ?? '');
-        }
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
+const documented = (): Map<string, string> =>
+  jsdocDefaults(new URL('./options.ts', import.meta.url), 'BuildImageOptions');
+
+/** The rows of docs/image.md's table of buildImage() options, cells trimmed. */
+function documentOptionRows(): string[][] {
+  const file = join(import.meta.dirname, '..', '..', 'docs', 'image.md');
+  return optionTableRows(file, '\n## Options of `buildImage()`', '\n## ');
 }
+
+describe('the declaration of buildImage() options', () => {
+  it('is what the table of docs/image.md shows: every option, its default and its meaning, in order', () => {
+    expect(documentOptionRows()).toEqual(imageOptionRows());
+  });
+
+  it("gives every option of BuildImageOptions a JSDoc @default, the declaration's own for plain values", () => {
+    const docs = documented();
+    expect([...docs.keys()].sort()).toEqual(Object.keys(imageOptionTable).sort());
+    for (const [name, value] of Object.entries(defaultBuildImageOptions)) {
+      expect({ name, documented: docs.get(name) }).toEqual({ name, documented: showValue(value) });
+    }
+  });
+
+  it('resolves to the declared defaults when nothing else is given', () => {
+    const resolved = resolveBuildImageOptions({ output: 'oci-layout', ociLayoutDir: 'x' });
+    expect(resolved).toMatchObject({ ...defaultBuildImageOptions, output: 'oci-layout', ociLayoutDir: 'x' });
+    expect(resolved.env).toBe(process.env);
+    expect(resolved.fetch).toBe(globalThis.fetch);
+    expect(resolved.tag).toBeUndefined();
+  });
+
+  it('refuses an unknown option name with the valid ones and the nearest', () => {
+    let refused: unknown;
+    try {
+      validateBuildImageOptions({ tga: 'r.example/a:1' } as BuildImageOptions);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ImageError);
+    expect(refused).toBeInstanceOf(SlimError);
+    expect(refused).toMatchObject({ code: 'THAW_IMAGE_INVALID_OPTION' });
+    expect((refused as Error).message).toMatch(
+      /^Option tga is "r\.example\/a:1"; expected a known option; valid ones are: deployDir, base, tag, .*, log\. Did you mean `tag`\?$/u,
+    );
+    expect(() => {
+      validateBuildImageOptions({ tag: 'r.example/a:1', uploadConcurency: 8 } as BuildImageOptions);
+    }).toThrow(/Did you mean `uploadConcurrency`\?$/u);
+  });
+
+  it('checks each value with its declared validator, as JavaScript callers and JSON config can pass anything', () => {
+    const valid = { output: 'oci-layout', ociLayoutDir: 'x' } as const;
+    const bad: Array<[string, unknown, string]> = [
+      ['output', 'docker', 'expected "push" or "oci-layout" or "tarball".'],
+      ['platform', 'amd64', 'expected os/architecture[/variant]'],
+      ['entrypoint', ['node', 1], 'expected a non-empty command array.'],
+      ['insecureRegistries', 'localhost:5000', 'expected an array of strings.'],
+      ['pinManifest', true, 'expected a file, or false.'],
+      ['fetch', 'https://registry.example', 'expected a fetch function.'],
+      ['sourceDateEpochSec', -1, 'expected an integer from 0 to'],
+    ];
+    for (const [name, value, expected] of bad) {
+      expect(() => {
+        validateBuildImageOptions({ ...valid, [name]: value });
+      }, name).toThrow(`Option ${name} is `);
+      expect(() => {
+        validateBuildImageOptions({ ...valid, [name]: value });
+      }, name).toThrow(expected);
+    }
+  });
+});
 
 describe('BuildImageOptions', () => {
   it('documents exactly the defaults defaultBuildImageOptions holds', () => {
-    const docs = jsdocDefaults();
+    const docs = documented();
     for (const [name, value] of Object.entries(defaultBuildImageOptions)) {
       const doc = docs.get(name);
       expect(doc, name).toBeDefined();

@@ -2,10 +2,10 @@
 // checks them against documented ranges only at admission. thaw checks them when the config is
 // given, with the ranges of knative.dev/docs/serving/autoscaling.
 import { SlimConfigError } from '../errors.ts';
-import { checkInteger } from './known-keys.ts';
 import type { ResolvedKnativeOptions } from './options.ts';
 
 const hour = 3600;
+const prefix = 'autoscaling.knative.dev/';
 const metricsByClass: Readonly<Record<string, readonly string[]>> = {
   'kpa.autoscaling.knative.dev': ['concurrency', 'rps'],
   'hpa.autoscaling.knative.dev': ['cpu', 'memory'],
@@ -14,6 +14,24 @@ const metricsByClass: Readonly<Record<string, readonly string[]>> = {
 function numberIn(option: string, annotation: string, value: unknown, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new SlimConfigError(option, value, `a number from ${min} to ${max} (${annotation})`);
+  }
+}
+
+// An integer setting written into an annotation: the error names the annotation, and the unit
+// when the annotation carries one (Knative writes those as durations such as "60s").
+function integerIn(
+  option: string,
+  annotation: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  unit = '',
+): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+    const where = unit === '' ? annotation : `${unit}, ${annotation}`;
+    throw new SlimConfigError(option, value, `${range} (${where})`);
   }
 }
 
@@ -27,20 +45,40 @@ function numberIn(option: string, annotation: string, value: unknown, min: numbe
  * ```
  */
 export function checkAutoscaling(s: ResolvedKnativeOptions): void {
-  checkInteger('knative.scaleDownDelaySeconds', s.scaleDownDelaySeconds, 0, hour);
-  checkInteger('knative.scaleToZeroPodRetentionSeconds', s.scaleToZeroPodRetentionSeconds, 0);
-  checkInteger('knative.windowSeconds', s.windowSeconds, 6, hour);
-  checkInteger('knative.activationScale', s.activationScale, 1);
+  integerIn('knative.minScale', `${prefix}min-scale`, s.minScale, 0);
+  integerIn('knative.maxScale', `${prefix}max-scale`, s.maxScale, 0);
+  integerIn('knative.initialScale', `${prefix}initial-scale`, s.initialScale, 0);
+  if (typeof s.target !== 'number' || !Number.isFinite(s.target) || s.target <= 0) {
+    throw new SlimConfigError('knative.target', s.target, `a number > 0 (${prefix}target)`);
+  }
+  integerIn(
+    'knative.scaleDownDelaySeconds',
+    `${prefix}scale-down-delay`,
+    s.scaleDownDelaySeconds,
+    0,
+    hour,
+    'seconds',
+  );
+  integerIn(
+    'knative.scaleToZeroPodRetentionSeconds',
+    `${prefix}scale-to-zero-pod-retention-period`,
+    s.scaleToZeroPodRetentionSeconds,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    'seconds',
+  );
+  integerIn('knative.windowSeconds', `${prefix}window`, s.windowSeconds, 6, hour, 'seconds');
+  integerIn('knative.activationScale', `${prefix}activation-scale`, s.activationScale, 1);
   numberIn(
     'knative.targetUtilizationPercentage',
-    'autoscaling.knative.dev/target-utilization-percentage',
+    `${prefix}target-utilization-percentage`,
     s.targetUtilizationPercentage,
     1,
     100,
   );
   numberIn(
     'knative.panicWindowPercentage',
-    'autoscaling.knative.dev/panic-window-percentage',
+    `${prefix}panic-window-percentage`,
     s.panicWindowPercentage,
     1,
     100,
@@ -50,7 +88,7 @@ export function checkAutoscaling(s: ResolvedKnativeOptions): void {
     throw new SlimConfigError(
       'knative.metric',
       s.metric,
-      `one of ${metrics.join(', ')} for knative.autoscalingClass ${s.autoscalingClass}, or null`,
+      `one of ${metrics.join(', ')} for knative.autoscalingClass ${s.autoscalingClass}, or null (${prefix}metric)`,
     );
   }
   if (s.maxScale > 0 && s.activationScale > s.maxScale) {

@@ -16,10 +16,29 @@ function refusal(options: KnativeOptions): SlimConfigError {
 
 describe('autoscaling annotations are checked against Knative’s documented ranges and units', () => {
   test.each([
-    [{ windowSeconds: 5 }, 'knative.windowSeconds', 'an integer from 6 to 3600'],
-    [{ windowSeconds: 3601 }, 'knative.windowSeconds', 'an integer from 6 to 3600'],
-    [{ scaleDownDelaySeconds: 7200 }, 'knative.scaleDownDelaySeconds', 'an integer from 0 to 3600'],
-    [{ scaleToZeroPodRetentionSeconds: -1 }, 'knative.scaleToZeroPodRetentionSeconds', 'an integer ≥ 0'],
+    [
+      { windowSeconds: 5 },
+      'knative.windowSeconds',
+      'an integer from 6 to 3600 (seconds, autoscaling.knative.dev/window)',
+    ],
+    [
+      { windowSeconds: 3601 },
+      'knative.windowSeconds',
+      'an integer from 6 to 3600 (seconds, autoscaling.knative.dev/window)',
+    ],
+    [
+      { scaleDownDelaySeconds: 7200 },
+      'knative.scaleDownDelaySeconds',
+      'an integer from 0 to 3600 (seconds, autoscaling.knative.dev/scale-down-delay)',
+    ],
+    [
+      { scaleToZeroPodRetentionSeconds: -1 },
+      'knative.scaleToZeroPodRetentionSeconds',
+      'an integer ≥ 0 (seconds, autoscaling.knative.dev/scale-to-zero-pod-retention-period)',
+    ],
+    [{ maxScale: 1.5 }, 'knative.maxScale', 'an integer ≥ 0 (autoscaling.knative.dev/max-scale)'],
+    [{ initialScale: -2 }, 'knative.initialScale', 'an integer ≥ 0 (autoscaling.knative.dev/initial-scale)'],
+    [{ target: 0 }, 'knative.target', 'a number > 0 (autoscaling.knative.dev/target)'],
     [
       { targetUtilizationPercentage: 0 },
       'knative.targetUtilizationPercentage',
@@ -30,7 +49,11 @@ describe('autoscaling annotations are checked against Knative’s documented ran
       'knative.panicWindowPercentage',
       'a number from 1 to 100 (autoscaling.knative.dev/panic-window-percentage)',
     ],
-    [{ activationScale: 0 }, 'knative.activationScale', 'an integer ≥ 1'],
+    [
+      { activationScale: 0 },
+      'knative.activationScale',
+      'an integer ≥ 1 (autoscaling.knative.dev/activation-scale)',
+    ],
     [
       { metric: 'cpu' },
       'knative.metric',

@@ -17,7 +17,9 @@ describe('invalid Knative settings are refused with a message naming the field',
   test('a negative min-scale', () => {
     const error = refusal({ minScale: -1 });
     expect(error.option).toBe('knative.minScale');
-    expect(error.message).toBe('Invalid knative.minScale: received -1; expected an integer ≥ 0.');
+    expect(error.message).toBe(
+      'Invalid knative.minScale: received -1; expected an integer ≥ 0 (autoscaling.knative.dev/min-scale).',
+    );
   });
 
   test('a CPU limit below the request', () => {

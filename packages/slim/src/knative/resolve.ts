@@ -141,7 +141,6 @@ function check(s: ResolvedKnativeOptions): void {
   checkIdentity(s);
   checkScale(s);
   checkContainer(s);
-  checkAutoscaling(s);
   checkEnvironment(s);
   checkTimeoutsAndPull(s);
   if (s.trigger !== null) checkTrigger(s.trigger);
@@ -174,13 +173,10 @@ function checkIdentity(s: ResolvedKnativeOptions): void {
 
 /** Scale bounds, concurrency and the autoscaling target, alone and against each other. */
 function checkScale(s: ResolvedKnativeOptions): void {
-  for (const key of ['minScale', 'maxScale', 'initialScale', 'containerConcurrency'] as const) {
-    integerAtLeast(field(key), s[key], 0);
-  }
+  // The scales and the target are annotations: checkAutoscaling() checks their ranges first.
+  checkAutoscaling(s);
+  integerAtLeast(field('containerConcurrency'), s.containerConcurrency, 0);
   integerAtLeast(field('timeoutSeconds'), s.timeoutSeconds, 1);
-  if (typeof s.target !== 'number' || !Number.isFinite(s.target) || s.target <= 0) {
-    throw new SlimConfigError(field('target'), s.target, 'a number > 0');
-  }
   if (s.maxScale > 0 && s.minScale > s.maxScale) {
     throw new SlimConfigError(field('minScale'), s.minScale, `at most knative.maxScale (${s.maxScale})`);
   }

@@ -79,6 +79,21 @@ describe('thaw image with bad input', () => {
     );
   });
 
+  it('for a base on a registry it cannot reach, suggests --insecure-registry and --base oci:', async () => {
+    // The default base (gcr.io) with no network fails this way; .invalid never resolves.
+    const base = 'registry.invalid/distroless/nodejs24-debian12:nonroot';
+    const attempt = buildImage({
+      deployDir,
+      base,
+      tag: `${registry.host}/functions/x:1`,
+      requestTimeoutMs: 5000,
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'THAW_IMAGE_REGISTRY_UNREACHABLE', reference: base });
+    await expect(attempt).rejects.toThrow(
+      /Could not reach registry registry\.invalid .*list it with --insecure-registry\. .*pass --base oci:<dir>\[:tag\]/su,
+    );
+  });
+
   it('names a base that does not exist and says to pass an existing one', async () => {
     const base = `${registry.host}/base/tiny:no-such-tag`;
     const attempt = buildImage({ deployDir, base, tag: `${registry.host}/functions/x:1` });

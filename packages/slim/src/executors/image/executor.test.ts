@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import imageExecutor from './executor.ts';
-import { defaultBuildImageOptions } from '../../image/options.ts';
+import { defaultBuildImageOptions, imageOptionTable } from '../../image/options.ts';
 
 const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8')) as {
   properties: Record<string, { default?: unknown }>;
@@ -12,6 +12,15 @@ describe('the image executor', () => {
     for (const [name, value] of Object.entries(defaultBuildImageOptions)) {
       expect(schema.properties[name]?.default, name).toEqual(value);
     }
+  });
+
+  it('takes every option of buildImage() but the ones only code can give', () => {
+    const codeOnly = ['env', 'fetch', 'now', 'log'];
+    expect(Object.keys(schema.properties).sort()).toEqual(
+      Object.keys(imageOptionTable)
+        .filter((name) => !codeOnly.includes(name))
+        .sort(),
+    );
   });
 
   it('reports failure (not a throw) for an invalid option, resolving paths against the workspace root', async () => {

@@ -5,6 +5,7 @@ import { buildImage } from '../../image/build-image.ts';
 import { ImageError } from '../../image/errors.ts';
 import { type BuildImageOptions } from '../../image/options.ts';
 import { formatImageSizeReport } from '../../image/size-report.ts';
+import { nearestName } from '../../nearest-name.ts';
 // Imported (not only referenced from executors.json) so the build ships it beside executor.js.
 import schema from './schema.json' with { type: 'json' };
 
@@ -40,8 +41,10 @@ export default async function imageExecutor(
   const allowed = Object.keys(schema.properties);
   const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
+    const nearest = unknown.length === 1 ? nearestName(unknown[0] ?? '', allowed) : undefined;
     console.error(
-      `thaw image: Option ${unknown.join(', ')} is not an option of the image executor; allowed: ${allowed.join(', ')}.`,
+      `thaw image: Option ${unknown.join(', ')} is not an option of the image executor; allowed: ${allowed.join(', ')}.` +
+        (nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`),
     );
     return { success: false };
   }
