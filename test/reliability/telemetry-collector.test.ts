@@ -18,11 +18,11 @@ import { summarize } from './support/stats.ts';
 const fixture = join(import.meta.dirname, 'fixtures', 'sleepy.ts');
 const flushTimeoutMs = 1_500;
 
-function tracedEnv(endpoint: string, timeoutMs = flushTimeoutMs): Record<string, string> {
+function tracedEnv(endpoint: string, timeoutMs = flushTimeoutMs, idleDelayMs = 0): Record<string, string> {
   return {
     THAW_OTEL: '1',
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-    THAW_OTEL_IDLE_DELAY_MS: '0',
+    THAW_OTEL_IDLE_DELAY_MS: String(idleDelayMs),
     THAW_OTEL_FLUSH_TIMEOUT_MS: String(timeoutMs),
     // Spans wait in the batch until shutdown: the flush is what must deliver them.
     OTEL_BSP_SCHEDULE_DELAY: '60000',
@@ -118,6 +118,62 @@ describe('telemetry collector faults', () => {
         sigtermToExitMs: summarize(exitMs),
         exitCode: 0,
       });
+    },
+  );
+
+  it(
+    'skips loading the SDK at shutdown when the collector refuses the connection, and exits promptly',
+    { timeout: 120_000 },
+    async () => {
+      const runs = byForm(3, 10);
+      const exitMs: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        const refusingPort = await freePort();
+        // No request and a long idle delay: the SDK is not loaded when SIGTERM arrives, so the
+        // flush would have to load it (hundreds of ms of CPU) before it could export.
+        child = startFixture(fixture, {
+          env: tracedEnv(`http://127.0.0.1:${refusingPort}`, 20_000, 600_000),
+        });
+        const appPort = await child.port;
+        expect((await sendRequest({ port: appPort, path: '/readyz' })).status).toBe(200);
+        const sigtermAt = performance.now();
+        child.child.kill('SIGTERM');
+        expect(await child.exited).toEqual({ code: 0, signal: null });
+        exitMs.push(performance.now() - sigtermAt);
+        const refusalLines = child
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('refused the connection'));
+        expect(refusalLines).toHaveLength(1);
+        expect(refusalLines[0]).toContain(`127.0.0.1:${refusingPort}`);
+        child = undefined;
+      }
+      expect(Math.max(...exitMs)).toBeLessThan(500);
+      recordFigures('8. collector refuses connections, SDK not loaded at SIGTERM', runs, {
+        flushTimeoutMs: 20_000,
+        sigtermToExitMs: summarize(exitMs),
+        exitCode: 0,
+      });
+    },
+  );
+
+  it(
+    'loads the SDK at shutdown and exports the cold start when the collector listens',
+    { timeout: 120_000 },
+    async () => {
+      const runs = byForm(2, 5);
+      collector = await startOtlpCollector();
+      for (let run = 0; run < runs; run += 1) {
+        const before = collector.spans.length;
+        child = startFixture(fixture, { env: tracedEnv(collector.url, 20_000, 600_000) });
+        const appPort = await child.port;
+        expect((await sendRequest({ port: appPort, path: '/readyz' })).status).toBe(200);
+        child.child.kill('SIGTERM');
+        expect(await child.exited).toEqual({ code: 0, signal: null });
+        expect(child.stderr()).not.toContain('thaw.telemetry.error');
+        child = undefined;
+        expect(collector.spans.slice(before).map((span) => span.name)).toContain('cold start');
+      }
     },
   );
 

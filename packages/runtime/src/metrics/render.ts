@@ -56,6 +56,17 @@ export interface MetricsSnapshot {
  */
 export function renderMetrics(snapshot: MetricsSnapshot): string {
   const page = new Page();
+  renderProcess(page, snapshot);
+  renderMemory(page, snapshot);
+  renderStartup(page, snapshot);
+  renderRequests(page, snapshot);
+  renderInitializers(page, snapshot.initializers);
+  renderResources(page, snapshot.resources);
+  return page.text();
+}
+
+/** The process's start time and CPU, named as Prometheus' client libraries name them. */
+function renderProcess(page: Page, snapshot: MetricsSnapshot): void {
   page.metric(
     'process_start_time_seconds',
     'gauge',
@@ -81,6 +92,10 @@ export function renderMetrics(snapshot: MetricsSnapshot): string {
     'User and system CPU time spent by the process in seconds.',
     (cpu.user + cpu.system) / 1e6,
   );
+}
+
+/** Resident and heap memory, the container's limit and the memory guard's shedding. */
+function renderMemory(page: Page, snapshot: MetricsSnapshot): void {
   const memory = process.memoryUsage();
   page.metric(
     'process_resident_memory_bytes',
@@ -116,11 +131,6 @@ export function renderMetrics(snapshot: MetricsSnapshot): string {
     '1 while new requests are refused because memory is near its limit.',
     snapshot.memoryShedding ? 1 : 0,
   );
-  renderStartup(page, snapshot);
-  renderRequests(page, snapshot);
-  renderInitializers(page, snapshot.initializers);
-  renderResources(page, snapshot.resources);
-  return page.text();
 }
 
 function renderStartup(page: Page, snapshot: MetricsSnapshot): void {

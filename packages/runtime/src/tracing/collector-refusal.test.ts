@@ -39,8 +39,33 @@ describe('the collector refusal check', () => {
     await new Promise((resolve) => server?.close(resolve));
     server = undefined;
     const check = checkRefusal(`http://127.0.0.1:${port}/v1/traces`);
-    await expect(check.refused).resolves.toBe('ECONNREFUSED');
+    const accepted = check.accepted.then(() => 'accepted');
+    await expect(Promise.race([check.refused, accepted])).resolves.toBe('ECONNREFUSED');
     check.cancel();
+  });
+
+  it('tells an accepting collector apart at once, before any export', async () => {
+    server = createServer((socket) => socket.destroy());
+    const port = await listen(server);
+    const check = checkRefusal(`http://127.0.0.1:${port}/v1/traces`);
+    const refused = check.refused.then((code) => `refused ${code}`);
+    await expect(Promise.race([refused, check.accepted.then(() => 'accepted')])).resolves.toBe('accepted');
+    check.cancel();
+  });
+
+  it('leaves both answers pending for an endpoint it cannot parse', async () => {
+    const check = checkRefusal('not a url');
+    const outcome = await Promise.race([
+      check.refused,
+      check.accepted.then(() => 'accepted'),
+      new Promise((resolve) => {
+        setTimeout(() => {
+          resolve('pending');
+        }, 50);
+      }),
+    ]);
+    check.cancel();
+    expect(outcome).toBe('pending');
   });
 
   it('stays pending while the collector accepts connections', async () => {

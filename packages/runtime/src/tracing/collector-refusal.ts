@@ -1,7 +1,9 @@
 // At shutdown, a collector whose port refuses connections is known at once, while the OTLP
 // exporter treats a refusal as retryable and backs off until its own timeout. One TCP connect to
-// the collector's address tells the flush to stop waiting; a collector that accepts (or
-// blackholes) the connection leaves the flush to its flushTimeoutMs bound.
+// the collector's address, made before the SDK is loaded or asked to export (both block the
+// event loop, which would hold the answer back), tells the flush to skip the export; a
+// collector that accepts (or blackholes) the connection leaves the flush to its flushTimeoutMs
+// bound.
 import type { Socket } from 'node:net';
 
 /** Connection errors after which no export to this endpoint can succeed during the flush. */
@@ -30,12 +32,15 @@ export function otlpTracesEndpoint(env: NodeJS.ProcessEnv): string {
 export interface RefusalCheck {
   /** Resolves with the error code when the endpoint refuses; never resolves otherwise. */
   readonly refused: Promise<string>;
+  /** Resolves when the endpoint accepts the connection; never resolves otherwise. */
+  readonly accepted: Promise<void>;
   cancel(): void;
 }
 
 /**
  * Connects once to the endpoint's host and port. `refused` settles only on a refusal (or a host
- * name that does not resolve); a connection that succeeds or hangs leaves it pending.
+ * name that does not resolve), `accepted` only when the connection succeeds; a connection that
+ * hangs leaves both pending.
  *
  * @example
  * ```ts
@@ -50,17 +55,26 @@ export function checkRefusal(endpoint: string): RefusalCheck {
   try {
     url = new URL(endpoint);
   } catch {
-    return { refused: new Promise<string>(() => undefined), cancel: () => undefined };
+    return {
+      refused: new Promise<string>(() => undefined),
+      accepted: new Promise<void>(() => undefined),
+      cancel: () => undefined,
+    };
   }
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   // Brackets of an IPv6 literal are part of URL.hostname but not of a socket address.
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  let accept: () => void = () => undefined;
+  const accepted = new Promise<void>((resolve) => {
+    accept = resolve;
+  });
   const refused = new Promise<string>((resolve) => {
     const { connect } = process.getBuiltinModule('node:net');
     socket = connect({ host, port });
     socket.unref();
     socket.once('connect', () => {
       socket?.destroy();
+      accept();
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== undefined && finalCodes.has(error.code)) resolve(error.code);
@@ -68,6 +82,7 @@ export function checkRefusal(endpoint: string): RefusalCheck {
   });
   return {
     refused,
+    accepted,
     cancel: () => {
       socket?.destroy();
     },

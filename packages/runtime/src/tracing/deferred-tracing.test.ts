@@ -1,10 +1,11 @@
 import * as api from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { createServer, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ThawError } from '../errors.ts';
 import type { InvocationInfo } from '../lifecycle.ts';
-import { DeferredTracing } from './deferred-tracing.ts';
+import { DeferredTracing, type DeferredTracingDeps } from './deferred-tracing.ts';
 import type { Telemetry } from './otel.ts';
 import { hrTimeSinceStart } from './span-time.ts';
 import { defaultTracingOptions, type ResolvedTracingOptions } from './tracing-options.ts';
@@ -18,7 +19,11 @@ const info = (id: string, coldStart = false): InvocationInfo => ({
   headers: {},
 });
 
-function setup(options: Partial<ResolvedTracingOptions> = {}, failLoad = false) {
+function setup(
+  options: Partial<ResolvedTracingOptions> = {},
+  failLoad = false,
+  more: Partial<DeferredTracingDeps> = {},
+) {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const telemetry: Telemetry = {
@@ -38,6 +43,7 @@ function setup(options: Partial<ResolvedTracingOptions> = {}, failLoad = false) 
       loads += 1;
       return failLoad ? Promise.reject(new Error('no sdk here')) : Promise.resolve(telemetry);
     },
+    ...more,
   });
   return { tracing, exporter, errors, clock, loads: () => loads };
 }
@@ -45,6 +51,23 @@ function setup(options: Partial<ResolvedTracingOptions> = {}, failLoad = false) 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await sleep(5);
   expect(condition()).toBe(true);
+}
+
+function listeningPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ server, port: (server.address() as { port: number }).port });
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
 }
 
 describe('deferred tracing', () => {
@@ -101,6 +124,69 @@ describe('deferred tracing', () => {
     await until(() => loads() === 1);
   });
 
+  it('waits sdkQuietMs with no request running after the first response before loading', async () => {
+    const { tracing, loads } = setup({ sdkQuietMs: 50 });
+    await tracing.onReady();
+    await tracing.wrap(info('first', true), () => Promise.resolve({ status: 200 }));
+    const firstEnd = performance.now();
+    await sleep(20);
+    expect(loads()).toBe(0);
+    // A second request inside the quiet time postpones the load past its own end.
+    await tracing.wrap(info('second'), () => sleep(10).then(() => ({ status: 200 })));
+    const secondEnd = performance.now();
+    await until(() => loads() === 1);
+    expect(performance.now() - secondEnd).toBeGreaterThanOrEqual(49);
+    expect(performance.now() - firstEnd).toBeGreaterThanOrEqual(79);
+  });
+
+  it('holds the next step of the SDK load while a request that arrived mid-load runs, and buffers it', async () => {
+    const steps: string[] = [];
+    let release: () => void = () => undefined;
+    let running: Promise<unknown> | undefined;
+    const exporter = new InMemorySpanExporter();
+    const telemetry: Telemetry = {
+      api,
+      tracer: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('t'),
+      source: 'thaw',
+      flush: () => Promise.resolve(),
+    };
+    const tracing = new DeferredTracing({
+      options: { ...defaultTracingOptions, sdkIdleDelayMs: 60_000, sdkQuietMs: 0 },
+      now: () => 100,
+      stats: new Map(),
+      loadTelemetry: async (_user, pace) => {
+        await pace();
+        steps.push('core');
+        // A request arrives while the first package loads.
+        running = tracing.wrap(
+          info('mid-load'),
+          () =>
+            new Promise((resolve) => {
+              release = () => {
+                resolve({ status: 200 });
+              };
+            }),
+        );
+        await pace();
+        steps.push('sdk-trace');
+        return telemetry;
+      },
+    });
+    await tracing.onReady();
+    await tracing.wrap(info('first', true), () => Promise.resolve({ status: 200 }));
+    await until(() => steps.length === 1);
+    await sleep(30);
+    expect(steps).toEqual(['core']);
+    release();
+    await running;
+    await until(() => tracing.telemetry !== undefined);
+    expect(steps).toEqual(['core', 'sdk-trace']);
+    const replayed = exporter
+      .getFinishedSpans()
+      .find((span) => span.attributes['faas.invocation_id'] === 'mid-load');
+    expect(replayed?.attributes['thaw.replayed']).toBe(true);
+  });
+
   it('traces invocations live once loaded, and hands user errors back unchanged', async () => {
     const { tracing, exporter } = setup();
     await tracing.load();
@@ -138,6 +224,43 @@ describe('deferred tracing', () => {
     expect(errors[0]!.code).toBe('THAW_TELEMETRY_FAILED');
     expect(errors[0]!.message).toContain('Loading OpenTelemetry failed');
     expect((errors[0]!.cause as Error).message).toBe('no sdk here');
+  });
+
+  it('skips loading and exporting when the collector port refuses connections, reporting it once', async () => {
+    const closed = await listeningPort();
+    await close(closed.server);
+    const endpoint = `http://127.0.0.1:${closed.port}/v1/traces`;
+    const { tracing, errors, loads } = setup({ flushTimeoutMs: 20_000 }, false, {
+      collectorEndpoint: () => endpoint,
+    });
+    await tracing.wrap(info('a', true), () => Promise.resolve({ status: 200 }));
+    await tracing.flush();
+    expect(loads()).toBe(0);
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringContaining(`127.0.0.1:${closed.port}/v1/traces refused the connection (ECONNREFUSED)`),
+    ]);
+  });
+
+  it('loads and exports when the collector port accepts connections', async () => {
+    const open = await listeningPort();
+    let accepted = 0;
+    open.server.on('connection', (socket) => {
+      accepted += 1;
+      socket.destroy();
+    });
+    try {
+      const { tracing, errors, exporter, loads } = setup({ flushTimeoutMs: 20_000 }, false, {
+        collectorEndpoint: () => `http://127.0.0.1:${open.port}/v1/traces`,
+      });
+      await tracing.wrap(info('a', true), () => Promise.resolve({ status: 200 }));
+      await tracing.flush();
+      expect(loads()).toBe(1);
+      expect(errors).toEqual([]);
+      expect(accepted).toBe(1);
+      expect(exporter.getFinishedSpans().map((span) => span.attributes['faas.invocation_id'])).toContain('a');
+    } finally {
+      await close(open.server);
+    }
   });
 
   it('bounds a flush that never finishes by flushTimeoutMs', async () => {

@@ -1,12 +1,14 @@
 // The state of tracing in one process. Until a tracer exists, invocations are only timed into a
-// bounded buffer; after ready, the tracer is obtained once the first response is finished (or
-// after an idle moment), never on the way to it; then the startup marks and the buffered
-// invocations are replayed with their real times, and later invocations get live spans. At
-// shutdown whatever is pending is flushed, within a bound.
+// bounded buffer; after ready, the tracer is obtained at a quiet moment after the first response
+// (or after an idle delay), never on the way to it, and thaw's own SDK loads in paced steps
+// (load-pacer.ts); then the startup marks and the buffered invocations are replayed with their
+// real times, and later invocations get live spans. At shutdown whatever is pending is flushed,
+// within a bound, and skipped at once when the collector refuses connections.
 import type { Span, SpanContext } from '@opentelemetry/api';
 import { redactSecrets, ThawError } from '../errors.ts';
 import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvider } from '../lifecycle.ts';
 import { checkRefusal, type RefusalCheck } from './collector-refusal.ts';
+import { LoadPacer, type Pace } from './load-pacer.ts';
 import { replayColdStart, type PhaseSpan } from './cold-start-span.ts';
 import { endInvocationSpan, startInvocationSpan } from './invocation-span.ts';
 import { InvocationBuffer, type InvocationRecord } from './invocation-buffer.ts';
@@ -21,8 +23,16 @@ export interface DeferredTracingDeps {
   readonly options: ResolvedTracingOptions;
   /** ms since process start. */
   readonly now: () => number;
-  /** Obtains the tracer: the application's provider, or thaw's own SDK. */
-  readonly loadTelemetry: (userProvider: boolean) => Promise<Telemetry>;
+  /**
+   * Obtains the tracer: the application's provider, or thaw's own SDK, loaded in steps with
+   * `pace` awaited before each.
+   */
+  readonly loadTelemetry: (userProvider: boolean, pace: Pace) => Promise<Telemetry>;
+  /**
+   * Where thaw's own SDK would export, known before it is loaded; undefined when it would not
+   * use thaw's OTLP/HTTP exporter (or an application's provider is used).
+   */
+  readonly collectorEndpoint?: () => string | undefined;
   readonly stats: ReadonlyMap<string, StatsProvider>;
 }
 
@@ -41,8 +51,8 @@ export class DeferredTracing {
   readonly #buffer: InvocationBuffer;
   #telemetry: Telemetry | undefined;
   #loading: Promise<Telemetry | undefined> | undefined;
+  readonly #pacer: LoadPacer;
   #ready = false;
-  #inFlight = 0;
   #firstInvocationEnded = false;
   #coldStartReplayed = false;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -57,6 +67,10 @@ export class DeferredTracing {
   constructor(deps: DeferredTracingDeps) {
     this.#deps = deps;
     this.#buffer = new InvocationBuffer(deps.options.invocationBufferSize);
+    this.#pacer = new LoadPacer({
+      quietMs: deps.options.sdkQuietMs,
+      maxWaitMs: deps.options.sdkIdleDelayMs,
+    });
   }
 
   /** The tracer in use, once there is one. */
@@ -66,7 +80,7 @@ export class DeferredTracing {
 
   /** Runs one invocation: inside a live SERVER span when a tracer exists, timed into the buffer otherwise. */
   readonly wrap: InvocationWrapper = (info, run) => {
-    this.#inFlight += 1;
+    this.#pacer.requestStarted();
     const startMs = this.#deps.now();
     const telemetry = this.#telemetry;
     let live: ReturnType<typeof startInvocationSpan> | undefined;
@@ -135,7 +149,8 @@ export class DeferredTracing {
   /**
    * The after-ready step. With a provider the application registered, nothing heavy is left to
    * load: the tracer is taken at once (resolves when it is in use). Otherwise the SDK loads
-   * after the first response, or after `sdkIdleDelayMs` with no request running.
+   * `sdkQuietMs` after the first response with no request running, or after `sdkIdleDelayMs`
+   * when no request comes.
    */
   async onReady(): Promise<void> {
     if (this.#ready) return;
@@ -145,13 +160,13 @@ export class DeferredTracing {
       return;
     }
     if (this.#firstInvocationEnded) {
-      this.#loadSoon();
+      this.#loadWhenQuiet();
       return;
     }
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
       // A request still running will start the load when it ends.
-      if (this.#inFlight === 0) void this.load();
+      if (this.#pacer.inFlight === 0) void this.load();
     }, this.#deps.options.sdkIdleDelayMs);
     this.#idleTimer.unref();
   }
@@ -162,7 +177,7 @@ export class DeferredTracing {
     this.#clearIdleTimer();
     const startMs = this.#deps.now();
     const userProvider = hasRegisteredTracerProvider();
-    this.#loading = this.#deps.loadTelemetry(userProvider).then(
+    this.#loading = this.#deps.loadTelemetry(userProvider, this.#pacer.pace).then(
       (telemetry) => {
         if (telemetry.source === 'thaw') {
           this.#sdkLoad = { name: 'tracing sdk load', startMs, endMs: this.#deps.now(), kind: 'phase' };
@@ -182,22 +197,40 @@ export class DeferredTracing {
   }
 
   /**
-   * Exports everything recorded so far, loading the tracer first if it never was. Bounded by
-   * `flushTimeoutMs`, and ended at once when thaw's exporter's collector refuses connections;
-   * never rejects.
+   * Exports everything recorded so far, loading the tracer first if it never was (without
+   * pacing). Bounded by `flushTimeoutMs`; skipped at once when the collector of thaw's exporter
+   * refuses connections, which one TCP connect tells before anything is loaded or sent. Never
+   * rejects.
    */
   async flush(): Promise<void> {
     this.#clearIdleTimer();
+    this.#pacer.hurry();
     let refusal: RefusalCheck | undefined;
+    const refusedBy = (
+      check: RefusalCheck,
+      endpoint: string,
+    ): Promise<{ refused: string; endpoint: string }> =>
+      check.refused.then((code) => ({ refused: code, endpoint }));
     const work = async (): Promise<'done' | { refused: string; endpoint: string }> => {
+      const endpoint =
+        this.#telemetry === undefined ? this.#deps.collectorEndpoint?.() : this.#telemetry.collectorEndpoint;
+      if (endpoint !== undefined) {
+        refusal = checkRefusal(endpoint);
+        const answer = await firstOf<{ refused: string; endpoint: string } | 'accepted'>(
+          [refusedBy(refusal, endpoint), refusal.accepted.then(() => 'accepted' as const)],
+          refusalAnswerMs,
+        );
+        if (typeof answer === 'object') return answer;
+      }
       const telemetry = await this.load();
       if (telemetry === undefined) return 'done';
       this.#replayColdStart(telemetry);
       const flushing = telemetry.flush().then(() => 'done' as const);
-      const endpoint = telemetry.collectorEndpoint;
-      if (endpoint === undefined) return flushing;
-      refusal = checkRefusal(endpoint);
-      return Promise.race([flushing, refusal.refused.then((code) => ({ refused: code, endpoint }))]);
+      const exportsTo = telemetry.collectorEndpoint;
+      if (exportsTo === undefined) return flushing;
+      // The answer may still come (a host name being resolved): it ends the flush then.
+      refusal ??= checkRefusal(exportsTo);
+      return Promise.race([flushing, refusedBy(refusal, exportsTo)]);
     };
     const timeoutMs = this.#deps.options.flushTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -235,7 +268,7 @@ export class DeferredTracing {
     span: Span | undefined,
     identity: InvocationIdentity | undefined,
   ): void {
-    this.#inFlight -= 1;
+    this.#pacer.requestEnded();
     const endMs = this.#deps.now();
     const telemetry = this.#telemetry;
     const record: InvocationRecord = {
@@ -261,7 +294,7 @@ export class DeferredTracing {
         this.#replayColdStart(telemetry);
       }).unref();
     } else if (this.#ready) {
-      this.#loadSoon();
+      this.#loadWhenQuiet();
     }
   }
 
@@ -280,11 +313,9 @@ export class DeferredTracing {
     }
   }
 
-  #loadSoon(): void {
+  #loadWhenQuiet(): void {
     this.#clearIdleTimer();
-    setImmediate(() => {
-      void this.load();
-    }).unref();
+    void this.#pacer.whenQuiet().then(() => this.load());
   }
 
   #replayBuffered(telemetry: Telemetry): void {
@@ -346,5 +377,28 @@ export class DeferredTracing {
     } catch {
       // The error handler itself failed; telemetry must still not throw into user code.
     }
+  }
+}
+
+/**
+ * How long the flush waits for the collector check's answer before loading and exporting anyway:
+ * a refusal on loopback or in the cluster arrives well within it; a blackholed collector gives
+ * none, and its flush stays bounded by flushTimeoutMs.
+ */
+const refusalAnswerMs = 100;
+
+/** The first of `answers` to settle, or undefined after `withinMs`. */
+async function firstOf<T>(answers: readonly Promise<T>[], withinMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(undefined);
+    }, withinMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([...answers, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -7,6 +7,7 @@ import type * as otelResources from '@opentelemetry/resources';
 import type * as otelSdkNode from '@opentelemetry/sdk-node';
 import { otlpTracesEndpoint } from './collector-refusal.ts';
 import { importPeer } from './import-peer.ts';
+import { unpaced, type Pace } from './load-pacer.ts';
 import type { SdkStart, StartedSdk } from './sdk-start.ts';
 
 /** The full path's packages, loaded; `otlpHttp` only when thaw picks the exporter. */
@@ -25,20 +26,27 @@ const exporterChoiceVariables = [
 
 /**
  * Loads `@opentelemetry/sdk-node` (and, unless the environment chooses the exporter, the OTLP/HTTP
- * exporter); a missing one is a `PeerMissingError` naming it.
+ * exporter), calling `pace` before each package; a missing one is a `PeerMissingError` naming it.
  *
  * @example
  * ```ts
- * const modules = await loadFullSdk(process.env, 'Tracing');
+ * const modules = await loadFullSdk(process.env, 'Tracing', pacer.pace);
  * ```
  */
-export async function loadFullSdk(env: NodeJS.ProcessEnv, feature: string): Promise<FullSdkModules> {
+export async function loadFullSdk(
+  env: NodeJS.ProcessEnv,
+  feature: string,
+  pace: Pace = unpaced,
+): Promise<FullSdkModules> {
+  await pace();
   const sdkNode = await importPeer(
     '@opentelemetry/sdk-node',
     () => import('@opentelemetry/sdk-node'),
     feature,
   );
-  const otlp = exporterChoiceVariables.some((name) => isSet(env[name]))
+  const choosesExporter = environmentChoosesExporter(env);
+  if (!choosesExporter) await pace();
+  const otlp = choosesExporter
     ? undefined
     : await importPeer(
         '@opentelemetry/exporter-trace-otlp-http',
@@ -87,6 +95,19 @@ export function startFullSdk(modules: FullSdkModules, start: SdkStart): StartedS
     shutdown: () => sdk.shutdown(),
     ...(modules.otlpHttp === undefined ? {} : { collectorEndpoint: otlpTracesEndpoint(env) }),
   };
+}
+
+/**
+ * Whether `OTEL_TRACES_EXPORTER` or an OTLP protocol variable is set: then sdk-node, if it is the
+ * SDK started, builds the exporter itself instead of thaw's OTLP/HTTP one.
+ *
+ * @example
+ * ```ts
+ * environmentChoosesExporter({ OTEL_TRACES_EXPORTER: 'zipkin' }); // true
+ * ```
+ */
+export function environmentChoosesExporter(env: NodeJS.ProcessEnv): boolean {
+  return exporterChoiceVariables.some((name) => isSet(env[name]));
 }
 
 function isSet(value: string | undefined): boolean {

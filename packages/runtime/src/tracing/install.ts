@@ -1,5 +1,6 @@
 // The entry point the core loads (with import()) when tracing is wanted. It only wires hooks:
-// no OpenTelemetry package is loaded here; that happens after the first response.
+// no OpenTelemetry package is loaded here; that happens at a quiet moment after the first
+// response.
 import {
   claimTracing,
   liveStats,
@@ -10,7 +11,7 @@ import {
 } from '../lifecycle.ts';
 import { sinceStart } from '../startup/marks.ts';
 import { DeferredTracing } from './deferred-tracing.ts';
-import { thawTelemetry, userTelemetry } from './otel.ts';
+import { hasRegisteredTracerProvider, thawCollectorEndpoint, thawTelemetry, userTelemetry } from './otel.ts';
 import { entryPackageName, thawResourceAttributes } from './resource.ts';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.ts';
 import { provideTraceContext } from '../trace-context.ts';
@@ -64,16 +65,20 @@ export function installTracing(options: InstallTracingOptions): void {
     options: resolved,
     now: sinceStart,
     stats: liveStats(),
-    loadTelemetry: (userProvider) =>
+    loadTelemetry: (userProvider, pace) =>
       userProvider
         ? userTelemetry(options.serviceVersion)
-        : thawTelemetry({
-            env: options.env,
-            resourceAttributes: resourceAttributes(),
-            serviceVersion: options.serviceVersion,
-            instrumentations: resolved.instrumentations,
-            onError: resolved.onError,
-          }),
+        : thawTelemetry(
+            {
+              env: options.env,
+              resourceAttributes: resourceAttributes(),
+              serviceVersion: options.serviceVersion,
+              instrumentations: resolved.instrumentations,
+              onError: resolved.onError,
+            },
+            pace,
+          ),
+    collectorEndpoint: () => (hasRegisteredTracerProvider() ? undefined : thawCollectorEndpoint(options.env)),
   });
   // Outermost: every other wrapper runs inside the invocation's span.
   wrapInvocations(tracing.wrap, { outermost: true });

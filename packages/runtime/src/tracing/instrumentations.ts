@@ -11,6 +11,7 @@
 // instrumentation's own version checks and bookkeeping (unpatching, no double wrapping).
 import { createRequire, isBuiltin } from 'node:module';
 import { PeerMissingError, ThawError } from '../errors.ts';
+import { unpaced, type Pace } from './load-pacer.ts';
 
 /** The instrumentations thaw can start with its own SDK. */
 export type TracingInstrumentation = 'pg' | 'ioredis' | 'http';
@@ -57,9 +58,10 @@ export interface LoadedInstrumentations {
 }
 
 /**
- * Loads the named instrumentation packages. A package that is not installed is skipped; it is
- * reported only when the module it instruments is loaded in this process (then its spans are
- * really missing), so the default list costs nothing to a function that uses neither.
+ * Loads the named instrumentation packages, one at a time, calling `pace` before each. A package
+ * that is not installed is skipped; it is reported only when the module it instruments is loaded
+ * in this process (then its spans are really missing), so the default list costs nothing to a
+ * function that uses neither.
  *
  * @example
  * ```ts
@@ -69,34 +71,34 @@ export interface LoadedInstrumentations {
 export async function loadInstrumentations(
   names: readonly TracingInstrumentation[],
   require: NodeJS.Require = createRequire(import.meta.url),
+  pace: Pace = unpaced,
 ): Promise<LoadedInstrumentations> {
   const problems: ThawError[] = [];
-  const loaded = await Promise.all(
-    names.map(async (name) => {
-      try {
-        return await importers[name]();
-      } catch (error) {
-        const { packageName, modules } = instrumentationPackages[name];
-        if (!isModuleNotFound(error)) {
-          problems.push(
-            new ThawError(
-              'THAW_TELEMETRY_FAILED',
-              `Loading ${packageName} failed; ${name} calls are not traced in this process.`,
-              { cause: error },
-            ),
-          );
-        } else if (modules.some((module) => loadedModuleFile(require, module) !== undefined)) {
-          problems.push(
-            new PeerMissingError(packageName, `Tracing ${name} calls (THAW_OTEL_INSTRUMENTATIONS)`, {
-              cause: error,
-            }),
-          );
-        }
-        return undefined;
+  const instrumentations: Instrumentation[] = [];
+  for (const name of names) {
+    await pace();
+    try {
+      instrumentations.push(await importers[name]());
+    } catch (error) {
+      const { packageName, modules } = instrumentationPackages[name];
+      if (!isModuleNotFound(error)) {
+        problems.push(
+          new ThawError(
+            'THAW_TELEMETRY_FAILED',
+            `Loading ${packageName} failed; ${name} calls are not traced in this process.`,
+            { cause: error },
+          ),
+        );
+      } else if (modules.some((module) => loadedModuleFile(require, module) !== undefined)) {
+        problems.push(
+          new PeerMissingError(packageName, `Tracing ${name} calls (THAW_OTEL_INSTRUMENTATIONS)`, {
+            cause: error,
+          }),
+        );
       }
-    }),
-  );
-  return { instrumentations: loaded.filter((i) => i !== undefined), problems };
+    }
+  }
+  return { instrumentations, problems };
 }
 
 /**

@@ -5,6 +5,7 @@
 // (W3C propagators) and `@opentelemetry/context-async-hooks` — without sdk-node's metrics, logs,
 // gRPC and protobuf exporters, which load about as much code again. `sdk-choice.ts` decides when
 // the full SDK is needed instead.
+import { createRequire } from 'node:module';
 import type * as otelContext from '@opentelemetry/context-async-hooks';
 import type * as otelCore from '@opentelemetry/core';
 import type * as otlpHttp from '@opentelemetry/exporter-trace-otlp-http';
@@ -12,6 +13,7 @@ import type * as otelResources from '@opentelemetry/resources';
 import type * as otelSdkTrace from '@opentelemetry/sdk-trace';
 import { otlpTracesEndpoint } from './collector-refusal.ts';
 import { importPeer } from './import-peer.ts';
+import { unpaced, type Pace } from './load-pacer.ts';
 import { traceSdkSettings } from './light-sdk-env.ts';
 import type { SdkStart, StartedSdk } from './sdk-start.ts';
 
@@ -33,30 +35,106 @@ export const lightSdkPackages = [
   '@opentelemetry/exporter-trace-otlp-http',
 ] as const;
 
+const exporterPackage = lightSdkPackages[4];
+const transformerPath = [exporterPackage, '@opentelemetry/otlp-transformer'];
+
 /**
- * Loads the light path's packages; a missing one is a `PeerMissingError` naming it.
+ * Every step of the light path's load, in order: its packages, and before each the packages it
+ * imports (found through `via`, the packages that lead to them), so that no single import()
+ * runs a large graph. The OTLP exporter alone would bring the transformer, the exporter base and
+ * the logs and metrics SDKs the transformer imports.
+ */
+export const lightSdkLoadOrder = [
+  '@opentelemetry/semantic-conventions',
+  lightSdkPackages[0],
+  lightSdkPackages[1],
+  lightSdkPackages[2],
+  lightSdkPackages[3],
+  '@opentelemetry/sdk-logs',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/otlp-transformer',
+  '@opentelemetry/otlp-exporter-base',
+  exporterPackage,
+] as const;
+
+/**
+ * Loads the light path's packages one at a time, in {@link lightSdkLoadOrder}, calling `pace`
+ * before each; a missing one of {@link lightSdkPackages} is a `PeerMissingError` naming it.
  *
  * @example
  * ```ts
- * const modules = await loadLightSdk('Tracing with thaw’s own OpenTelemetry SDK');
+ * const modules = await loadLightSdk('Tracing with thaw’s own OpenTelemetry SDK', pacer.pace);
  * ```
  */
-export async function loadLightSdk(feature: string): Promise<LightSdkModules> {
+export async function loadLightSdk(feature: string, pace: Pace = unpaced): Promise<LightSdkModules> {
   // Literal specifiers, so that a bundler keeps each one a lazy chunk of its own.
+  await preload(
+    ['@opentelemetry/core', '@opentelemetry/semantic-conventions'],
+    pace,
+    () => import('@opentelemetry/semantic-conventions'),
+  );
+  await pace();
   const core = await importPeer(lightSdkPackages[0], () => import('@opentelemetry/core'), feature);
+  await pace();
   const resources = await importPeer(lightSdkPackages[1], () => import('@opentelemetry/resources'), feature);
+  await pace();
   const sdkTrace = await importPeer(lightSdkPackages[2], () => import('@opentelemetry/sdk-trace'), feature);
+  await pace();
   const context = await importPeer(
     lightSdkPackages[3],
     () => import('@opentelemetry/context-async-hooks'),
     feature,
   );
+  await preload(
+    [...transformerPath, '@opentelemetry/sdk-logs'],
+    pace,
+    () => import('@opentelemetry/sdk-logs'),
+  );
+  await preload(
+    [...transformerPath, '@opentelemetry/sdk-metrics'],
+    pace,
+    () => import('@opentelemetry/sdk-metrics'),
+  );
+  await preload(transformerPath, pace, () => import('@opentelemetry/otlp-transformer'));
+  await preload(
+    [exporterPackage, '@opentelemetry/otlp-exporter-base'],
+    pace,
+    () => import('@opentelemetry/otlp-exporter-base'),
+  );
+  await pace();
   const otlpHttp = await importPeer(
     lightSdkPackages[4],
     () => import('@opentelemetry/exporter-trace-otlp-http'),
     feature,
   );
   return { core, resources, sdkTrace, context, otlpHttp };
+}
+
+// Loads, as a step of its own, a package that one of the light path's packages imports — only
+// when the specifier, resolved from here, is the very copy that package would get (the last of
+// `via`, resolved through the ones before it): another copy would only be loaded for nothing.
+// Nothing is reported here: a package that cannot be loaded fails the import that needs it.
+async function preload(via: readonly string[], pace: Pace, load: () => Promise<unknown>): Promise<void> {
+  await pace();
+  if (!sameCopy(via)) return;
+  await load().catch(() => undefined);
+}
+
+function sameCopy(via: readonly string[]): boolean {
+  const here = createRequire(import.meta.url);
+  const last = via[via.length - 1];
+  if (last === undefined) return false;
+  let from = here;
+  let file = '';
+  try {
+    for (const name of via) {
+      file = from.resolve(name);
+      from = createRequire(file);
+    }
+    return here.resolve(last) === file;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -5,7 +5,8 @@
 // only when this runs, which is after the first response (see install.ts).
 import type * as otelApi from '@opentelemetry/api';
 import { PeerMissingError, ThawError } from '../errors.ts';
-import { loadFullSdk, startFullSdk } from './full-sdk.ts';
+import { otlpTracesEndpoint } from './collector-refusal.ts';
+import { environmentChoosesExporter, loadFullSdk, startFullSdk } from './full-sdk.ts';
 import { importPeer } from './import-peer.ts';
 import {
   loadInstrumentations,
@@ -14,6 +15,7 @@ import {
   type TracingInstrumentation,
 } from './instrumentations.ts';
 import { loadLightSdk, startLightSdk, type LightSdkModules } from './light-sdk.ts';
+import { unpaced, type Pace } from './load-pacer.ts';
 import { PresetIdGenerator, type SpanIds } from './preset-ids.ts';
 import { chooseSdk, type SdkPath } from './sdk-choice.ts';
 import { routeDiagnostics } from './sdk-diagnostics.ts';
@@ -105,10 +107,13 @@ const feature = 'Tracing with thaw’s own OpenTelemetry SDK';
  * const telemetry = await thawTelemetry({ env: process.env, resourceAttributes, serviceVersion, instrumentations: ['pg'], onError });
  * ```
  */
-export async function thawTelemetry(options: ThawTelemetryOptions): Promise<Telemetry> {
+export async function thawTelemetry(options: ThawTelemetryOptions, pace: Pace = unpaced): Promise<Telemetry> {
   const { env, onError } = options;
+  // Dependencies first: each import() then evaluates only its own package's modules.
+  await pace();
   const api = await importPeer<OtelApi>('@opentelemetry/api', () => import('@opentelemetry/api'), feature);
-  const loaded = await loadInstrumentations(options.instrumentations);
+  const sdk = await loadSdk(env, pace);
+  const loaded = await loadInstrumentations(options.instrumentations, undefined, pace);
   for (const problem of loaded.problems) onError(problem);
   const ids = new PresetIdGenerator();
   const start: SdkStart = {
@@ -121,15 +126,19 @@ export async function thawTelemetry(options: ThawTelemetryOptions): Promise<Tele
       onError(new ThawError('THAW_TELEMETRY_FAILED', `OpenTelemetry configuration: ${message}`));
     },
   };
-  const { path, sdk } = await startSdk(start, onError);
+  await pace();
+  // From the start to the return, nothing else may run: a provider is registered by then, and
+  // an invocation starting before the tracer is handed over would take it for the application's.
+  routeDiagnostics(api, env, onError, sdk.path === 'light');
+  const started = sdk.start(start);
   patchSafely(loaded.instrumentations, onError);
   return {
     api,
     tracer: api.trace.getTracer(thawTracerName, options.serviceVersion),
     source: 'thaw',
-    sdkPath: path,
-    flush: () => sdk.shutdown(),
-    ...(sdk.collectorEndpoint === undefined ? {} : { collectorEndpoint: sdk.collectorEndpoint }),
+    sdkPath: sdk.path,
+    flush: () => started.shutdown(),
+    ...(started.collectorEndpoint === undefined ? {} : { collectorEndpoint: started.collectorEndpoint }),
     patchLoadedModules: () => {
       patchLoadedModules(loaded.instrumentations);
     },
@@ -137,30 +146,46 @@ export async function thawTelemetry(options: ThawTelemetryOptions): Promise<Tele
   };
 }
 
+/**
+ * Where thaw's own SDK will send spans, known before any of it is loaded: the OTLP/HTTP
+ * endpoint from `OTEL_*`, or undefined when the environment has sdk-node choose the exporter.
+ *
+ * @example
+ * ```ts
+ * thawCollectorEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }); // 'http://127.0.0.1:4318/v1/traces'
+ * ```
+ */
+export function thawCollectorEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  return chooseSdk(env).path === 'full' && environmentChoosesExporter(env)
+    ? undefined
+    : otlpTracesEndpoint(env);
+}
+
+/** An SDK's packages, loaded, and how to start it. */
+interface LoadedSdk {
+  readonly path: SdkPath;
+  readonly start: (start: SdkStart) => StartedSdk;
+}
+
 // The light path unless the environment asks for more; a function that installed sdk-node but
 // not the light path's packages (a package manager that does not hoist) still gets the full SDK.
-async function startSdk(
-  start: SdkStart,
-  onError: (error: ThawError) => void,
-): Promise<{ path: SdkPath; sdk: StartedSdk }> {
-  const full = async (): Promise<{ path: SdkPath; sdk: StartedSdk }> => {
-    const modules = await loadFullSdk(start.env, feature);
-    // sdk-node installs the console logger itself when OTEL_LOG_LEVEL is set.
-    routeDiagnostics(start.api, start.env, onError, false);
-    return { path: 'full', sdk: startFullSdk(modules, start) };
+// sdk-node installs the console logger itself when OTEL_LOG_LEVEL is set.
+async function loadSdk(env: NodeJS.ProcessEnv, pace: Pace): Promise<LoadedSdk> {
+  const full = async (): Promise<LoadedSdk> => {
+    const modules = await loadFullSdk(env, feature, pace);
+    return { path: 'full', start: (start) => startFullSdk(modules, start) };
   };
-  if (chooseSdk(start.env).path === 'full') return full();
+  if (chooseSdk(env).path === 'full') return full();
   let modules: LightSdkModules;
   try {
-    modules = await loadLightSdk(feature);
+    modules = await loadLightSdk(feature, pace);
   } catch (error) {
     if (!(error instanceof PeerMissingError)) throw error;
     return full().catch(() => {
       throw error;
     });
   }
-  routeDiagnostics(start.api, start.env, onError, true);
-  return { path: 'light', sdk: startLightSdk(modules, start) };
+  return { path: 'light', start: (start) => startLightSdk(modules, start) };
 }
 
 function patchSafely(

@@ -20,6 +20,7 @@ describe('tracing options', () => {
     const documented = documentedDefaults('./tracing-options.ts', 'TracingOptions');
     expect(Object.keys(documented).sort()).toEqual(Object.keys(defaultTracingOptions).sort());
     expect(documented['sdkIdleDelayMs']).toBe(String(defaultTracingOptions.sdkIdleDelayMs));
+    expect(documented['sdkQuietMs']).toBe(String(defaultTracingOptions.sdkQuietMs));
     expect(documented['flushTimeoutMs']).toBe(String(defaultTracingOptions.flushTimeoutMs));
     expect(documented['invocationBufferSize']).toBe(String(defaultTracingOptions.invocationBufferSize));
     expect(documented['instrumentations']).toBe("['pg', 'ioredis']");
@@ -31,10 +32,19 @@ describe('tracing options', () => {
     expect(resolveTracingOptions({}, {})).toEqual(defaultTracingOptions);
   });
 
-  it('reads THAW_OTEL_IDLE_DELAY_MS and THAW_OTEL_FLUSH_TIMEOUT_MS, and code wins over them', () => {
-    const env = { THAW_OTEL_IDLE_DELAY_MS: '250', THAW_OTEL_FLUSH_TIMEOUT_MS: '900' };
-    expect(resolveTracingOptions({}, env)).toMatchObject({ sdkIdleDelayMs: 250, flushTimeoutMs: 900 });
+  it('reads THAW_OTEL_IDLE_DELAY_MS, THAW_OTEL_QUIET_MS and THAW_OTEL_FLUSH_TIMEOUT_MS, and code wins over them', () => {
+    const env = {
+      THAW_OTEL_IDLE_DELAY_MS: '250',
+      THAW_OTEL_QUIET_MS: '40',
+      THAW_OTEL_FLUSH_TIMEOUT_MS: '900',
+    };
+    expect(resolveTracingOptions({}, env)).toMatchObject({
+      sdkIdleDelayMs: 250,
+      sdkQuietMs: 40,
+      flushTimeoutMs: 900,
+    });
     expect(resolveTracingOptions({ sdkIdleDelayMs: 0 }, env).sdkIdleDelayMs).toBe(0);
+    expect(resolveTracingOptions({ sdkQuietMs: 0 }, env).sdkQuietMs).toBe(0);
   });
 
   it('rejects a malformed environment variable, naming it and the value', () => {
@@ -50,6 +60,10 @@ describe('tracing options', () => {
     );
     expect(() => resolveTracingOptions({ invocationBufferSize: 1.5 }, {})).toThrow('invocationBufferSize');
     expect(() => resolveTracingOptions({ sdkIdleDelayMs: -1 }, {})).toThrow('sdkIdleDelayMs');
+    expect(() => resolveTracingOptions({ sdkQuietMs: -1 }, {})).toThrow('Invalid sdkQuietMs: received -1');
+    expect(() => resolveTracingOptions({}, { THAW_OTEL_QUIET_MS: 'soon' })).toThrow(
+      'Invalid THAW_OTEL_QUIET_MS: received "soon"',
+    );
   });
 
   it('reads THAW_OTEL_INSTRUMENTATIONS as a list or none, and code wins over it', () => {

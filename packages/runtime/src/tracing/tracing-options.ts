@@ -9,10 +9,20 @@ export interface TracingOptions {
   /**
    * How long after ready, with no request arriving, thaw waits before loading the OpenTelemetry
    * SDK. A first request that arrives sooner postpones the load until its response is finished,
-   * so the SDK is never on the path to the first response. Env: `THAW_OTEL_IDLE_DELAY_MS`.
+   * so the SDK is never on the path to the first response. Also the longest the load waits, in
+   * all, for quiet moments (see `sdkQuietMs`), so that a function that is never quiet still gets
+   * its SDK. Env: `THAW_OTEL_IDLE_DELAY_MS`.
    * @default 1000
    */
   readonly sdkIdleDelayMs?: number;
+  /**
+   * How long no request must have been running before the SDK load starts after the first
+   * response. The load then goes one package at a time with a macrotask between two, each
+   * waiting while a request runs, so that no single step holds readiness probes for long.
+   * Env: `THAW_OTEL_QUIET_MS`.
+   * @default 100
+   */
+  readonly sdkQuietMs?: number;
   /**
    * Upper bound of the flush at shutdown; spans not exported by then are dropped so that an
    * unreachable collector never holds the process. Env: `THAW_OTEL_FLUSH_TIMEOUT_MS`.
@@ -55,6 +65,7 @@ export type ResolvedTracingOptions = Required<TracingOptions>;
  */
 export const defaultTracingOptions: ResolvedTracingOptions = {
   sdkIdleDelayMs: 1000,
+  sdkQuietMs: 100,
   flushTimeoutMs: 3000,
   invocationBufferSize: 64,
   instrumentations: ['pg', 'ioredis'],
@@ -78,12 +89,15 @@ export function resolveTracingOptions(
     options.sdkIdleDelayMs ??
     envInteger(env, 'THAW_OTEL_IDLE_DELAY_MS') ??
     defaultTracingOptions.sdkIdleDelayMs;
+  const sdkQuietMs =
+    options.sdkQuietMs ?? envInteger(env, 'THAW_OTEL_QUIET_MS') ?? defaultTracingOptions.sdkQuietMs;
   const flushTimeoutMs =
     options.flushTimeoutMs ??
     envInteger(env, 'THAW_OTEL_FLUSH_TIMEOUT_MS') ??
     defaultTracingOptions.flushTimeoutMs;
   const invocationBufferSize = options.invocationBufferSize ?? defaultTracingOptions.invocationBufferSize;
   checkInteger('sdkIdleDelayMs', sdkIdleDelayMs, 0);
+  checkInteger('sdkQuietMs', sdkQuietMs, 0);
   checkInteger('flushTimeoutMs', flushTimeoutMs, 1);
   checkInteger('invocationBufferSize', invocationBufferSize, 0);
   const instrumentations = checkInstrumentations(
@@ -103,6 +117,7 @@ export function resolveTracingOptions(
   }
   return {
     sdkIdleDelayMs,
+    sdkQuietMs,
     flushTimeoutMs,
     invocationBufferSize,
     instrumentations,
