@@ -9,7 +9,7 @@ import type { ClassifiedHandler, NodeListener } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
 import { BodyTooLargeError, HttpError, ThawError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
-import { runWebHandler } from './handlers/web.ts';
+import { loadedWebSupport, loadWebSupport } from './handlers/web-loader.ts';
 import { isWarmup, readinessWithChecks, writeJson } from './health.ts';
 import type { KnativeEnv } from './knative.ts';
 import {
@@ -21,7 +21,7 @@ import {
   type InvocationOutcome,
   type InvocationWrapper,
 } from './lifecycle.ts';
-import type { MemoryGuard } from './memory/memory-guard.ts';
+import type { MemoryGuardView } from './memory/guard-loader.ts';
 import { countInvocation } from './metrics/invocation-count.ts';
 import { observeDuration, observeInvocation, requestMetrics } from './metrics/request-metrics.ts';
 import { describeError } from './logger.ts';
@@ -44,7 +44,7 @@ export interface PipelineDeps {
   /** Holds invocations that arrive before ready. */
   readonly gate: ReadyGate;
   /** Refuses new invocations while memory is near its limit. */
-  readonly memory: MemoryGuard;
+  readonly memory: MemoryGuardView;
   readonly onWarmup: () => void;
   readonly onFirstRequest: () => void;
   readonly onFirstResponse: () => void;
@@ -66,8 +66,9 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
     if (answeredBeforeHandler(path, request, response, deps, hooks, entry.startedAt)) return;
     // From here on the request is an invocation (refused, held before ready, or run at once).
     if (metrics.enabled) observeInvocation(metrics, response, entry.startedAt, trigger);
-    if (deps.memory.shedding) {
-      deps.memory.refuse(response);
+    const guard = deps.memory.current;
+    if (guard !== undefined && guard.shedding) {
+      guard.refuse(response);
       return;
     }
     if (!deps.gate.isOpen) {
@@ -117,13 +118,14 @@ function answerReadiness(
   request: IncomingMessage,
   response: ServerResponse,
   state: ServerStateView,
-  memory: MemoryGuard,
+  memory: MemoryGuardView,
   checks: readonly ReadinessCheck[],
 ): void {
   const base = state.readiness();
+  const guard = memory.current;
   // Ready but near the memory limit: 503, so the platform routes new work elsewhere.
-  if (base.ready && memory.shedding) {
-    writeJson(response, 503, { status: 'shedding', error: memory.reason });
+  if (base.ready && guard !== undefined && guard.shedding) {
+    writeJson(response, 503, { status: 'shedding', error: guard.reason });
     return;
   }
   if (checks.length === 0 || !base.ready) {
@@ -209,8 +211,10 @@ async function runInvocation(
   try {
     if (declaresTooLarge(request, options.maxBodyBytes)) throw new BodyTooLargeError(options.maxBodyBytes);
     switch (handler.kind) {
-      case 'web':
-        return { status: await runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
+      case 'web': {
+        const web = loadedWebSupport() ?? (await loadWebSupport());
+        return { status: await web.runWebHandler(handler.fn, request, response, ctx, options.maxBodyBytes) };
+      }
       case 'node-listener':
         return {
           status: await (requestScopeNeeded()

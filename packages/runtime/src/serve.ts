@@ -8,12 +8,13 @@ import { loadCloudEventRunner, type CloudEventRunner } from './cloud-events/runn
 import { ConnectionTracker } from './connection-tracker.ts';
 import { ThawError } from './errors.ts';
 import { classifyHandler, type Handler } from './handlers/kinds.ts';
+import { loadWebSupport } from './handlers/web-loader.ts';
 import { createHttpServer, listen } from './http-server.ts';
 import { startInitializers } from './init-registry.ts';
 import { readKnativeEnv, type KnativeEnv } from './knative.ts';
 import { runWarmupTasks } from './lifecycle.ts';
 import { describeError } from './logger.ts';
-import { MemoryGuard } from './memory/memory-guard.ts';
+import { LazyMemoryGuard } from './memory/guard-loader.ts';
 import { memoryLimitBytes } from './memory/memory-state.ts';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.ts';
 import { ReadyGate } from './ready-gate.ts';
@@ -27,7 +28,6 @@ import { recordMark, sinceStart } from './startup/marks.ts';
 import { moduleProfileStarted, moduleSpansVariable, takeModuleProfile } from './startup/module-profile.ts';
 import { reportFirstResponse } from './startup/report.ts';
 import { installTracingModule, tracingWanted } from './tracing-loader.ts';
-import { installLightFetchClasses } from './web/install.ts';
 
 armServeCheck();
 
@@ -69,8 +69,6 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   recordMark('serve called', sinceStart());
   markServed();
   const classified = classifyHandler(handler);
-  // Before the first request: its Request and Response then never load Node's fetch implementation.
-  if (classified.kind === 'web') installLightFetchClasses();
   const opts = resolveServeOptions(options);
   const { logger } = opts;
   const knative = readKnativeEnv(opts.env);
@@ -117,12 +115,15 @@ export function serve(handler: Handler, options?: ServeOptions): ServerHandle {
   server.on('clientError', answerClientError);
   wireShutdownTriggers(state, opts);
   const listening = startListening(state, server, opts, knative);
+  // Off the way to the port, before the first request: its Request and Response then never load
+  // Node's fetch implementation. `ready` waits for it too, so code after it sees the light classes.
+  const webLoaded = classified.kind === 'web' ? listening.then(loadWebSupport) : undefined;
   runMemoryGuard(memory, listening, state);
-  return handleOf(state, listening, ready, opts.drainTimeoutMs);
+  return handleOf(state, listening, Promise.all([ready, webLoaded]), opts.drainTimeoutMs);
 }
 
-function memoryGuardFor(opts: ResolvedServeOptions, tracker: ConnectionTracker): MemoryGuard {
-  return new MemoryGuard({
+function memoryGuardFor(opts: ResolvedServeOptions, tracker: ConnectionTracker): LazyMemoryGuard {
+  return new LazyMemoryGuard({
     limitBytes: () => opts.memoryLimitBytes ?? memoryLimitBytes(),
     ratio: opts.memoryShedRatio,
     logger: opts.logger,
@@ -131,7 +132,7 @@ function memoryGuardFor(opts: ResolvedServeOptions, tracker: ConnectionTracker):
 }
 
 // Sampling starts with the port (initializers allocate too) and ends with the server.
-function runMemoryGuard(memory: MemoryGuard, listening: Promise<unknown>, state: ServerState): void {
+function runMemoryGuard(memory: LazyMemoryGuard, listening: Promise<unknown>, state: ServerState): void {
   listening.then(
     () => {
       memory.start();
@@ -180,7 +181,7 @@ function serverStateFor(opts: ResolvedServeOptions, parts: ServerParts): ServerS
 function handleOf(
   state: ServerState,
   listening: Promise<ServerAddress>,
-  ready: Promise<void>,
+  ready: Promise<unknown>,
   drainTimeoutMs: number,
 ): ServerHandle {
   return {

@@ -1,6 +1,7 @@
 // Bridges node:http and the web-standard Request/Response a WebHandler speaks. The handler gets a
 // light Request over Node's (its body read on demand, bounded); a light Response with a string,
 // bytes or no body is written straight onto Node's response, a streamed body with backpressure.
+// Loaded with the light classes as one chunk, on first use (web-loader.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationContext } from '../context.ts';
 import { ThawError } from '../errors.ts';
@@ -9,6 +10,8 @@ import { lightRequest } from '../web/light-request.ts';
 import { simpleResponseKey } from '../process-keys.ts';
 import { isResponse, type SimpleResponse } from '../web/light-response.ts';
 import type { WebHandler } from './kinds.ts';
+
+export { installLightFetchClasses } from '../web/install.ts';
 
 // Statuses whose responses never carry a body, so no Content-Length is added for them.
 const bodylessStatuses = new Set([101, 103, 204, 205, 304]);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../logger.ts';
 import { collectGarbage } from './full-collection.ts';
+import { memoryGuardEffects as effects } from './guard-loader.ts';
 import { MemoryGuard, sampleProcessMemory, type MemorySample } from './memory-guard.ts';
 import { memoryShedCount, memoryShedding } from './memory-state.ts';
 
@@ -26,6 +27,7 @@ function guardWith(samples: MemorySample[], limitBytes: number | undefined, rati
     limitBytes: () => limitBytes,
     ratio,
     logger,
+    effects,
     intervalMs: 60_000,
     nearIntervalMs: 60_000,
     sample: () => next,
@@ -132,6 +134,7 @@ describe('the memory guard', () => {
       limitBytes: () => 1,
       ratio: 0,
       logger: recordingLogger(),
+      effects,
       sample: () => {
         sampled += 1;
         return sample(1000);

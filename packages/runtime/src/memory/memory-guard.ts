@@ -9,11 +9,13 @@
 // (so one sample either side of the line does not flap). While it refuses work, it asks V8 for a
 // full collection at most every 500 ms: with almost nothing allocating, V8 would otherwise leave
 // the finished requests' garbage in place and memory would not fall.
+// This module is a chunk of its own, loaded when sampling starts (guard-loader.ts). It imports
+// nothing of the core at run time: the process-wide figures and the 503 writer come in as
+// {@link MemoryGuardEffects}, since a core module imported here too would become one more shared
+// chunk that every import of the runtime reads.
 import type { ServerResponse } from 'node:http';
-import { writeJson } from '../health.ts';
 import type { Logger } from '../logger.ts';
 import { collectGarbage } from './full-collection.ts';
-import { countMemoryShed, memoryShedCount, setMemoryShedding } from './memory-state.ts';
 
 /** One reading of the process's memory. */
 export interface MemorySample {
@@ -21,6 +23,18 @@ export interface MemorySample {
   readonly heapUsedBytes: number;
   /** V8's heap limit (`heap_size_limit`, set by `--max-old-space-size` or Node's default). */
   readonly heapLimitBytes: number;
+}
+
+/** What the guard changes outside itself: the core's memory figures and its JSON answers. */
+export interface MemoryGuardEffects {
+  /** Records whether the guard sheds now (`memoryShedding()` of memory-state.ts). */
+  readonly setShedding: (shedding: boolean) => void;
+  /** Counts one refused request. */
+  readonly countShed: () => void;
+  /** How many requests were refused so far in this process. */
+  readonly shedCount: () => number;
+  /** Answers with a JSON body (health.ts). */
+  readonly writeJson: (response: ServerResponse, status: number, body: unknown) => void;
 }
 
 /** How the guard is set up. */
@@ -33,6 +47,8 @@ export interface MemoryGuardOptions {
   /** Fraction of a limit at which new requests are refused; `0` turns the guard off. */
   readonly ratio: number;
   readonly logger: Logger;
+  /** Where shedding is recorded and how a refusal is written (`memoryGuardEffects` in the core). */
+  readonly effects: MemoryGuardEffects;
   /** Sampling interval while memory is well below the ratio. @default 100 */
   readonly intervalMs?: number;
   /**
@@ -68,7 +84,7 @@ const mebibytes = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} Mi
  *
  * @example
  * ```ts
- * const guard = new MemoryGuard({ limitBytes: () => 128 * 2 ** 20, ratio: 0.9, logger });
+ * const guard = new MemoryGuard({ limitBytes: () => 128 * 2 ** 20, ratio: 0.9, logger, effects: memoryGuardEffects });
  * guard.start();
  * if (guard.shedding) guard.refuse(response);
  * ```
@@ -78,6 +94,7 @@ export class MemoryGuard {
   #limitBytes: number | undefined;
   readonly #ratio: number;
   readonly #logger: Logger;
+  readonly #effects: MemoryGuardEffects;
   readonly #intervalMs: number;
   readonly #nearIntervalMs: number;
   readonly #busy: () => boolean;
@@ -96,6 +113,7 @@ export class MemoryGuard {
     this.#resolveLimit = options.limitBytes;
     this.#ratio = options.ratio;
     this.#logger = options.logger;
+    this.#effects = options.effects;
     this.#intervalMs = options.intervalMs ?? 100;
     this.#nearIntervalMs = options.nearIntervalMs ?? 10;
     this.#busy = options.busy ?? (() => true);
@@ -162,7 +180,7 @@ export class MemoryGuard {
         rssShare >= heapShare && this.#limitBytes !== undefined
           ? `Memory is near the container's limit (RSS ${mebibytes(sample.rssBytes)} of ${mebibytes(this.#limitBytes)}, memoryShedRatio ${this.#ratio}): new requests are refused until it falls.`
           : `The JavaScript heap is near its limit (${mebibytes(sample.heapUsedBytes)} of ${mebibytes(sample.heapLimitBytes)}, memoryShedRatio ${this.#ratio}): new requests are refused until it falls.`;
-      this.#shedAtStart = memoryShedCount();
+      this.#shedAtStart = this.#effects.shedCount();
       this.#setShedding(true);
       this.#logger.warn(`${this.#reason} Requests already running continue.`, {
         rssBytes: sample.rssBytes,
@@ -171,7 +189,7 @@ export class MemoryGuard {
         ...(this.#limitBytes === undefined ? {} : { memoryLimitBytes: this.#limitBytes }),
       });
     } else if (this.#shedding && share < this.#ratio - recoveryMargin) {
-      const refused = memoryShedCount() - this.#shedAtStart;
+      const refused = this.#effects.shedCount() - this.#shedAtStart;
       this.#setShedding(false);
       this.#logger.info(
         `Memory fell below the shedding threshold (RSS ${mebibytes(sample.rssBytes)}, heap ${mebibytes(sample.heapUsedBytes)}): accepting requests again; ${refused} were refused.`,
@@ -183,15 +201,15 @@ export class MemoryGuard {
 
   /** Answers a new request 503 with Retry-After and counts it. */
   refuse(response: ServerResponse): void {
-    countMemoryShed();
+    this.#effects.countShed();
     response.setHeader('retry-after', String(retryAfterSeconds));
-    writeJson(response, 503, { error: 'THAW_MEMORY_PRESSURE', message: this.#reason });
+    this.#effects.writeJson(response, 503, { error: 'THAW_MEMORY_PRESSURE', message: this.#reason });
   }
 
   #setShedding(shedding: boolean): void {
     this.#shedding = shedding;
     if (!shedding) this.#reason = '';
-    setMemoryShedding(shedding);
+    this.#effects.setShedding(shedding);
   }
 }
 

@@ -1,73 +1,54 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { documentedDefaults } from '../../test/support/documented-defaults.ts';
 import { defaultGenericPoolOptions } from './generic-pool.ts';
 import { defaultPgPoolOptions } from './pg-pool.ts';
-import { consoleLogger, defaultPoolOptions } from './pool-options.ts';
+import { consoleLogger, defaultPoolOptions, resolvePoolOptions } from './pool-options.ts';
 import { defaultRedisClientOptions } from './redis-options.ts';
 
-/** Every `readonly name?: …` in `interfaceName`, with the value its JSDoc gives after `@default`. */
-function documentedDefaults(file: string, interfaceName: string): Map<string, string> {
-  const source = readFileSync(new URL(file, import.meta.url), 'utf8');
-  const start = source.indexOf(`export interface ${interfaceName} `);
-  expect(start, `${interfaceName} in ${file}`).toBeGreaterThanOrEqual(0);
-  const body = source.slice(start, source.indexOf('\n}', start));
-  const found = new Map<string, string>();
-  for (const match of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*readonly (\w+)\?:/g)) {
-    const doc = match[1] ?? '';
-    const value = /@default\s+([^\s*]+)/.exec(doc)?.[1];
-    expect(value, `@default of ${interfaceName}.${match[2]}`).toBeDefined();
-    found.set(match[2]!, value!);
-  }
-  return found;
-}
-
-function expectMatches(documented: Map<string, string>, defaults: Record<string, unknown>): void {
-  for (const [key, text] of documented) {
-    const actual = defaults[key];
+/**
+ * Holds the `@default` of every option of `typeName` (its own and the inherited ones, as the
+ * compiler and an editor see them) to the defaults object the code applies: each option has one,
+ * and its first word is the value (`consoleLogger` for the logger).
+ */
+function expectDocumented(file: string, typeName: string, defaults: Record<string, unknown>): void {
+  const documented = documentedDefaults(new URL(file, import.meta.url), typeName);
+  expect([...documented.keys()].sort()).toEqual(Object.keys(defaults).sort());
+  for (const [key, { default: text, optional }] of documented) {
+    expect({ key, optional, documented: text !== undefined }).toEqual({
+      key,
+      optional: true,
+      documented: true,
+    });
+    const value = text!.split(/\s/u)[0];
     if (key === 'logger') {
-      expect(text).toBe('consoleLogger');
-      expect(actual).toBe(consoleLogger);
+      expect(value).toBe('consoleLogger');
+      expect(defaults[key]).toBe(consoleLogger);
     } else {
-      expect(String(actual), key).toBe(text);
+      expect(String(defaults[key]), key).toBe(value);
     }
   }
 }
 
 describe('pool option defaults', () => {
+  it('are what resolving no options gives', () => {
+    expect(resolvePoolOptions({}, 'pools.pg("main")')).toEqual(defaultPoolOptions);
+  });
+
   it('match what PoolOptions documents', () => {
-    const documented = documentedDefaults('./pool-options.ts', 'PoolOptions');
-    expect([...documented.keys()].sort()).toEqual(Object.keys(defaultPoolOptions).sort());
-    expectMatches(documented, defaultPoolOptions);
+    expectDocumented('./pool-options.ts', 'PoolOptions', defaultPoolOptions);
   });
 
-  it('match what PgPoolOptions documents', () => {
-    const documented = documentedDefaults('./pg-pool.ts', 'PgPoolOptions');
-    expect([...documented.keys()].sort()).toEqual(
-      Object.keys(defaultPgPoolOptions)
-        .filter((key) => !(key in defaultPoolOptions))
-        .sort(),
-    );
-    expectMatches(documented, defaultPgPoolOptions);
+  it('match what PgPoolOptions documents, its own options and those of PoolOptions', () => {
+    expectDocumented('./pg-pool.ts', 'PgPoolOptions', defaultPgPoolOptions);
   });
 
-  it('match what RedisClientOptions documents', () => {
-    const documented = documentedDefaults('./redis-options.ts', 'RedisClientOptions');
-    expect([...documented.keys()].sort()).toEqual(
-      Object.keys(defaultRedisClientOptions)
-        .filter((key) => !(key in defaultPoolOptions))
-        .sort(),
-    );
-    expectMatches(documented, defaultRedisClientOptions);
+  it('match what RedisClientOptions documents, its own options and those of PoolOptions', () => {
+    expectDocumented('./redis-options.ts', 'RedisClientOptions', defaultRedisClientOptions);
   });
 
-  it('match what GenericPoolOptions documents', () => {
-    const documented = documentedDefaults('./generic-pool.ts', 'GenericPoolOptions');
-    expect([...documented.keys()].sort()).toEqual(
-      Object.keys(defaultGenericPoolOptions)
-        .filter((key) => !(key in defaultPoolOptions))
-        .sort(),
-    );
-    expectMatches(documented, defaultGenericPoolOptions);
+  it('match what GenericPoolOptions documents, its own options and those of PoolOptions', () => {
+    expectDocumented('./generic-pool.ts', 'GenericPoolOptions', defaultGenericPoolOptions);
   });
 
   it('match the defaults table in the README', () => {

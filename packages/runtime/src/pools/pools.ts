@@ -1,12 +1,12 @@
 import { genericPool } from './generic-pool.ts';
 import { pgPool } from './pg-pool.ts';
 import { redisClient } from './redis-client.ts';
-import { closePool, poolNames } from './registry.ts';
+import { poolNames } from './registry.ts';
 
 /**
  * The process-wide pools, one per name, shared by every copy of `@thaw/runtime` in the process.
  * Each function loads its client library on first use only. To drain them all (in scripts and
- * tests; `serve()` does it on shutdown), call `drainPools()`.
+ * tests; `serve()` does it on shutdown), call `drainPools()`; to close one, `closePool(name)`.
  *
  * @example
  * ```ts
@@ -22,5 +22,4 @@ export const pools = {
   redis: redisClient,
   generic: genericPool,
   names: poolNames,
-  close: closePool,
 } as const;

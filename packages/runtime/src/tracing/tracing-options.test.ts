@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { documentedDefaults as documentedProperties } from '../../test/support/documented-defaults.ts';
 import { ConfigError } from '../errors.ts';
 import { defaultTracingOptions, resolveTracingOptions } from './tracing-options.ts';
 
-/** The `@default` of each documented field of an interface, as written in the source. */
+/** The `@default` of each documented field of an interface, as the TypeScript compiler reads it. */
 function documentedDefaults(file: string, interfaceName: string): Record<string, string> {
-  const source = readFileSync(new URL(file, import.meta.url), 'utf8');
-  const body = source.slice(source.indexOf(`export interface ${interfaceName}`));
-  const block = body.slice(0, body.indexOf('\n}\n'));
   const defaults: Record<string, string> = {};
-  for (const match of block.matchAll(/@default ([^\n]+)\n[^]*?readonly (\w+)\?:/g)) {
-    defaults[match[2]!] = match[1]!.trim();
+  for (const [name, property] of documentedProperties(new URL(file, import.meta.url), interfaceName)) {
+    if (property.default !== undefined) defaults[name] = property.default;
   }
   return defaults;
 }

@@ -23,6 +23,17 @@ async function closedPort(): Promise<number> {
 
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A pool created against a closed port fails its check and leaves no socket it opened open. */
+async function expectRefusedCheckLeavesNoSocket(create: (port: number) => Promise<unknown>): Promise<void> {
+  const port = await closedPort();
+  const error = await create(port).catch((caught: unknown) => caught);
+  expect((error as Error).message).toContain('ECONNREFUSED');
+  await drainPools();
+  await settle(50);
+  expect(opened.length).toBeGreaterThan(0);
+  expect(opened.every((socket) => socket.destroyed)).toBe(true);
+}
+
 describe('early connections of pools', () => {
   beforeEach(() => {
     opened = [];
@@ -59,15 +70,9 @@ describe('early connections of pools', () => {
   });
 
   it('pools.pg leaves no socket open when its check fails', async () => {
-    const port = await closedPort();
-    const error = await pools
-      .pg('early-pg-refused', { host: '127.0.0.1', port, user: 'x', checkTimeoutMs: 2_000 })
-      .catch((caught: unknown) => caught);
-    expect((error as Error).message).toContain('ECONNREFUSED');
-    await drainPools();
-    await settle(50);
-    expect(opened.length).toBeGreaterThan(0);
-    expect(opened.every((socket) => socket.destroyed)).toBe(true);
+    await expectRefusedCheckLeavesNoSocket((port) =>
+      pools.pg('early-pg-refused', { host: '127.0.0.1', port, user: 'x', checkTimeoutMs: 2_000 }),
+    );
   });
 
   it('pools.pg destroys the early connection when the pool closes before adopting it', async () => {
@@ -88,20 +93,14 @@ describe('early connections of pools', () => {
   });
 
   it('pools.redis leaves no socket open when its check fails', async () => {
-    const port = await closedPort();
-    const error = await pools
-      .redis('early-redis-refused', {
+    await expectRefusedCheckLeavesNoSocket((port) =>
+      pools.redis('early-redis-refused', {
         host: '127.0.0.1',
         port,
         checkTimeoutMs: 2_000,
         logger: { warn: () => {} },
-      })
-      .catch((caught: unknown) => caught);
-    expect((error as Error).message).toContain('ECONNREFUSED');
-    await drainPools();
-    await settle(50);
-    expect(opened.length).toBeGreaterThan(0);
-    expect(opened.every((socket) => socket.destroyed)).toBe(true);
+      }),
+    );
   });
 
   it('pools.redis destroys the early connection when the client closes before using it', async () => {
