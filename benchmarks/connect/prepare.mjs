@@ -2,56 +2,19 @@
 // slimmed with a compile cache, as a user would deploy it (the early connection is switched at
 // run time by EARLY_CONNECT, so one folder serves both variants). A folder is rebuilt only when
 // its inputs change. Needs PostgreSQL and Redis.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { checkServices, describeMissing } from '../support/services.mjs';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { join } from 'node:path';
+import { exitUnlessServices } from '../support/services.mjs';
+import { repoRoot, slimEntries } from '../support/stamped-slim.mjs';
 
 const topicDir = import.meta.dirname;
 const functionsDir = join(topicDir, 'functions');
 const entries = { 'a-web': 'a-web.mjs', 'b-express': 'b-express.mjs', 'c-cloud-event': 'c-cloud-event.mjs' };
 
-function hashTree(hash, dir) {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) hashTree(hash, path);
-    else hash.update(`${relative(repoRoot, path)}\0`).update(readFileSync(path));
-  }
-}
+await exitUnlessServices('The connect benchmark');
 
-function stampOf(options) {
-  const hash = createHash('sha256').update(JSON.stringify(options)).update(process.version);
-  for (const dir of [
-    functionsDir,
-    join(repoRoot, 'benchmarks', 'shapes', 'functions'),
-    join(repoRoot, 'packages', 'runtime', 'dist'),
-    join(repoRoot, 'packages', 'slim', 'dist'),
-  ])
-    hashTree(hash, dir);
-  return hash.digest('hex');
-}
-
-const missing = describeMissing(await checkServices());
-if (missing.length > 0) {
-  process.stderr.write(`The connect benchmark needs PostgreSQL and Redis.\n${missing.join('\n')}\n`);
-  process.exit(1);
-}
-
-const { slim } = await import('@thaw/slim');
-const quiet = { info: () => undefined, warn: () => undefined };
-for (const [name, entry] of Object.entries(entries)) {
-  const outDir = join(topicDir, 'out', name);
-  const options = { entry, compileCache: true };
-  const stamp = stampOf(options);
-  const stampFile = `${outDir}.stamp`;
-  const current = existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
-  if (!current) {
-    await slim({ projectDir: functionsDir, outDir, logger: quiet, ...options });
-    writeFileSync(stampFile, stamp);
-  }
-  process.stdout.write(`${name}: ${current ? 'up to date' : 'slimmed'}\n`);
+// The connect shapes import the shapes benchmark's functions: a change there rebuilds them too.
+const inputs = [functionsDir, join(repoRoot, 'benchmarks', 'shapes', 'functions')];
+const built = await slimEntries(functionsDir, join(topicDir, 'out'), entries, inputs);
+for (const [name, { rebuilt }] of Object.entries(built)) {
+  process.stdout.write(`${name}: ${rebuilt ? 'slimmed' : 'up to date'}\n`);
 }

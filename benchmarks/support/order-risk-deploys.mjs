@@ -3,12 +3,10 @@
 // (the compiled example and runtime, the options, the Node version), so every topic's prepare
 // script and the demo can ask for the folders they need without paying for them twice.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageDists, repoRoot, slimIfChanged } from './stamped-slim.mjs';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { repoRoot };
 export const orderRiskDir = join(repoRoot, 'examples', 'order-risk');
 
 /**
@@ -67,46 +65,18 @@ export function migrateOrderRisk() {
   ).trim();
 }
 
-function hashTree(hash, dir) {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) hashTree(hash, path);
-    else hash.update(`${relative(repoRoot, path)}\0`).update(readFileSync(path));
-  }
-}
-
-function inputsStamp(options) {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify(options)).update(process.version);
-  hashTree(hash, join(orderRiskDir, 'dist'));
-  hashTree(hash, join(repoRoot, 'packages', 'runtime', 'dist'));
-  hashTree(hash, join(repoRoot, 'packages', 'slim', 'dist'));
-  return hash.digest('hex');
-}
-
 /**
  * Slims the named variants of order-risk into `<outRoot>/<name>`, skipping a folder whose inputs
  * have not changed. Resolves with `{ name: { outDir, size, rebuilt } }`; `size` is slim's size
  * report (input closure vs deploy folder).
  */
 export async function slimOrderRisk(outRoot, names) {
-  const { slim } = await import('@thaw/slim');
-  const quiet = { info: () => undefined, warn: () => undefined };
   const results = {};
   for (const name of names) {
     const options = deployVariants[name];
     if (options === undefined) throw new Error(`Unknown order-risk deploy variant "${name}".`);
-    const outDir = join(outRoot, name);
-    const stampFile = `${outDir}.stamp`;
-    const stamp = inputsStamp(options);
-    const current = existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
-    if (!current || !existsSync(join(outDir, 'size-report.json'))) {
-      await slim({ projectDir: orderRiskDir, outDir, logger: quiet, ...options });
-      writeFileSync(stampFile, stamp);
-    }
-    const size = JSON.parse(readFileSync(join(outDir, 'size-report.json'), 'utf8'));
-    results[name] = { outDir, size, rebuilt: !current };
+    const inputs = [join(orderRiskDir, 'dist'), ...packageDists];
+    results[name] = await slimIfChanged(orderRiskDir, join(outRoot, name), options, inputs);
   }
   return results;
 }
@@ -117,12 +87,8 @@ export async function slimOrderRisk(outRoot, names) {
  * `benchmarks/order-risk/out` and `own` into `<topicDir>/out`.
  */
 export async function prepareOrderRiskTopic(topicDir, { shared = [], own = [] }) {
-  const { checkServices, describeMissing } = await import('./services.mjs');
-  const missing = describeMissing(await checkServices());
-  if (missing.length > 0) {
-    process.stderr.write(`order-risk needs PostgreSQL and Redis.\n${missing.join('\n')}\n`);
-    process.exit(1);
-  }
+  const { exitUnlessServices } = await import('./services.mjs');
+  await exitUnlessServices('order-risk');
   buildOrderRisk();
   process.stdout.write(`order-risk schema: ${migrateOrderRisk()}\n`);
   const built = {

@@ -101,3 +101,15 @@ export function describeMissing(services) {
         `${service.name} is not reachable at ${service.url} (${service.problem ?? 'no answer'}): ${service.howToStart}.`,
     );
 }
+
+/**
+ * Exits 1 naming each unreachable service and how to start it, unless PostgreSQL and Redis both
+ * answer; `who` starts the message ("order-risk needs PostgreSQL and Redis.").
+ */
+export async function exitUnlessServices(who) {
+  const missing = describeMissing(await checkServices());
+  if (missing.length > 0) {
+    process.stderr.write(`${who} needs PostgreSQL and Redis.\n${missing.join('\n')}\n`);
+    process.exit(1);
+  }
+}

@@ -11,8 +11,9 @@ import {
   type ResolveResult,
 } from 'esbuild';
 import { SlimError } from './errors.ts';
+import { nodeBundleSettings } from './esbuild-settings.ts';
 import { nodeModulesPathOf, packageOfSpecifier } from './package-name.ts';
-import { banner, bundledPrefix, lazyWrapper, registrySource } from './virtual-modules.ts';
+import { bundledPrefix, lazyWrapper, registrySource } from './virtual-modules.ts';
 
 /** What {@link bundle} needs. */
 export interface BundleInput {
@@ -331,27 +332,11 @@ function buildOptions(
     absWorkingDir: input.projectDir,
     entryPoints: [{ in: input.requireBundled.size > 0 ? 'thaw-entry' : input.entryFile, out: 'index' }],
     outdir: input.outDir,
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
+    ...nodeBundleSettings,
     target: input.target,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
     minify: input.minify,
-    treeShaking: true,
     sourcemap: input.sourceMap ? 'linked' : false,
     sourcesContent: false,
-    legalComments: 'none',
-    conditions: ['node'],
-    define: {
-      'process.env.NODE_ENV': '"production"',
-      __filename: '__thaw_filename',
-      __dirname: '__thaw_dirname',
-    },
-    banner: { js: banner },
-    logLevel: 'silent',
     plugins: [externalsPlugin(input, state)],
   };
 }

@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { tracingDirPrefix } from './deploy-manifest.ts';
 import { SlimError } from './errors.ts';
-import { banner } from './virtual-modules.ts';
+import { nodeBundleSettings } from './esbuild-settings.ts';
 
 /** Which tracing SDK a deploy folder ships; see the `tracingSdk` option. */
 export type TracingSdk = 'otlp-http' | 'full';
@@ -192,19 +192,8 @@ function layerPlugin(entries: ReadonlyMap<string, readonly string[]>, leftOut: R
  * ```
  */
 export async function buildTracingLayer(): Promise<TracingLayer> {
-  const found = new Map<string, { file: string; root: string }>();
-  for (const name of tracingLayerModules) {
-    const at = resolveFromSlim(name);
-    if (at !== undefined) found.set(name, at);
-  }
-  const root = found.get('@opentelemetry/api')?.root ?? [...found.values()][0]?.root;
-  if (root === undefined) {
-    throw new SlimError(
-      'THAW_SLIM_TRACING_LAYER',
-      "The OpenTelemetry packages @thaw/slim depends on are not installed beside it; reinstall @thaw/slim, or build with tracingSdk: 'full'.",
-    );
-  }
-  const entries = exportNames(root, [...found.keys()]);
+  const { root, names } = layerPackages();
+  const entries = exportNames(root, names);
   // The output directory is virtual: files stay in memory and get their folder name from their digest.
   const outdir = join(root, '.thaw-tracing-layer');
   let result;
@@ -219,26 +208,10 @@ export async function buildTracingLayer(): Promise<TracingLayer> {
       })),
       outdir,
       outExtension: { '.js': '.mjs' },
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'node',
-      format: 'esm',
+      ...nodeBundleSettings,
       target: layerTarget,
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
       minify: true,
-      treeShaking: true,
       sourcemap: false,
-      legalComments: 'none',
-      conditions: ['node'],
-      define: {
-        'process.env.NODE_ENV': '"production"',
-        __filename: '__thaw_filename',
-        __dirname: '__thaw_dirname',
-      },
-      banner: { js: banner },
-      logLevel: 'silent',
       plugins: [layerPlugin(entries, new Set(otlpHttpLeftOut))],
     });
   } catch (error) {
@@ -249,20 +222,40 @@ export async function buildTracingLayer(): Promise<TracingLayer> {
   const outputs = result.outputFiles
     .map((file) => ({ path: relative(outdir, file.path).split(sep).join('/'), contents: file.contents }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
-  const hash = createHash('sha256');
-  for (const file of outputs) hash.update(`${file.path}\0${file.contents.length}\0`).update(file.contents);
-  const dir = `${tracingDirPrefix}${hash.digest('hex').slice(0, 12)}`;
-  const files = new Map(outputs.map((file) => [`${dir}/${file.path}`, file.contents]));
-  const inputFiles = Object.keys(result.metafile.inputs)
-    .filter((key) => !/^[a-z-]+:/u.test(key))
-    .map((key) => (isAbsolute(key) ? key : resolve(root, key)));
+  const dir = layerDir(outputs);
   return {
     dir,
-    files,
+    files: new Map(outputs.map((file) => [`${dir}/${file.path}`, file.contents])),
     modules: new Map(
       [...entries.keys()].map((name) => [name, `${tracingImportPrefix}${moduleFileName(name)}.mjs`]),
     ),
-    inputFiles,
+    inputFiles: Object.keys(result.metafile.inputs)
+      .filter((key) => !/^[a-z-]+:/u.test(key))
+      .map((key) => (isAbsolute(key) ? key : resolve(root, key))),
     bytes: outputs.reduce((sum, file) => sum + file.contents.length, 0),
   };
+}
+
+/** The layer's modules found beside slim, and the folder holding their node_modules. */
+function layerPackages(): { root: string; names: string[] } {
+  const found = new Map<string, { file: string; root: string }>();
+  for (const name of tracingLayerModules) {
+    const at = resolveFromSlim(name);
+    if (at !== undefined) found.set(name, at);
+  }
+  const root = found.get('@opentelemetry/api')?.root ?? [...found.values()][0]?.root;
+  if (root === undefined) {
+    throw new SlimError(
+      'THAW_SLIM_TRACING_LAYER',
+      "The OpenTelemetry packages @thaw/slim depends on are not installed beside it; reinstall @thaw/slim, or build with tracingSdk: 'full'.",
+    );
+  }
+  return { root, names: [...found.keys()] };
+}
+
+/** `thaw-tracing-<digest>`: the folder named after the digest of every output path and byte. */
+function layerDir(outputs: readonly { path: string; contents: Uint8Array }[]): string {
+  const hash = createHash('sha256');
+  for (const file of outputs) hash.update(`${file.path}\0${file.contents.length}\0`).update(file.contents);
+  return `${tracingDirPrefix}${hash.digest('hex').slice(0, 12)}`;
 }

@@ -28,33 +28,66 @@ export function isCommonJs(projectDir: string, entry: string): boolean {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type !== 'module';
 }
 
-/** Starts the build (watching, or once); `onBuilt` is called after every build, the first one included. */
-export async function startDevBuild(fields: {
+/** What {@link startDevBuild} builds, and who hears of each build. */
+export interface DevBuildFields {
   readonly projectDir: string;
   readonly entry: string;
   readonly from: FromRuntime | undefined;
   readonly target: string | undefined;
   readonly watch: boolean;
   readonly onBuilt: (result: DevBuildResult) => void;
-}): Promise<DevBuild> {
+}
+
+/** Starts the build (watching, or once); `onBuilt` is called after every build, the first one included. */
+export async function startDevBuild(fields: DevBuildFields): Promise<DevBuild> {
   const outDir = join(fields.projectDir, '.thaw', 'dev');
   mkdirSync(outDir, { recursive: true });
-  const commonJs = isCommonJs(fields.projectDir, fields.entry);
-  let entryPoint = fields.entry;
-  if (fields.from !== undefined) {
-    // The wrapper imports the function by a path relative to itself; esbuild bundles both.
-    let specifier = relative(outDir, resolve(fields.projectDir, fields.entry)).split(sep).join('/');
-    if (!specifier.startsWith('.')) specifier = `./${specifier}`;
-    entryPoint = join(outDir, 'adapter-entry.mjs');
-    writeFileSync(entryPoint, adapterEntrySource(fields.from, specifier, fields.target));
-  }
-  const format = commonJs && fields.from === undefined ? 'cjs' : 'esm';
+  const format = isCommonJs(fields.projectDir, fields.entry) && fields.from === undefined ? 'cjs' : 'esm';
   const outfile = join(outDir, format === 'cjs' ? 'index.cjs' : 'index.mjs');
-  const report: Plugin = {
+  const built = await context({
+    absWorkingDir: fields.projectDir,
+    entryPoints: [entryPoint(fields, outDir)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format,
+    target: `node${process.versions.node.split('.')[0] ?? '22'}`,
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'silent',
+    // An ES bundle of CommonJS code needs require() for the packages it keeps external.
+    ...(format === 'esm' ? { banner: { js: requireBanner } } : {}),
+    plugins: [reportPlugin(fields.onBuilt)],
+  });
+  if (fields.watch) await built.watch();
+  else {
+    await built.rebuild().catch(() => undefined);
+    await built.dispose();
+  }
+  return { outfile, context: built };
+}
+
+const requireBanner =
+  "import { createRequire as __thawCreateRequire } from 'node:module'; const require = __thawCreateRequire(import.meta.url);";
+
+// The entry itself, or with --from a wrapper that imports it by a path relative to itself
+// (esbuild bundles both).
+function entryPoint(fields: DevBuildFields, outDir: string): string {
+  if (fields.from === undefined) return fields.entry;
+  let specifier = relative(outDir, resolve(fields.projectDir, fields.entry)).split(sep).join('/');
+  if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+  const wrapper = join(outDir, 'adapter-entry.mjs');
+  writeFileSync(wrapper, adapterEntrySource(fields.from, specifier, fields.target));
+  return wrapper;
+}
+
+/** Hands each finished build's outcome to `onBuilt`, errors formatted as `file:line:column: text`. */
+function reportPlugin(onBuilt: (result: DevBuildResult) => void): Plugin {
+  return {
     name: 'thaw-dev-report',
     setup(build) {
       build.onEnd((result) => {
-        fields.onBuilt({
+        onBuilt({
           ok: result.errors.length === 0,
           errors: result.errors.map((error) =>
             error.location === null
@@ -65,31 +98,4 @@ export async function startDevBuild(fields: {
       });
     },
   };
-  const built = await context({
-    absWorkingDir: fields.projectDir,
-    entryPoints: [entryPoint],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format,
-    target: `node${process.versions.node.split('.')[0] ?? '22'}`,
-    packages: 'external',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-    // An ES bundle of CommonJS code needs require() for the packages it keeps external.
-    ...(format === 'esm'
-      ? {
-          banner: {
-            js: "import { createRequire as __thawCreateRequire } from 'node:module'; const require = __thawCreateRequire(import.meta.url);",
-          },
-        }
-      : {}),
-    plugins: [report],
-  });
-  if (fields.watch) await built.watch();
-  else {
-    await built.rebuild().catch(() => undefined);
-    await built.dispose();
-  }
-  return { outfile, context: built };
 }

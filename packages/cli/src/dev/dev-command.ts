@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { parseFlags } from '../parse-flags.ts';
 import { exitCodeHelp, exitCodes, UsageError } from '../usage-error.ts';
 import { fromRuntimes, type FromRuntime } from './adapter-entry.ts';
-import { startDevBuild } from './dev-build.ts';
-import { FunctionProcess } from './function-process.ts';
-import { humanLine, startupSummary } from './log-view.ts';
+import { type DevArgs, DevSession } from './dev-session.ts';
+
+export type { DevArgs } from './dev-session.ts';
 
 /** The help of `thaw dev`; the README lists the same flags. */
 export const devHelp = `thaw dev: run a function locally, restarted on every change
@@ -56,18 +56,6 @@ const options = {
 export const devOptionNames: readonly string[] = Object.keys(options);
 
 const defaultEntries = ['src/index.ts', 'index.ts', 'src/index.js', 'index.js', 'src/index.mjs', 'index.mjs'];
-
-/** Parsed `thaw dev` arguments. */
-export interface DevArgs {
-  readonly projectDir: string;
-  readonly entry: string;
-  readonly port: string;
-  readonly from: FromRuntime | undefined;
-  readonly target: string | undefined;
-  readonly watch: boolean;
-  readonly json: boolean;
-  readonly help: boolean;
-}
 
 /** Parses `thaw dev` arguments; throws {@link UsageError}. */
 export function parseDevArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): DevArgs {
@@ -132,6 +120,12 @@ function defaultEntry(projectDir: string): string {
  * ```
  */
 export async function runDevCommand(args: readonly string[]): Promise<number> {
+  const dev = parsedOrExitCode(args);
+  return typeof dev === 'number' ? dev : new DevSession(dev).run();
+}
+
+// The arguments, or the exit code when there is nothing to run (bad usage, --help).
+function parsedOrExitCode(args: readonly string[]): DevArgs | number {
   let dev: DevArgs;
   try {
     dev = parseDevArgs(args);
@@ -144,90 +138,5 @@ export async function runDevCommand(args: readonly string[]): Promise<number> {
     process.stdout.write(`${devHelp}\n`);
     return exitCodes.ok;
   }
-  const say = (line: string): void => {
-    process.stderr.write(`${line}\n`);
-  };
-  const lines = (write: (line: string) => void): ((chunk: string) => void) => {
-    let pending = '';
-    return (chunk) => {
-      pending += chunk;
-      let at = pending.indexOf('\n');
-      while (at !== -1) {
-        const line = pending.slice(0, at);
-        pending = pending.slice(at + 1);
-        write(dev.json ? line : humanLine(line));
-        at = pending.indexOf('\n');
-      }
-    };
-  };
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
-  let outfile = '';
-  let markBuilt: () => void = () => undefined;
-  const builtOnce = new Promise<void>((resolve) => {
-    markBuilt = resolve;
-  });
-  const fn = new FunctionProcess({
-    projectDir: dev.projectDir,
-    outfile: () => outfile,
-    env: {
-      ...process.env,
-      PORT: dev.port,
-      ...(dev.target === undefined ? {} : { FUNCTION_TARGET: dev.target }),
-    },
-    stopGraceMs: 25_000,
-    onStdout: lines((line) => process.stdout.write(`${line}\n`)),
-    onStderr: lines(say),
-    onReady: (report) => {
-      say(startupSummary(report));
-    },
-    onExit: (code, signal) => {
-      if (stopping) return;
-      say(
-        `thaw dev: the function exited (${signal ?? `code ${String(code)}`}); waiting for a change to restart it.`,
-      );
-      if (!dev.watch) finish(code === 0 ? exitCodes.ok : exitCodes.failed);
-    },
-  });
-  let stopping = false;
-  let restarts = Promise.resolve();
-  const build = await startDevBuild({
-    projectDir: dev.projectDir,
-    entry: dev.entry,
-    from: dev.from,
-    target: dev.target,
-    watch: dev.watch,
-    onBuilt: (result) => {
-      if (!result.ok) {
-        say(
-          `thaw dev: the build failed; fix it and save:\n${result.errors.map((error) => `  ${error}`).join('\n')}`,
-        );
-        return;
-      }
-      restarts = restarts.then(() => builtOnce).then(() => (stopping ? undefined : fn.restart()));
-    },
-  });
-  outfile = build.outfile;
-  markBuilt();
-  say(
-    `thaw dev: ${dev.entry}${dev.from === undefined ? '' : ` (--from ${dev.from})`} on http://127.0.0.1:${dev.port}; Ctrl-C stops it.`,
-  );
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void (async () => {
-      if (dev.watch) await build.context.dispose();
-      await restarts;
-      await fn.stop();
-      finish(exitCodes.ok);
-    })();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const code = await finished;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  return code;
+  return dev;
 }

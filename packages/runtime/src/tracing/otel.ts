@@ -19,6 +19,7 @@ import { unpaced, type Pace } from './load-pacer.ts';
 import { PresetIdGenerator, type SpanIds } from './preset-ids.ts';
 import { chooseSdk, type SdkPath } from './sdk-choice.ts';
 import { routeDiagnostics } from './sdk-diagnostics.ts';
+import { preloadSendPath } from './send-path.ts';
 import type { SdkStart, StartedSdk } from './sdk-start.ts';
 import { thawTracerName } from './semconv.ts';
 import { openTelemetryApiKey } from '../process-keys.ts';
@@ -113,6 +114,7 @@ export async function thawTelemetry(options: ThawTelemetryOptions, pace: Pace = 
   await pace();
   const api = await importPeer<OtelApi>('@opentelemetry/api', () => import('@opentelemetry/api'), feature);
   const sdk = await loadSdk(env, pace);
+  await preloadSendPath(thawCollectorEndpoint(env), pace);
   const loaded = await loadInstrumentations(options.instrumentations, undefined, pace);
   for (const problem of loaded.problems) onError(problem);
   const ids = new PresetIdGenerator();

@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOtlpCollector, type OtlpCollector, type ReceivedSpan } from './otlp-collector.ts';
-import { runFixture, type FixtureRun } from './run-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { exportedFixtureRun } from '../support/exported-fixture-run.ts';
 
 const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 
 describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint', () => {
-  let collector: OtlpCollector;
-  let run: FixtureRun;
-  let spans: ReceivedSpan[];
-
-  beforeAll(async () => {
-    collector = await startOtlpCollector();
-    run = await runFixture('deferred-sdk.ts', {
-      THAW_OTEL: '1',
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      K_SERVICE: 'orders',
-      K_REVISION: 'orders-00001',
-      HOSTNAME: 'orders-00001-deployment-7d9f',
-    });
-    spans = collector.spans;
-  });
-
-  afterAll(async () => {
-    await collector.close();
-  });
+  const traced = exportedFixtureRun('deferred-sdk.ts', (url) => ({
+    THAW_OTEL: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: url,
+    K_SERVICE: 'orders',
+    K_REVISION: 'orders-00001',
+    HOSTNAME: 'orders-00001-deployment-7d9f',
+  }));
 
   it('loads no OpenTelemetry package until after the first response', () => {
+    const { run } = traced;
     expect(run.code).toBe(0);
     expect(run.result['afterInstall']).toEqual([]);
     expect(run.result['afterReadyHooks']).toEqual([]);
@@ -34,10 +22,12 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
   });
 
   it('starts the light SDK path: @opentelemetry/sdk-node is never loaded', () => {
+    const { run } = traced;
     expect(run.result['sdkNodeResolvedMs']).toBeNull();
   });
 
   it('sends JSON over OTLP/HTTP with the Knative service as resource', () => {
+    const { collector, spans } = traced;
     expect(collector.contentTypes.length).toBeGreaterThan(0);
     expect(collector.contentTypes.every((type) => type.startsWith('application/json'))).toBe(true);
     const resource = spans[0]?.resource;
@@ -52,6 +42,7 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
   });
 
   it('replays the startup as one cold start root, backdated to process start, with phase children', () => {
+    const { run, spans } = traced;
     const roots = spans.filter((span) => span.name === 'cold start');
     expect(roots).toHaveLength(1);
     const root = roots[0]!;
@@ -94,6 +85,7 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
   });
 
   it('replays the first invocation as a SERVER span under the incoming traceparent, linked from the cold start', () => {
+    const { run, spans } = traced;
     const first = spans.find((span) => span.attributes['faas.invocation_id'] === 'req-1')!;
     expect(first).toBeDefined();
     expect(first.kind).toBe(2);
@@ -118,6 +110,7 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
   });
 
   it('traces later invocations live, with spans made inside them nested under them', () => {
+    const { spans } = traced;
     const event = spans.find((span) => span.attributes['faas.invocation_id'] === 'event-2')!;
     expect(event.name).toBe('process order.created');
     expect(event.attributes).toMatchObject({
@@ -135,6 +128,7 @@ describe('tracing with thaw’s own SDK, exported to a real OTLP/HTTP endpoint',
   });
 
   it('exports the failed invocation recorded just before shutdown, and gives the error back to the caller', () => {
+    const { run, spans } = traced;
     expect(run.result['rethrown']).toBe(true);
     const last = spans.find((span) => span.attributes['faas.invocation_id'] === 'req-3')!;
     expect(last).toBeDefined();

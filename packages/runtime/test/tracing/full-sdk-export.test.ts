@@ -1,37 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOtlpCollector, type OtlpCollector, type ReceivedSpan } from './otlp-collector.ts';
-import { runFixture, type FixtureRun } from './run-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { exportedFixtureRun } from '../support/exported-fixture-run.ts';
 
 describe('tracing with the full @opentelemetry/sdk-node, when an OTEL_* variable asks for what only it provides', () => {
-  let collector: OtlpCollector;
-  let run: FixtureRun;
-  let spans: ReceivedSpan[];
-
-  beforeAll(async () => {
-    collector = await startOtlpCollector();
-    run = await runFixture('deferred-sdk.ts', {
-      THAW_OTEL: '1',
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      // B3 is a propagator only sdk-node sets up.
-      OTEL_PROPAGATORS: 'tracecontext,baggage,b3',
-      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging',
-      K_SERVICE: 'orders',
-      K_REVISION: 'orders-00001',
-    });
-    spans = collector.spans;
-  });
-
-  afterAll(async () => {
-    await collector.close();
-  });
+  const traced = exportedFixtureRun('deferred-sdk.ts', (url) => ({
+    THAW_OTEL: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: url,
+    // B3 is a propagator only sdk-node sets up.
+    OTEL_PROPAGATORS: 'tracecontext,baggage,b3',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging',
+    K_SERVICE: 'orders',
+    K_REVISION: 'orders-00001',
+  }));
 
   it('loads @opentelemetry/sdk-node, after the first response', () => {
+    const { run } = traced;
     expect(run.code).toBe(0);
     expect(run.result['afterReadyHooks']).toEqual([]);
     expect(run.result['sdkNodeResolvedMs']).toBeGreaterThan(run.result['firstResponseMs'] as number);
   });
 
   it('exports the cold start, the replayed first invocation and live ones over OTLP/HTTP JSON', () => {
+    const { collector, spans } = traced;
     expect(collector.contentTypes.every((type) => type.startsWith('application/json'))).toBe(true);
     const roots = spans.filter((span) => span.name === 'cold start');
     expect(roots).toHaveLength(1);
