@@ -10,12 +10,17 @@
 //
 // node benchmarks/warm-path/measure.mjs [--json-file FILE] [--md-file FILE] [--duration S] [--rounds N]
 //   [--node 24|22 ...] [--only VARIANT ...] [--connections 10,50,100] [--no-readme]
+//   [--baseline DIR [--baseline-label TEXT]]
+//
+// --baseline DIR: DIR holds another build of @thaw/runtime (its package.json and dist/, e.g. an
+// earlier commit's); the untraced thaw variants run a second time against it, as `<variant>@baseline`,
+// in the same interleaved run, and the report adds this build ÷ that one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeBetweenMarkers } from '../support/readme-tables.mjs';
 import { renderWarmPath } from './report.mjs';
@@ -119,7 +124,7 @@ export const targets = [
 
 const usage =
   'Usage: measure.mjs [--json-file FILE] [--md-file FILE] [--duration S] [--rounds N] [--node 24|22 ...] ' +
-  '[--only VARIANT ...] [--connections 10,50,100] [--no-readme]\n';
+  '[--only VARIANT ...] [--connections 10,50,100] [--no-readme] [--baseline DIR [--baseline-label TEXT]]\n';
 
 function parseArgs(argv) {
   const out = {
@@ -131,6 +136,8 @@ function parseArgs(argv) {
     only: [],
     connections: [10, 50, 100],
     readme: true,
+    baseline: undefined,
+    baselineLabel: undefined,
   };
   const fail = (message) => {
     process.stderr.write(`${message}\n${usage}`);
@@ -159,7 +166,13 @@ function parseArgs(argv) {
       if (!variants.some((v) => v.name === value))
         fail(`Unknown variant "${value}"; variants: ${variants.map((v) => v.name).join(', ')}.`);
       out.only.push(value);
-    } else if (flag === '--connections') {
+    } else if (flag === '--baseline') {
+      const dir = resolve(value);
+      if (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'dist', 'index.js')))
+        fail(`Invalid --baseline: "${value}" holds no built @thaw/runtime (package.json and dist/index.js).`);
+      out.baseline = dir;
+    } else if (flag === '--baseline-label') out.baselineLabel = value;
+    else if (flag === '--connections') {
       const list = value.split(',').map(Number);
       if (list.some((c) => !Number.isInteger(c) || c < 1))
         fail(
@@ -213,6 +226,29 @@ async function startSink() {
   return { port: server.address().port, exports: () => exports, close: () => server.close() };
 }
 
+// The servers again, beside a node_modules whose @thaw/runtime is the baseline build; the peer
+// packages (Express for thaw-express) still resolve from this folder's node_modules, above it.
+const baselineServersDir = join(here, 'out', 'baseline-servers');
+
+function prepareBaselineServers(runtimeDir) {
+  rmSync(baselineServersDir, { recursive: true, force: true });
+  cpSync(join(here, 'servers'), baselineServersDir, { recursive: true });
+  mkdirSync(join(baselineServersDir, 'node_modules', '@thaw'), { recursive: true });
+  symlinkSync(runtimeDir, join(baselineServersDir, 'node_modules', '@thaw', 'runtime'), 'dir');
+}
+
+/** The untraced thaw variants, run against the baseline build. */
+function baselineVariants() {
+  return variants
+    .filter((v) => v.name.startsWith('thaw-') && v.env === undefined)
+    .map((v) => ({
+      ...v,
+      name: `${v.name}@baseline`,
+      what: `${v.name} on the baseline build`,
+      baseline: true,
+    }));
+}
+
 function requestOf(variant, scenario) {
   return scenarios[scenario][variant.cloudEvent ? 'cloudEvent' : 'http'];
 }
@@ -236,7 +272,7 @@ async function startServer(variant, node, sinkPort) {
   const port = await freePort();
   const args = [...(variant.preload ? ['--import', `./${variant.preload}`] : []), variant.file];
   const child = spawn(nodeLines[node], args, {
-    cwd: join(here, 'servers'),
+    cwd: variant.baseline ? baselineServersDir : join(here, 'servers'),
     env: { ...process.env, ...(variant.env?.(sinkPort) ?? {}), PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -351,10 +387,11 @@ function median(values) {
 }
 
 async function runNodeLine(node, options, sink, log) {
-  const selected = variants.filter(
+  const all = options.baseline === undefined ? variants : [...variants, ...baselineVariants()];
+  const selected = all.filter(
     (v) =>
       (v.nodes ?? ['24', '22']).includes(node) &&
-      (options.only.length === 0 || options.only.includes(v.name)),
+      (options.only.length === 0 || options.only.includes(v.name.replace(/@baseline$/u, ''))),
   );
   const cells = [];
   const failures = [];
@@ -456,6 +493,7 @@ if (!existsSync(join(here, 'node_modules', '@hono', 'node-server'))) {
   process.stderr.write('The peer servers are not installed; run prepare.mjs in this folder first.\n');
   process.exit(1);
 }
+if (options.baseline !== undefined) prepareBaselineServers(options.baseline);
 const log = (line) => process.stdout.write(`${line}\n`);
 const started = new Date();
 const loadAtStart = loadavg();
@@ -496,6 +534,15 @@ const result = {
   },
   nodes,
   variants: variants.map(({ name, what }) => ({ name, what })),
+  // Which build the `@baseline` variants ran, when they did (a label, never a machine path).
+  ...(options.baseline === undefined
+    ? {}
+    : {
+        baseline: {
+          label: options.baselineLabel ?? 'another build',
+          version: JSON.parse(readFileSync(join(options.baseline, 'package.json'), 'utf8')).version,
+        },
+      }),
   echoBodyBytes: Buffer.byteLength(echoBody),
   targets,
   summary: summarise(cells),

@@ -43,7 +43,7 @@ function meets(target, ratio) {
 function scenarioTable(result, node, scenario) {
   const { connections } = result.options;
   const middle = connections[Math.floor(connections.length / 2)];
-  const names = result.nodes[node].variants;
+  const names = result.nodes[node].variants.filter((name) => !name.endsWith('@baseline'));
   const header = [
     'variant',
     ...connections.flatMap((c) => [`${c} conn req/s`, 'p50 / p99 ms']),
@@ -102,6 +102,28 @@ function cpuTable(result, node) {
   return table(['CPU µs per request', ...columns.map(({ scenario, c }) => `${scenario} ${c}`)], rows);
 }
 
+// This build against the baseline build (`--baseline`), variant by variant, in the same run.
+function baselineTable(result, node) {
+  const { connections } = result.options;
+  const columns = ['hello', 'echo'].flatMap((scenario) => connections.map((c) => ({ scenario, c })));
+  const rows = [];
+  for (const name of result.nodes[node].variants.filter((n) => n.endsWith('@baseline'))) {
+    const variant = name.slice(0, -'@baseline'.length);
+    for (const metric of ['rps', 'cpu']) {
+      const ratios = columns.map(({ scenario, c }) =>
+        ratioOf(result, node, { variant, reference: name, metric }, scenario, c),
+      );
+      if (ratios.every((r) => r === undefined)) continue;
+      rows.push([
+        `${variant}, ${metric === 'rps' ? 'requests/s' : 'CPU µs per request'}`,
+        ...ratios.map((r) => (r === undefined ? '–' : r.toFixed(2))),
+      ]);
+    }
+  }
+  if (rows.length === 0) return undefined;
+  return table(['this build ÷ baseline', ...columns.map(({ scenario, c }) => `${scenario} ${c}`)], rows);
+}
+
 /** The Markdown of one results file; `headingLevel` is the level of the per-Node headings. */
 export function renderWarmPath(result, { headingLevel = 3 } = {}) {
   const hashes = '#'.repeat(headingLevel);
@@ -130,6 +152,16 @@ export function renderWarmPath(result, { headingLevel = 3 } = {}) {
       cpuTable(result, node),
       '',
     );
+    const before = baselineTable(result, node);
+    if (before !== undefined) {
+      lines.push(
+        `**This build against the baseline** (${result.baseline?.label ?? 'another build'}, run as \`<variant>@baseline\` ` +
+          'interleaved with the others in this run; requests/s above 1 and CPU below 1 are gains)',
+        '',
+        before,
+        '',
+      );
+    }
   }
   if (result.failures.length > 0) {
     lines.push('**Problems in this run**', '', ...result.failures.map((f) => `- ${f}`), '');

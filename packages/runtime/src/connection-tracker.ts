@@ -20,16 +20,33 @@ interface TrackedSocket {
   idleSince: number;
 }
 
+// The tracker's records, kept on the socket and the response themselves: a property read per
+// request instead of a Map lookup, and one listener shared by every socket and every response.
+const trackedKey: unique symbol = Symbol('thaw.tracked-socket');
+const entryKey: unique symbol = Symbol('thaw.in-flight-entry');
+type WithTracked = Socket & { [trackedKey]?: TrackedSocket };
+type WithEntry = ServerResponse & { [entryKey]?: InFlightEntry | undefined };
+
 /** The record of one request; its id is read from its context only when someone asks. */
 export class InFlightEntry implements InFlightRequest {
   readonly request: IncomingMessage;
+  readonly response: ServerResponse;
   readonly startedAt: number;
   readonly socket: TrackedSocket | undefined;
   /** The invocation the request became (health answers never do). */
   context: { readonly invocationId: string } | undefined = undefined;
+  /** Neighbours in the tracker's list of requests in flight, oldest first. */
+  previous: InFlightEntry | undefined = undefined;
+  next: InFlightEntry | undefined = undefined;
 
-  constructor(request: IncomingMessage, startedAt: number, socket: TrackedSocket | undefined) {
+  constructor(
+    request: IncomingMessage,
+    response: ServerResponse,
+    startedAt: number,
+    socket: TrackedSocket | undefined,
+  ) {
     this.request = request;
+    this.response = response;
     this.startedAt = startedAt;
     this.socket = socket;
   }
@@ -49,38 +66,54 @@ export class InFlightEntry implements InFlightRequest {
 
 /** Tracks sockets and requests of one server. */
 export class ConnectionTracker {
-  readonly #sockets = new Map<Socket, TrackedSocket>();
-  readonly #inFlight = new Map<ServerResponse, InFlightEntry>();
+  readonly #sockets = new Set<Socket>();
+  // The requests in flight as a list linked through their entries, oldest first: adding and
+  // removing one hashes nothing.
+  #first: InFlightEntry | undefined = undefined;
+  #last: InFlightEntry | undefined = undefined;
+  #inFlightCount = 0;
   readonly #now: () => number;
   readonly #changed = new Set<() => void>();
   #draining = false;
   /**
-   * One listener for every response's `close`, called with the response as `this`: no closure
-   * per request. `close` is emitted once, so the listener need not remove itself.
+   * One listener for every response's `close` and one for every socket's, each called with its
+   * emitter as `this`: no closure per request or connection. `close` is emitted once, so the
+   * listeners need not remove themselves.
    */
   readonly #onResponseClose: (this: ServerResponse) => void;
+  readonly #onSocketClose: (this: Socket) => void;
 
   constructor(server: Server, now: () => number) {
     this.#now = now;
-    server.on('connection', (socket: Socket) => {
-      this.#sockets.set(socket, { busy: 0, idleSince: this.#now() });
-      socket.once('close', () => {
-        this.#sockets.delete(socket);
-        this.#notify();
-      });
-    });
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own `this` is the response.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners' own `this` is the emitter.
     const tracker = this;
     this.#onResponseClose = function (this: ServerResponse) {
       tracker.#finish(this);
     };
+    this.#onSocketClose = function (this: Socket) {
+      tracker.#sockets.delete(this);
+      tracker.#notify();
+    };
+    server.on('connection', (socket: Socket) => {
+      (socket as WithTracked)[trackedKey] = { busy: 0, idleSince: this.#now() };
+      this.#sockets.add(socket);
+      socket.on('close', this.#onSocketClose);
+    });
   }
 
   /** Call first thing for every request; returns its record (set `context` once it is an invocation). */
   begin(request: IncomingMessage, response: ServerResponse): InFlightEntry {
-    const tracked = this.#sockets.get(request.socket);
-    const entry = new InFlightEntry(request, this.#now(), tracked);
-    this.#inFlight.set(response, entry);
+    const tracked = (request.socket as WithTracked | null)?.[trackedKey];
+    const entry = new InFlightEntry(request, response, this.#now(), tracked);
+    (response as WithEntry)[entryKey] = entry;
+    const last = this.#last;
+    if (last === undefined) this.#first = entry;
+    else {
+      last.next = entry;
+      entry.previous = last;
+    }
+    this.#last = entry;
+    this.#inFlightCount += 1;
     if (tracked !== undefined) tracked.busy += 1;
     if (this.#draining) response.setHeader('connection', 'close');
     response.on('close', this.#onResponseClose);
@@ -88,9 +121,17 @@ export class ConnectionTracker {
   }
 
   #finish(response: ServerResponse): void {
-    const entry = this.#inFlight.get(response);
+    const entry = (response as WithEntry)[entryKey];
     if (entry === undefined) return;
-    this.#inFlight.delete(response);
+    (response as WithEntry)[entryKey] = undefined;
+    const { previous, next } = entry;
+    if (previous === undefined) this.#first = next;
+    else previous.next = next;
+    if (next === undefined) this.#last = previous;
+    else next.previous = previous;
+    entry.previous = undefined;
+    entry.next = undefined;
+    this.#inFlightCount -= 1;
     const tracked = entry.socket;
     if (tracked !== undefined) {
       tracked.busy -= 1;
@@ -102,8 +143,8 @@ export class ConnectionTracker {
   /** From now on every response closes its connection; responses not yet started get the header too. */
   startDraining(): void {
     this.#draining = true;
-    for (const response of this.#inFlight.keys()) {
-      if (!response.headersSent) response.setHeader('connection', 'close');
+    for (let entry = this.#first; entry !== undefined; entry = entry.next) {
+      if (!entry.response.headersSent) entry.response.setHeader('connection', 'close');
     }
   }
 
@@ -114,18 +155,19 @@ export class ConnectionTracker {
    */
   closeIdle(graceMs: number): void {
     const now = this.#now();
-    for (const [socket, tracked] of this.#sockets) {
-      if (tracked.busy === 0 && now - tracked.idleSince >= graceMs) socket.destroy();
+    for (const socket of this.#sockets) {
+      const tracked = (socket as WithTracked)[trackedKey];
+      if (tracked !== undefined && tracked.busy === 0 && now - tracked.idleSince >= graceMs) socket.destroy();
     }
   }
 
   /** Destroys every socket, busy or not. */
   destroyAll(): void {
-    for (const socket of this.#sockets.keys()) socket.destroy();
+    for (const socket of this.#sockets) socket.destroy();
   }
 
   get inFlightCount(): number {
-    return this.#inFlight.size;
+    return this.#inFlightCount;
   }
 
   get socketCount(): number {
@@ -134,7 +176,9 @@ export class ConnectionTracker {
 
   /** The requests still running, oldest first. */
   inFlight(): InFlightRequest[] {
-    return [...this.#inFlight.values()].sort((a, b) => a.startedAt - b.startedAt);
+    const entries: InFlightEntry[] = [];
+    for (let entry = this.#first; entry !== undefined; entry = entry.next) entries.push(entry);
+    return entries.sort((a, b) => a.startedAt - b.startedAt);
   }
 
   /** Subscribes to "a request finished or a socket closed". */

@@ -2,15 +2,28 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { contextOf, createContext, type InvocationContext } from './context.ts';
 
-function fakeRequest(headers: Record<string, string>): { request: IncomingMessage; reads: () => number } {
+// A request whose header reads are counted: `rawHeaders` (what the context reads) and `headers`
+// (the object Node builds on first access), each read of either counting once.
+function fakeRequest(headers: Record<string, string>): {
+  request: IncomingMessage;
+  reads: () => number;
+  builtHeaders: () => number;
+} {
   let reads = 0;
+  let built = 0;
+  const rawHeaders = Object.entries(headers).flat();
   const request = {
     get headers() {
       reads += 1;
+      built += 1;
       return headers;
     },
+    get rawHeaders() {
+      reads += 1;
+      return rawHeaders;
+    },
   } as unknown as IncomingMessage;
-  return { request, reads: () => reads };
+  return { request, reads: () => reads, builtHeaders: () => built };
 }
 
 const fields = { coldStart: false, cloudEvent: false, signal: new AbortController().signal, knative: {} };
@@ -24,6 +37,18 @@ describe('invocation context', () => {
     expect(ctx.invocationId).toBe('req-7');
     expect(reads()).toBe(1);
     expect(contextOf(request)).toBe(ctx);
+  });
+
+  it('reads the id from rawHeaders, never building request.headers, joining repeats as Node does', () => {
+    const { request, builtHeaders } = fakeRequest({ 'X-Request-Id': 'req-9' });
+    expect(createContext(request, fields).invocationId).toBe('req-9');
+    const event = fakeRequest({ 'Ce-Id': 'e-2' });
+    expect(createContext(event.request, { ...fields, cloudEvent: true }).invocationId).toBe('e-2');
+    expect(builtHeaders() + event.builtHeaders()).toBe(0);
+    const repeated = {
+      rawHeaders: ['x-request-id', 'a', 'X-Request-Id', 'b'],
+    } as unknown as IncomingMessage;
+    expect(createContext(repeated, fields).invocationId).toBe('a, b');
   });
 
   it('draws one UUID when no header names the invocation, and ce-id only for CloudEvents', () => {

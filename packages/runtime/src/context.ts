@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { initializerStatuses, type InitializerStatus } from './init-registry.ts';
 import { newInvocationId } from './invocation-id.ts';
 import type { KnativeEnv } from './knative.ts';
+import { joinedRawHeader } from './raw-headers.ts';
 
 /**
  * The second argument of every handler.
@@ -89,7 +90,9 @@ export function createContext(request: IncomingMessage, fields: ContextFields): 
  * Read from the headers only when asked for, which most warm requests never are.
  */
 function pickInvocationId(request: IncomingMessage, cloudEvent: boolean): string {
-  const fromHeader = request.headers['x-request-id'] ?? (cloudEvent ? request.headers['ce-id'] : undefined);
+  // From rawHeaders, as request.headers would have them, without Node building that object.
+  const fromHeader =
+    joinedRawHeader(request, 'x-request-id') ?? (cloudEvent ? joinedRawHeader(request, 'ce-id') : undefined);
   if (typeof fromHeader === 'string' && fromHeader !== '' && fromHeader.length <= 200) return fromHeader;
   return newInvocationId();
 }

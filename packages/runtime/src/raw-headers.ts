@@ -18,3 +18,22 @@ export function rawHeader(request: IncomingMessage, lowerCaseName: string): stri
   }
   return undefined;
 }
+
+/**
+ * The header `lowerCaseName` as Node's `request.headers` has it for a header it joins (any it
+ * does not know, `x-request-id` and `ce-*` among them): every value in order, joined with ", ";
+ * undefined when absent.
+ */
+export function joinedRawHeader(request: IncomingMessage, lowerCaseName: string): string | undefined {
+  const raw = request.rawHeaders;
+  const length = lowerCaseName.length;
+  let joined: string | undefined;
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index] as string;
+    if (name.length === length && (name === lowerCaseName || name.toLowerCase() === lowerCaseName)) {
+      const value = raw[index + 1] as string;
+      joined = joined === undefined ? value : `${joined}, ${value}`;
+    }
+  }
+  return joined;
+}

@@ -11,6 +11,7 @@ import { parseCloudEvent } from './parse.ts';
 import type { CloudEventInit, ReceivedCloudEvent } from './types.ts';
 import type { CloudEventFunction } from '../handlers/kinds.ts';
 import { readBody } from '../handlers/read-body.ts';
+import { rawHeader } from '../raw-headers.ts';
 import { addTraceHeaders, currentTraceHeaders } from '../trace-context.ts';
 
 /** Runs a CloudEvents function for one request; resolves with the status written. */
@@ -36,7 +37,8 @@ export async function runCloudEventHandler(
   const body = await readBody(request, maxBodyBytes);
   let event;
   try {
-    event = parseCloudEvent(request.headers, body);
+    // From rawHeaders: the ce-* and Content-Type headers only, no request.headers for every event.
+    event = parseCloudEvent(request.rawHeaders, body);
   } catch (error) {
     if (!(error instanceof EventInvalidError)) throw error;
     return sendJson(response, 400, { error: error.code, message: error.message, problems: error.problems });
@@ -58,7 +60,7 @@ function eventContext(
   ctx: InvocationContext,
   event: ReceivedCloudEvent,
 ): InvocationContext {
-  return request.headers['x-request-id'] === undefined && ctx.invocationId !== event.id
+  return rawHeader(request, 'x-request-id') === undefined && ctx.invocationId !== event.id
     ? (Object.create(ctx, { invocationId: { value: event.id, enumerable: true } }) as InvocationContext)
     : ctx;
 }

@@ -1,11 +1,13 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EventInvalidError } from '../errors.ts';
-import { parseCloudEvent } from './parse.ts';
+import { parseCloudEvent, type EventHeaders } from './parse.ts';
 
 const binary = { 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't', 'ce-specversion': '1.0' };
 const structured = { 'content-type': 'application/cloudevents+json' };
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
-const problemsOf = (headers: Record<string, string>, body: Buffer): readonly string[] => {
+const problemsOf = (headers: EventHeaders, body: Buffer): readonly string[] => {
   try {
     parseCloudEvent(headers, body);
   } catch (error) {
@@ -131,5 +133,78 @@ describe('CloudEvents 1.0 parsing', () => {
       json({ specversion: '1.0', id: '1', source: '/s', type: 't', subject: null }),
     );
     expect('subject' in event).toBe(false);
+  });
+
+  // The handler parses `rawHeaders`; it must read them as Node's `request.headers` has them. Each
+  // request is sent byte for byte (names in any case, repeats) to a real node:http server.
+  it('reads rawHeaders as request.headers has them: any case, repeated ce-* joined, the first Content-Type', async () => {
+    const requests: Array<[string, string]> = [
+      [
+        'CE-ID: 1\r\nCe-Source: /s\r\nce-type: t\r\nce-SpecVersion: 1.0\r\nCe-Tenant: a\r\nce-tenant: b\r\n' +
+          'Content-Type: application/json\r\ncontent-type: text/plain\r\nCE-Partition: p%20q\r\n',
+        '{"n":1}',
+      ],
+      ['Content-Type: text/plain\r\n', 'hello'],
+      ['ce-id: 1\r\nce-source: /s\r\nce-type: t\r\nce-specversion: 1.0\r\nce-My_Ext: x\r\nCE-: y\r\n', ''],
+      ['ce-id: 1\r\nce-source: /s\r\nCe-Type: %E0%A4%A\r\nce-specversion: 0.3\r\nce-data: z\r\n', ''],
+      [
+        'Content-Type: application/cloudevents+json\r\n',
+        JSON.stringify({ specversion: '1.0', id: '1', source: '/s', type: 't', data: 2 }),
+      ],
+      ['ce-id: 1\r\nce-source: /s\r\nce-type: t\r\nce-specversion: 1.0\r\nContent-Type: image/png\r\n', 'ab'],
+    ];
+    const received: IncomingMessage[] = [];
+    const server = createServer((request, response) => {
+      received.push(request);
+      request.resume();
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const [headers, body] of requests) {
+        await new Promise<void>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1');
+          socket.on('error', reject);
+          socket.on('data', () => socket.end());
+          socket.on('close', () => {
+            resolve();
+          });
+          socket.write(
+            `POST / HTTP/1.1\r\nHost: x\r\n${headers}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          );
+        });
+      }
+    } finally {
+      server.close();
+    }
+    expect(received).toHaveLength(requests.length);
+    const outcome = (headers: EventHeaders, body: Buffer): unknown => {
+      try {
+        return { event: parseCloudEvent(headers, body) };
+      } catch (error) {
+        if (error instanceof EventInvalidError) return { problems: error.problems };
+        throw error;
+      }
+    };
+    for (const [index, request] of received.entries()) {
+      const body = Buffer.from(requests[index]![1]);
+      const fromRaw = outcome(request.rawHeaders, body);
+      expect(fromRaw).toEqual(outcome(request.headers, body));
+      // Same attributes in the same order (a handler may serialise the event).
+      expect(JSON.stringify(fromRaw)).toBe(JSON.stringify(outcome(request.headers, body)));
+    }
+    expect(outcome(received[0]!.rawHeaders, Buffer.from('{"n":1}'))).toEqual({
+      event: {
+        id: '1',
+        source: '/s',
+        type: 't',
+        specversion: '1.0',
+        tenant: 'a, b',
+        partition: 'p q',
+        datacontenttype: 'application/json',
+        data: { n: 1 },
+      },
+    });
   });
 });

@@ -25,12 +25,27 @@ const attributeName = /^[a-z0-9]+$/;
 // them. ignoreBOM keeps a leading BOM in the text, where JSON.parse rejects it as before.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Parses and validates one HTTP request as a CloudEvent; throws {@link EventInvalidError}. */
-export function parseCloudEvent(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  body: Buffer,
-): ReceivedCloudEvent {
-  const contentType = headerValue(headers['content-type']);
+/** The headers of a request: Node's `request.headers`, or its `rawHeaders` (name, value, …). */
+export type EventHeaders = Readonly<Record<string, string | string[] | undefined>> | readonly string[];
+
+/** What parsing reads of the headers: the Content-Type and the `ce-*` headers, names lower-case. */
+interface ReadHeaders {
+  contentType: string | undefined;
+  /** Whether any header is named `ce-*` (even one without a value). */
+  binary: boolean;
+  readonly ceNames: string[];
+  readonly ceValues: string[];
+}
+
+/**
+ * Parses and validates one HTTP request as a CloudEvent; throws {@link EventInvalidError}.
+ * Given `rawHeaders`, it reads only the headers it needs, as `request.headers` would have them
+ * (a repeated Content-Type: the first; a repeated `ce-*` header: its values joined with ", "),
+ * without Node building that object for every event.
+ */
+export function parseCloudEvent(headers: EventHeaders, body: Buffer): ReceivedCloudEvent {
+  const read = isRawHeaders(headers) ? readRawHeaders(headers) : readHeaderRecord(headers);
+  const { contentType } = read;
   const essence = contentType?.split(';')[0]?.trim().toLowerCase();
   if (essence === 'application/cloudevents-batch+json') {
     throw new EventInvalidError([
@@ -45,23 +60,70 @@ export function parseCloudEvent(
     }
     return parseStructured(body);
   }
-  if (!Object.keys(headers).some((name) => name.startsWith('ce-'))) {
+  if (!read.binary) {
     throw new EventInvalidError([
       `it has no ce-* headers (binary mode) and its Content-Type is ${contentType === undefined ? 'absent' : `"${contentType}"`}, not application/cloudevents+json (structured mode)`,
     ]);
   }
-  return parseBinary(headers, contentType, body);
+  return parseBinary(read, contentType, body);
 }
 
-function parseBinary(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  contentType: string | undefined,
-  body: Buffer,
-): ReceivedCloudEvent {
+function isRawHeaders(headers: EventHeaders): headers is readonly string[] {
+  return Array.isArray(headers);
+}
+
+function readHeaderRecord(headers: Readonly<Record<string, string | string[] | undefined>>): ReadHeaders {
+  const read: ReadHeaders = {
+    contentType: headerValue(headers['content-type']),
+    binary: false,
+    ceNames: [],
+    ceValues: [],
+  };
+  for (const [header, raw] of Object.entries(headers)) {
+    if (!header.startsWith('ce-')) continue;
+    read.binary = true;
+    if (raw === undefined) continue;
+    read.ceNames.push(header);
+    read.ceValues.push(headerValue(raw) ?? '');
+  }
+  return read;
+}
+
+// "c", "e" (either case) and "-": the start of a ce-* header name.
+const isCePrefix = (name: string): boolean =>
+  (name.charCodeAt(0) | 0x20) === 0x63 && (name.charCodeAt(1) | 0x20) === 0x65 && name.charCodeAt(2) === 0x2d;
+
+function readRawHeaders(raw: readonly string[]): ReadHeaders {
+  const read: ReadHeaders = { contentType: undefined, binary: false, ceNames: [], ceValues: [] };
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index] as string;
+    const value = raw[index + 1] as string;
+    if (name.length >= 3 && isCePrefix(name)) {
+      read.binary = true;
+      const lower = name.toLowerCase();
+      const seen = read.ceNames.indexOf(lower);
+      if (seen === -1) {
+        read.ceNames.push(lower);
+        read.ceValues.push(value);
+      } else read.ceValues[seen] = `${read.ceValues[seen] as string}, ${value}`;
+    } else if (
+      name.length === 12 &&
+      read.contentType === undefined &&
+      name.toLowerCase() === 'content-type'
+    ) {
+      // Node keeps the first Content-Type and drops any repeat.
+      read.contentType = value;
+    }
+  }
+  return read;
+}
+
+function parseBinary(read: ReadHeaders, contentType: string | undefined, body: Buffer): ReceivedCloudEvent {
   const problems: string[] = [];
   const event: Record<string, unknown> = {};
-  for (const [header, raw] of Object.entries(headers)) {
-    if (!header.startsWith('ce-') || raw === undefined) continue;
+  const { ceNames, ceValues } = read;
+  for (let index = 0; index < ceNames.length; index += 1) {
+    const header = ceNames[index] as string;
     const name = header.slice(3);
     if (!attributeName.test(name)) {
       problems.push(
@@ -79,7 +141,7 @@ function parseBinary(
       problems.push('header "ce-data" is not allowed; the body carries the data');
       continue;
     }
-    const decoded = percentDecode(headerValue(raw) ?? '');
+    const decoded = percentDecode(ceValues[index] as string);
     if (decoded === undefined) problems.push(`header "${header}" is not valid percent-encoded UTF-8`);
     else event[name] = decoded;
   }

@@ -1,8 +1,8 @@
 // Load shedding before the kernel's OOM killer: on a timer (never per request) the guard compares
 // the process's RSS with the container's memory limit and V8's used heap with its heap limit,
 // every 100 ms, and every 10 ms while requests run and memory is within 0.3 of the ratio, where a
-// burst of requests can cross the rest of the way between two slow samples (a sample costs
-// 10–60 µs of CPU: reading RSS is a read of /proc/self/stat).
+// burst of requests can cross the rest of the way between two slow samples (a sample costs a
+// few µs of CPU: a read of /proc/self/statm, kept open, and V8's heap statistics).
 // When either reaches `memoryShedRatio`, new requests get 503 with Retry-After and readiness
 // turns 503 so the platform routes elsewhere, while the requests already running finish; it logs
 // once when shedding starts and once when memory has fallen back below the ratio less a margin
@@ -14,8 +14,10 @@
 // {@link MemoryGuardEffects}, since a core module imported here too would become one more shared
 // chunk that every import of the runtime reads.
 import type { ServerResponse } from 'node:http';
+import type { HeapInfo } from 'node:v8';
 import type { Logger } from '../logger.ts';
 import { collectGarbage } from './full-collection.ts';
+import { residentSetBytes } from './resident-set.ts';
 
 /** One reading of the process's memory. */
 export interface MemorySample {
@@ -213,16 +215,29 @@ export class MemoryGuard {
   }
 }
 
-/** RSS from the kernel, heap use and limit from V8: one call each, microseconds. */
+/**
+ * RSS from the kernel (/proc/self/statm, kept open), heap use and limit from V8: cheaper than
+ * `process.memoryUsage()`, whose open and read of /proc/self/stat is most of its cost.
+ */
 export function sampleProcessMemory(): MemorySample {
-  const usage = process.memoryUsage();
-  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapLimitBytes: heapLimitBytes() };
+  return {
+    rssBytes: residentSetBytes(),
+    heapUsedBytes: heapStatistics().used_heap_size,
+    heapLimitBytes: heapLimitBytes(),
+  };
 }
 
 let heapLimit: number | undefined;
 
 // Fixed for the life of the process, so read once (node:v8 loaded only when a guard samples).
 function heapLimitBytes(): number {
-  heapLimit ??= process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit;
+  heapLimit ??= heapStatistics().heap_size_limit;
   return heapLimit;
+}
+
+let readHeapStatistics: (() => HeapInfo) | undefined;
+
+function heapStatistics(): HeapInfo {
+  readHeapStatistics ??= process.getBuiltinModule('node:v8').getHeapStatistics;
+  return readHeapStatistics();
 }
