@@ -3,12 +3,14 @@
 // response, read from Linux's per-thread scheduler statistics (nanoseconds). It complements
 // `thaw bench` (which times wall clock); it does not replace it.
 //
-//   node benchmarks/runtime-overhead/cpu-to-first-response.mjs [--runs 20] [bench-file]
+//   node benchmarks/runtime-overhead/cpu-to-first-response.mjs [--runs 20] [--samples out.json] [bench-file]
 //
 // Variants, commands and env come from the bench file (default: thaw.bench.json beside this
-// file); the first variant marked "baseline" is the reference of the ratios. Linux only.
+// file); the first variant marked "baseline" is the reference of the ratios. A variant's `cwd`
+// may be another checkout's copy of this folder, so two builds of the runtime can be variants of
+// one run. `--samples` writes every sample of every variant as JSON. Linux only.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +19,11 @@ import { fileURLToPath } from 'node:url';
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt === -1 ? 20 : Number(args[runsAt + 1]);
-const positional = args.filter((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--runs');
+const samplesAt = args.indexOf('--samples');
+const samplesFile = samplesAt === -1 ? undefined : resolve(args[samplesAt + 1]);
+const positional = args.filter(
+  (arg, index) => !arg.startsWith('--') && args[index - 1] !== '--runs' && args[index - 1] !== '--samples',
+);
 const benchFile = resolve(positional[0] ?? join(dirname(fileURLToPath(import.meta.url)), 'thaw.bench.json'));
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got ${args[runsAt + 1]}.`);
@@ -111,6 +117,7 @@ for (let round = -(bench.warmupRuns ?? 2); round < runs; round += 1) {
     if (round >= 0) results.get(variant.name).push(sample);
   }
 }
+if (samplesFile !== undefined) writeFileSync(samplesFile, `${JSON.stringify(Object.fromEntries(results))}\n`);
 const base = results.get(baseline.name);
 const baseMain = median(base.map((sample) => sample.mainCpuMs));
 const baseWall = median(base.map((sample) => sample.firstResponseMs));
