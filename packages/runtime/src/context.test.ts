@@ -39,7 +39,7 @@ describe('invocation context', () => {
     expect(contextOf(request)).toBe(ctx);
   });
 
-  it('reads the id from rawHeaders, never building request.headers, joining repeats as Node does', () => {
+  it('reads the id from rawHeaders, never request.headers, joining repeats as Node does', () => {
     const { request, builtHeaders } = fakeRequest({ 'X-Request-Id': 'req-9' });
     expect(createContext(request, fields).invocationId).toBe('req-9');
     const event = fakeRequest({ 'Ce-Id': 'e-2' });

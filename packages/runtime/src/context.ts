@@ -90,7 +90,7 @@ export function createContext(request: IncomingMessage, fields: ContextFields): 
  * Read from the headers only when asked for, which most warm requests never are.
  */
 function pickInvocationId(request: IncomingMessage, cloudEvent: boolean): string {
-  // From rawHeaders, as request.headers would have them, without Node building that object.
+  // From rawHeaders, as request.headers would have them (repeats joined with ", ").
   const fromHeader =
     joinedRawHeader(request, 'x-request-id') ?? (cloudEvent ? joinedRawHeader(request, 'ce-id') : undefined);
   if (typeof fromHeader === 'string' && fromHeader !== '' && fromHeader.length <= 200) return fromHeader;

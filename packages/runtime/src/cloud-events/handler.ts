@@ -37,7 +37,7 @@ export async function runCloudEventHandler(
   const body = await readBody(request, maxBodyBytes);
   let event;
   try {
-    // From rawHeaders: the ce-* and Content-Type headers only, no request.headers for every event.
+    // From rawHeaders: the ce-* and Content-Type headers in one pass.
     event = parseCloudEvent(request.rawHeaders, body);
   } catch (error) {
     if (!(error instanceof EventInvalidError)) throw error;

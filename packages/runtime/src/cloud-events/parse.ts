@@ -39,9 +39,9 @@ interface ReadHeaders {
 
 /**
  * Parses and validates one HTTP request as a CloudEvent; throws {@link EventInvalidError}.
- * Given `rawHeaders`, it reads only the headers it needs, as `request.headers` would have them
- * (a repeated Content-Type: the first; a repeated `ce-*` header: its values joined with ", "),
- * without Node building that object for every event.
+ * Given `rawHeaders`, it reads the headers it needs in one pass over that list, as
+ * `request.headers` has them (a repeated Content-Type: the first; a repeated `ce-*` header: its
+ * values joined with ", "), instead of scanning every key of the headers object twice.
  */
 export function parseCloudEvent(headers: EventHeaders, body: Buffer): ReceivedCloudEvent {
   const read = isRawHeaders(headers) ? readRawHeaders(headers) : readHeaderRecord(headers);
