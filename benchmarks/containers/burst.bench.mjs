@@ -9,6 +9,8 @@ export default {
   warmupRuns: 0,
   order: 'interleaved',
   timeoutMs: 30000,
+  // The prober goes on after the first response, through thaw's deferred tracing load.
+  probeAfterResponseMs: 3000,
   pullRuns: 0,
   burst: 50,
   sloFloor: 'hello-24-500m',

@@ -9,6 +9,8 @@ export default {
   warmupRuns: 1,
   order: 'interleaved',
   timeoutMs: 30000,
+  // The prober goes on after the first response, through thaw's deferred tracing load.
+  probeAfterResponseMs: 3000,
   pullRuns: 2,
   variants: [
     ...['hello', 'eager', 'thaw'].map((kind) => variant(kind, '24', '500m')),

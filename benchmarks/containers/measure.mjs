@@ -146,17 +146,27 @@ function targetsOf(cold, burst, layers) {
   const containers = [...cold.summary.variants, ...burst.summary.variants].flatMap((v) =>
     v.container === undefined ? [] : [v.container],
   );
-  const timeouts = containers.reduce((sum, k) => sum + k.probeTimeoutsAfterReady, 0);
+  // After ready = ready → first response, then the window after it (`probeAfterResponseMs`).
+  const total = (k, phase) => k[`probeTimeoutsAfter${phase}`] ?? 0;
+  const timeouts = containers.reduce((sum, k) => sum + total(k, 'Ready') + total(k, 'Response'), 0);
+  const beforeResponse = containers.reduce((sum, k) => sum + total(k, 'Ready'), 0);
+  const probes = containers.reduce((sum, k) => sum + k.probesAfterReady + (k.probesAfterResponse ?? 0), 0);
+  const probesAfterResponse = containers.reduce((sum, k) => sum + (k.probesAfterResponse ?? 0), 0);
   const timedOut = [
     ...cold.summary.variants.map((v) => ({ v, run: 'scale from zero' })),
     ...burst.summary.variants.map((v) => ({ v, run: 'burst' })),
   ]
-    .filter(({ v }) => (v.container?.probeTimeoutsAfterReady ?? 0) > 0)
-    .map(
-      ({ v, run }) =>
-        `${v.name} ${run}: ${v.container.probeTimeoutsAfterReady} of ${v.container.probesAfterReady}`,
-    );
-  const probes = containers.reduce((sum, k) => sum + k.probesAfterReady, 0);
+    .filter(
+      ({ v }) =>
+        v.container !== undefined && total(v.container, 'Ready') + total(v.container, 'Response') > 0,
+    )
+    .map(({ v, run }) => {
+      const k = v.container;
+      const at = k.probeTimeoutsAfterResponseAtMs ?? [];
+      const when = at.length === 0 ? '' : `, at +${fmt(at[0], 0)}…+${fmt(at.at(-1), 0)} ms`;
+      return `${v.name} ${run}: ${total(k, 'Ready')} of ${k.probesAfterReady} before the first response, ${total(k, 'Response')} of ${k.probesAfterResponse ?? 0} after it${when}`;
+    });
+  const windowMs = cold.options.probeAfterResponseMs;
   const lagMax = Math.max(...containers.map((k) => k.breakdown?.probeLagMaxMs ?? 0));
   const lagMedians = containers.map((k) => k.breakdown?.probeLagMs).filter((v) => v !== undefined);
   const thawLayers = layers.find((l) => l.image === 'thaw-24');
@@ -187,7 +197,7 @@ function targetsOf(cold, burst, layers) {
     },
     {
       target: '0 probe timeouts (100 ms) after ready, whole run',
-      measured: `${timeouts} of ${probes} probes${timedOut.length === 0 ? '' : ` (${timedOut.join('; ')})`}`,
+      measured: `${timeouts} of ${probes} probes (ready → first response ${beforeResponse}, the ${windowMs ?? '–'} ms after it ${timeouts - beforeResponse} of ${probesAfterResponse})${timedOut.length === 0 ? '' : `; ${timedOut.join('; ')}`}`,
       met: timeouts === 0,
     },
     {

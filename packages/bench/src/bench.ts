@@ -6,7 +6,7 @@ import { installInterruptHandlers } from './child-registry.ts';
 import { runContainerColdStart } from './container-run.ts';
 import { type ContainerSession, openContainerSession } from './container-session.ts';
 import { type StagedImage } from './containers/image-pull.ts';
-import { knativeProbing } from './knative/knative-cold-start.ts';
+import { knativeProbingOf } from './knative/knative-cold-start.ts';
 import { type BenchOptions, type ResolvedBenchOptions, resolveBenchOptions } from './options.ts';
 import { type RunRecord } from './run-record.ts';
 import { runColdStart } from './run.ts';
@@ -165,7 +165,7 @@ function probingOf(
           process: `process: every ${options.probeIntervalMs} ms from spawn, ${options.probeTimeoutMs} ms timeout`,
         }
       : {}),
-    ...(containers ? { knative: knativeProbing } : {}),
+    ...(containers ? { knative: knativeProbingOf(options.probeAfterResponseMs) } : {}),
   };
 }
 

@@ -37,6 +37,7 @@ export async function runContainerColdStart(
     requests: options.burst > 0 ? options.burst : 1,
     timeoutMs: options.timeoutMs,
     store,
+    probeAfterResponseMs: options.probeAfterResponseMs,
   });
   return runRecordOf(variant.name, k, position, startedAt, options.burst);
 }

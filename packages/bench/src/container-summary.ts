@@ -33,10 +33,19 @@ export interface ContainerSummary {
     readonly upstreamMs: number;
     readonly proxyOverheadMs: number;
   };
-  /** Probes after ready that timed out (100 ms) or failed, over every measured run. */
+  /** Probes from ready to the first response that timed out (100 ms) or failed, over every measured run. */
   readonly probeTimeoutsAfterReady: number;
   readonly probeFailuresAfterReady: number;
   readonly probesAfterReady: number;
+  /**
+   * Probes from the first response on (for `probeAfterResponseMs`, at least until the last
+   * response) that timed out or failed, over every measured run.
+   */
+  readonly probeTimeoutsAfterResponse: number;
+  readonly probeFailuresAfterResponse: number;
+  readonly probesAfterResponse: number;
+  /** When the timeouts after the first response started, in ms after it, every run's, sorted. */
+  readonly probeTimeoutsAfterResponseAtMs: readonly number[];
 }
 
 function spread(values: readonly number[]): Spread | undefined {
@@ -88,5 +97,11 @@ export function summarizeContainerRuns(measured: readonly RunRecord[]): Containe
     probeTimeoutsAfterReady: sum((c) => c.probesAfterReady?.timeouts),
     probeFailuresAfterReady: sum((c) => c.probesAfterReady?.failures),
     probesAfterReady: sum((c) => c.probesAfterReady?.attempts),
+    probeTimeoutsAfterResponse: sum((c) => c.probesAfterResponse?.timeouts),
+    probeFailuresAfterResponse: sum((c) => c.probesAfterResponse?.failures),
+    probesAfterResponse: sum((c) => c.probesAfterResponse?.attempts),
+    probeTimeoutsAfterResponseAtMs: runs
+      .flatMap((r) => r.c.probesAfterResponse?.timeoutsAtMs ?? [])
+      .sort((a, b) => a - b),
   };
 }

@@ -64,6 +64,11 @@ export interface BenchOptions {
   readonly sloMarginMs?: number;
   /** Container variants: image pulls measured per variant, cold and warm, before the runs. @default 1 */
   readonly pullRuns?: number;
+  /**
+   * Container variants: how long the queue-proxy's prober goes on after the first response (at
+   * least until the last one), its probes counted apart from those before it. @default 1000
+   */
+  readonly probeAfterResponseMs?: number;
 }
 
 /** One option: its default, how it is checked, what the README says of it. */
@@ -187,6 +192,12 @@ export const benchOptionTable = {
     type: 'integer ≥ 0',
     validate: integer(0),
     doc: 'container variants: cold and warm image pulls measured per image',
+  }),
+  probeAfterResponseMs: option({
+    default: 1000,
+    type: 'number ≥ 0',
+    validate: durationMs(0),
+    doc: 'container variants: probing goes on this long after the first response',
   }),
 } as const satisfies { readonly [K in keyof Required<BenchOptions>]: OptionDeclaration<BenchOptions[K]> };
 

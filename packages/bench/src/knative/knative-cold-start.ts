@@ -13,11 +13,13 @@ import { type Container, type ContainerState, Podman, type PodmanStore } from '.
 import { startActivator } from './activator.ts';
 import { exchange } from './exchange.ts';
 import {
+  type AfterReadyProbes,
   type KnativeProbe,
+  type ProbeCounts,
   type ProbeTally,
   knativeProbeDefaults,
   probeUntilReady,
-  watchReadiness,
+  watchAfterReady,
 } from './prober.ts';
 import { startQueueProxy } from './queue-proxy.ts';
 
@@ -51,6 +53,12 @@ export interface KnativeRunOptions {
   readonly store?: PodmanStore;
   /** Poll period of the harness's own TCP watch that times "listening". @default 5 */
   readonly listenPollMs?: number;
+  /**
+   * How long the queue-proxy's prober goes on after the first response (and at least until the
+   * last one), so what a function does after it (thaw loads its deferred tracing then) meets
+   * the probes too. @default 1000
+   */
+  readonly probeAfterResponseMs?: number;
 }
 
 /** One request's path, in ms from its arrival at the activator. */
@@ -99,8 +107,14 @@ export interface KnativeRunRecord {
     readonly upstreamMs: number;
     readonly proxyOverheadMs: number;
   };
-  readonly probesToReady?: Pick<ProbeTally, 'attempts' | 'failures' | 'timeouts'>;
-  readonly probesAfterReady?: Pick<ProbeTally, 'attempts' | 'failures' | 'timeouts'>;
+  readonly probesToReady?: ProbeCounts;
+  /** Probes from ready to the first response. */
+  readonly probesAfterReady?: ProbeCounts;
+  /**
+   * Probes from the first response on, for `probeAfterResponseMs` (and at least until the last
+   * response), with when each timeout started.
+   */
+  readonly probesAfterResponse?: AfterReadyProbes['afterResponse'];
   readonly requests: readonly PathRequest[];
   readonly rssBytes?: number;
   readonly cpuMs?: number;
@@ -113,6 +127,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The probing every Knative-mode record states. */
 export const knativeProbing = `knative: every ${knativeProbeDefaults.periodMs} ms, ${knativeProbeDefaults.timeoutMs} ms timeout, fresh connection per probe`;
+
+/** The probing a Knative-mode run states, with its window after the first response. */
+export const knativeProbingOf = (probeAfterResponseMs: number): string =>
+  `${knativeProbing}, on for ${probeAfterResponseMs} ms after the first response`;
 
 /** Finds thaw's one-line JSON startup report in a container's stdout. */
 export function findStartupReport(stdout: string): StartupReport | undefined {
@@ -182,6 +200,7 @@ class ScaleFromZeroRun {
   readonly #count: number;
   readonly #timeoutMs: number;
   readonly #listenPollMs: number;
+  readonly #afterResponseMs: number;
   readonly #origin = performance.now();
   readonly #epochAtOrigin = performance.timeOrigin + this.#origin;
   readonly #record: Mutable<KnativeRunRecord>;
@@ -190,8 +209,10 @@ class ScaleFromZeroRun {
   #activator: Activator | undefined;
   #container: Container | undefined;
   #queueProxy: QueueProxy | undefined;
-  #watch: ReturnType<typeof watchReadiness> | undefined;
+  #watch: ReturnType<typeof watchAfterReady> | undefined;
   #scale: Promise<void> = Promise.resolve();
+  /** Settles when the container has exited (or never started): one `podman wait` per run. */
+  #exited: Promise<unknown> = new Promise(() => undefined);
 
   constructor(variant: ContainerVariant, options: KnativeRunOptions, port: number) {
     this.#variant = variant;
@@ -200,12 +221,13 @@ class ScaleFromZeroRun {
     this.#count = options.requests ?? 1;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#listenPollMs = options.listenPollMs ?? 5;
+    this.#afterResponseMs = options.probeAfterResponseMs ?? 1000;
     this.#record = {
       variant: variant.name,
       ok: false,
       port,
       originEpochMs: this.#epochAtOrigin,
-      probing: knativeProbing,
+      probing: knativeProbingOf(this.#afterResponseMs),
       askedToStartMs: 0,
       requests: [],
       oomKilled: false,
@@ -239,6 +261,10 @@ class ScaleFromZeroRun {
   async #scaleFromZero(): Promise<void> {
     this.#record.askedToStartMs = this.#clock();
     const started = this.#startContainer();
+    this.#exited = started.then(
+      (c) => c.wait().catch(() => undefined),
+      () => undefined,
+    );
     const listening = watchListening(this.#port, this.#listenPollMs, this.#stop, this.#clock);
     // Knative's queue-proxy runs beside the container and starts probing at once.
     this.#queueProxy = await startQueueProxy({
@@ -246,7 +272,7 @@ class ScaleFromZeroRun {
       containerConcurrency: this.#variant.containerConcurrency,
       requestTimeoutMs: this.#timeoutMs,
     });
-    const tally = await this.#probe(started);
+    const tally = await this.#probe();
     this.#container = await started;
     this.#record.probesToReady = {
       attempts: tally.attempts,
@@ -257,7 +283,12 @@ class ScaleFromZeroRun {
     const listenedAt = await listening;
     if (listenedAt !== undefined) this.#record.listeningMs = listenedAt;
     this.#record.probedReadyMs = tally.readyAtMs;
-    this.#watch = watchReadiness({ port: this.#port, probe: this.#variant.probe });
+    this.#watch = watchAfterReady({
+      port: this.#port,
+      probe: this.#variant.probe,
+      windowMs: this.#afterResponseMs,
+      clock: this.#clock,
+    });
     this.#activator?.activate(this.#queueProxy.port);
   }
 
@@ -273,7 +304,7 @@ class ScaleFromZeroRun {
     });
   }
 
-  #probe(started: Promise<Container>): Promise<ProbeTally> {
+  #probe(): Promise<ProbeTally> {
     return probeUntilReady(
       {
         port: this.#port,
@@ -283,13 +314,7 @@ class ScaleFromZeroRun {
         clock: this.#clock,
       },
       // Probing ends early when the container exits (a crash, an OOM kill) or never starts.
-      Promise.race([
-        this.#stop,
-        started.then(
-          (c) => c.wait().catch(() => undefined),
-          () => undefined,
-        ),
-      ]),
+      Promise.race([this.#stop, this.#exited]),
     );
   }
 
@@ -319,6 +344,7 @@ class ScaleFromZeroRun {
         ...(body === undefined ? {} : { body }),
         timeoutMs: this.#timeoutMs,
       });
+      if (response.status < 400) this.#watch?.responded();
       const header = (name: string): number | undefined => {
         const value = response.headers[name];
         return typeof value === 'string' ? Number(value) : undefined;
@@ -351,7 +377,7 @@ class ScaleFromZeroRun {
       .map((r) => r.latencyMs ?? 0);
     if (okLatencies.length > 0) record.firstResponseMs = Math.min(...okLatencies);
     if (this.#container !== undefined)
-      await finish(this.#container, record, this.#epochAtOrigin, this.#watch);
+      await finish(this.#container, record, this.#epochAtOrigin, this.#watch, this.#exited);
     record.ok = record.failure === undefined && okLatencies.length === count && !record.oomKilled;
     if (record.failure === undefined && !record.ok) {
       record.failure = record.oomKilled
@@ -365,7 +391,7 @@ class ScaleFromZeroRun {
   /** Whatever happened: the container stopped and removed, the proxies closed, the port freed. */
   async close(): Promise<void> {
     this.#resolveStop();
-    await this.#watch?.stop();
+    await this.#watch?.finish(this.#stop);
     if (this.#container !== undefined) await this.#container.remove();
     await this.#activator?.close();
     await this.#queueProxy?.close();
@@ -377,17 +403,16 @@ async function finish(
   container: Container,
   record: Mutable<KnativeRunRecord>,
   epochAtOrigin: number,
-  watch: ReturnType<typeof watchReadiness> | undefined,
+  watch: ReturnType<typeof watchAfterReady> | undefined,
+  exited: Promise<unknown>,
 ): Promise<void> {
-  // The watch ends before the harness's own podman calls, whose CPU would otherwise compete
-  // with the container for the probes' 100 ms.
+  // The probing goes on for its window after the first response, then ends before the harness's
+  // own podman calls, whose CPU would otherwise compete with the container for the probes' 100 ms.
+  // A container that exits meanwhile ends the window early.
   if (watch !== undefined) {
-    const after = await watch.stop();
-    record.probesAfterReady = {
-      attempts: after.attempts,
-      failures: after.failures,
-      timeouts: after.timeouts,
-    };
+    const probes = await watch.finish(exited);
+    record.probesAfterReady = probes.beforeResponse;
+    record.probesAfterResponse = probes.afterResponse;
   }
   let state: ContainerState = await container.inspect();
   if (state.startedAtMs !== undefined) record.containerStartedMs = state.startedAtMs - epochAtOrigin;

@@ -166,3 +166,89 @@ export function watchReadiness(options: ProberOptions): { stop: () => Promise<Pr
     },
   };
 }
+
+/** The counts of one stretch of probing. */
+export type ProbeCounts = Pick<ProbeTally, 'attempts' | 'failures' | 'timeouts'>;
+
+/** The probes after ready, split at the first response (each counted where it started). */
+export interface AfterReadyProbes {
+  /** Ready → the first response. */
+  readonly beforeResponse: ProbeCounts;
+  /** From the first response on: for the window, and at least until `finish` was called. */
+  readonly afterResponse: ProbeCounts & {
+    readonly windowMs: number;
+    /** How long probing went on after the first response (0 when there was none). */
+    readonly probedMs: number;
+    /** When each probe that timed out started, in ms after the first response. */
+    readonly timeoutsAtMs: readonly number[];
+  };
+}
+
+/** How to probe after ready; `windowMs` is how long probing goes on after the first response. */
+export interface AfterReadyOptions extends ProberOptions {
+  readonly windowMs: number;
+}
+
+/**
+ * Keeps probing from ready on, as the queue-proxy does for as long as the pod lives: through the
+ * requests, and for `windowMs` after the first response, when a function may still be loading
+ * what it deferred. `responded()` marks the first response (later calls are ignored);
+ * `finish(stop)` waits out the rest of the window (or `stop` settling: the container exited),
+ * ends the probing and splits the counts at the first response.
+ *
+ * @example
+ * ```ts
+ * const watch = watchAfterReady({ port, probe: { httpGet: { path: '/readyz' } }, windowMs: 3000 });
+ * // … the first response: watch.responded(); … the last one …
+ * const { beforeResponse, afterResponse } = await watch.finish(exited);
+ * ```
+ */
+export function watchAfterReady(options: AfterReadyOptions): {
+  responded: () => void;
+  finish: (stop?: Promise<unknown>) => Promise<AfterReadyProbes>;
+} {
+  const clock = options.clock ?? (() => performance.now());
+  const probes: Array<{ startedAtMs: number; result: ProbeResult }> = [];
+  let respondedAtMs: number | undefined;
+  const watch = watchReadiness({
+    ...options,
+    onProbe: (result, latencyMs) => {
+      probes.push({ startedAtMs: clock() - latencyMs, result });
+      options.onProbe?.(result, latencyMs);
+    },
+  });
+  const count = (list: typeof probes): ProbeCounts => ({
+    attempts: list.length,
+    failures: list.filter((p) => p.result === 'failed').length,
+    timeouts: list.filter((p) => p.result === 'timeout').length,
+  });
+  const windowLeft = (): number =>
+    respondedAtMs === undefined ? 0 : respondedAtMs + options.windowMs - clock();
+  return {
+    responded: () => {
+      respondedAtMs ??= clock();
+    },
+    finish: async (stop = new Promise(() => undefined)) => {
+      const state = { stopped: false };
+      void stop.then(() => (state.stopped = true));
+      // A timer may fire a little before the clock says its time is up: wait again for the rest.
+      for (let left = windowLeft(); left > 0 && !state.stopped; left = windowLeft()) {
+        await sleep(left, stop);
+        await Promise.resolve();
+      }
+      await watch.stop();
+      const endedAtMs = clock();
+      const mark = respondedAtMs ?? Number.POSITIVE_INFINITY;
+      const after = probes.filter((p) => p.startedAtMs >= mark);
+      return {
+        beforeResponse: count(probes.filter((p) => p.startedAtMs < mark)),
+        afterResponse: {
+          ...count(after),
+          windowMs: options.windowMs,
+          probedMs: respondedAtMs === undefined ? 0 : endedAtMs - respondedAtMs,
+          timeoutsAtMs: after.filter((p) => p.result === 'timeout').map((p) => p.startedAtMs - mark),
+        },
+      };
+    },
+  };
+}

@@ -29,6 +29,7 @@ export function containerPathSection(result: BenchResult): Section | undefined {
         opt(b?.proxyOverheadMs),
         mib(v.metrics.rssBytes?.distribution.median),
         `${c.probeTimeoutsAfterReady}/${c.probeFailuresAfterReady} of ${c.probesAfterReady}`,
+        `${c.probeTimeoutsAfterResponse}/${c.probeFailuresAfterResponse} of ${c.probesAfterResponse}`,
       ],
     ];
   });
@@ -49,7 +50,8 @@ export function containerPathSection(result: BenchResult): Section | undefined {
       'probe lag',
       'proxy overhead',
       'RSS MiB',
-      'probe timeouts/failures after ready',
+      'probe timeouts/failures, ready → first response',
+      'after the first response',
     ],
     rows,
     numeric: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],

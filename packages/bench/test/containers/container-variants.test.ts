@@ -143,11 +143,17 @@ describe('container variants in thaw bench', () => {
     expect(first.firstResponseMs).toBeGreaterThan(first.readyMs!);
     expect(first.rssBytes).toBeGreaterThan(5 * 2 ** 20);
     expect(result.probing).toEqual({
-      knative: 'knative: every 50 ms, 100 ms timeout, fresh connection per probe',
+      knative:
+        'knative: every 50 ms, 100 ms timeout, fresh connection per probe, on for 1000 ms after the first response',
     });
 
     const summary = result.summary.variants.find((v) => v.name === 'tcp-probed')!;
-    expect(summary.container).toMatchObject({ oomKills: 0, probeTimeoutsAfterReady: 0 });
+    expect(summary.container).toMatchObject({
+      oomKills: 0,
+      probeTimeoutsAfterReady: 0,
+      probeTimeoutsAfterResponse: 0,
+    });
+    expect(summary.container!.probesAfterResponse).toBeGreaterThanOrEqual(10);
     // Over TCP, ready is listening: the probe lag is known.
     expect(summary.container!.breakdown!.probeLagMs).toBeGreaterThanOrEqual(0);
 

@@ -19,6 +19,15 @@ const server = http.createServer((req, res) => {
   setTimeout(() => {
     running--;
     res.end('hello ' + maxRunning);
+    // BLOCK_MS: 300 ms after the first response the event loop is busy that long, as a deferred
+    // SDK load evaluating a module graph keeps it.
+    if (process.env.BLOCK_MS && !globalThis.blocked) {
+      globalThis.blocked = true;
+      setTimeout(() => {
+        const until = Date.now() + Number(process.env.BLOCK_MS);
+        while (Date.now() < until);
+      }, 300);
+    }
   }, 20);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
@@ -62,11 +71,18 @@ describe('a Knative-mode cold start', () => {
     );
     expect(record.failure).toBeUndefined();
     expect(record.ok).toBe(true);
-    expect(record.probing).toBe('knative: every 50 ms, 100 ms timeout, fresh connection per probe');
+    expect(record.probing).toBe(
+      'knative: every 50 ms, 100 ms timeout, fresh connection per probe, on for 1000 ms after the first response',
+    );
     expect(record.requests.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(record.probedReadyMs! - record.listeningMs!).toBeGreaterThanOrEqual(200);
     expect(record.probesToReady!.failures).toBeGreaterThanOrEqual(3);
     expect(record.probesAfterReady!.timeouts).toBe(0);
+    // The prober went on for its default window after the first response.
+    expect(record.probesAfterResponse!.windowMs).toBe(1000);
+    expect(record.probesAfterResponse!.probedMs).toBeGreaterThanOrEqual(1000);
+    expect(record.probesAfterResponse!.attempts).toBeGreaterThanOrEqual(10);
+    expect(record.probesAfterResponse!.timeouts).toBe(0);
     expect(record.containerStartedMs).toBeGreaterThan(record.askedToStartMs);
     const b = record.breakdown!;
     // No startup report: the process's own ready moment is unknown, so listening → probed ready is one part.
@@ -80,6 +96,35 @@ describe('a Knative-mode cold start', () => {
     expect(record.rssBytes).toBeGreaterThan(10 * 2 ** 20);
     expect(record.oomKilled).toBe(false);
     expect(record.exitCode).toBe(0);
+    expect(await store.podman.containersLabelled('thaw.bench=1')).toEqual([]);
+  });
+
+  it('keeps probing after the first response and counts a probe that times out then', async () => {
+    const record = await runKnativeColdStart(
+      {
+        name: 'busy-after-response',
+        image,
+        env: { BLOCK_MS: '400' },
+        cpus: 1,
+        memoryBytes: 128 * 2 ** 20,
+        probe: { httpGet: { path: '/readyz' } },
+        containerConcurrency: 0,
+      },
+      { store: store.podman.store, probeAfterResponseMs: 1500 },
+    );
+    expect(record.ok).toBe(true);
+    expect(record.probing).toContain('on for 1500 ms after the first response');
+    // Ready → the first response: nothing blocked yet.
+    expect(record.probesAfterReady!.timeouts).toBe(0);
+    const after = record.probesAfterResponse!;
+    expect(after.windowMs).toBe(1500);
+    expect(after.probedMs).toBeGreaterThanOrEqual(1500);
+    expect(after.attempts).toBeGreaterThanOrEqual(12);
+    expect(after.timeouts).toBeGreaterThanOrEqual(1);
+    for (const at of after.timeoutsAtMs) {
+      expect(at).toBeGreaterThanOrEqual(150);
+      expect(at).toBeLessThan(1000);
+    }
     expect(await store.podman.containersLabelled('thaw.bench=1')).toEqual([]);
   });
 
