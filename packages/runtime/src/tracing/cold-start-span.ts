@@ -110,15 +110,7 @@ export function replayColdStart(
     ...modules?.attributes,
     ...options.attributes,
   };
-  for (const [name, provider] of options.stats) {
-    try {
-      for (const [gauge, value] of Object.entries(provider())) {
-        attributes[`${thawResourceStatPrefix}${name}.${gauge}`] = value;
-      }
-    } catch {
-      // A failing stats provider must not cost the trace; /metrics reports the same gauges.
-    }
-  }
+  addResourceGauges(attributes, options.stats);
   const root = tracer.startSpan(
     'cold start',
     {
@@ -145,6 +137,19 @@ export function replayColdStart(
   }
   root.end(hrTimeSinceStart(endMs));
   return root.spanContext().traceId;
+}
+
+/** Each pool's and resource's gauges, as `thaw.resource.<name>.<gauge>` attributes. */
+function addResourceGauges(attributes: Attributes, stats: ReadonlyMap<string, StatsProvider>): void {
+  for (const [name, provider] of stats) {
+    try {
+      for (const [gauge, value] of Object.entries(provider())) {
+        attributes[`${thawResourceStatPrefix}${name}.${gauge}`] = value;
+      }
+    } catch {
+      // A failing stats provider must not cost the trace; /metrics reports the same gauges.
+    }
+  }
 }
 
 /**
