@@ -29,7 +29,10 @@ export function containerPathSection(result: BenchResult): Section | undefined {
         opt(b?.proxyOverheadMs),
         mib(v.metrics.rssBytes?.distribution.median),
         `${c.probeTimeoutsAfterReady}/${c.probeFailuresAfterReady} of ${c.probesAfterReady}`,
-        `${c.probeTimeoutsAfterResponse}/${c.probeFailuresAfterResponse} of ${c.probesAfterResponse}`,
+        // Results written before probing went on after the first response have no such counts.
+        (c.probesAfterResponse as number | undefined) === undefined
+          ? '–'
+          : `${c.probeTimeoutsAfterResponse}/${c.probeFailuresAfterResponse} of ${c.probesAfterResponse}`,
       ],
     ];
   });

@@ -172,6 +172,14 @@ describe('container variants in thaw bench', () => {
     expect(md).toContain('Scale from zero through the activator and queue-proxy');
     expect(md).toContain('Image pulls from a local registry');
     expect(md).toContain('knative http /readyz; 0.5 CPU, 128Mi; containerConcurrency 1; read-only root');
+    // A result written before probing went on after the first response renders without its counts.
+    const older = structuredClone(result);
+    for (const variant of older.summary.variants) {
+      if (variant.container === undefined) continue;
+      const kept = Object.entries(variant.container).filter(([key]) => !key.endsWith('AfterResponse'));
+      (variant as { container: unknown }).container = Object.fromEntries(kept);
+    }
+    expect(renderMarkdown(older)).not.toContain('undefined');
 
     // Nothing left: no container of the run's store in runc, the store and registry folder gone.
     expect(liveContainers()).toEqual([]);
