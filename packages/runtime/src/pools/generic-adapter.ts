@@ -2,7 +2,7 @@
 // (never the library's tight loop), whose borrows fail with errors naming the pool and the
 // factory's last error, and whose close destroys what is still borrowed once the drain runs out.
 import type { Factory, Pool } from 'generic-pool';
-import { delay, settlesWithin } from './bounded-wait.ts';
+import { delay, settlesWithin } from '../bounded-wait.ts';
 import { loadPeer, member } from './load-peer.ts';
 import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
 import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';

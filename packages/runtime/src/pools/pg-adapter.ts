@@ -3,7 +3,7 @@
 // and whose close destroys what is still borrowed once the drain runs out of time.
 import { Socket } from 'node:net';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { settlesWithin } from './bounded-wait.ts';
+import { settlesWithin } from '../bounded-wait.ts';
 import { adoptable, EarlySocket } from './early-socket.ts';
 import { pgTarget } from './early-targets.ts';
 import { loadPeer, member } from './load-peer.ts';

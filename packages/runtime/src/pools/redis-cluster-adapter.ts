@@ -2,7 +2,7 @@
 // reconnection backoff, one log line per outage, gauges summed over the nodes, and a close that
 // waits for every node connection to end.
 import type { Cluster, ClusterNode } from 'ioredis';
-import { settlesWithin } from './bounded-wait.ts';
+import { settlesWithin } from '../bounded-wait.ts';
 import { quitWithin } from './redis-quit.ts';
 import { backoffMs, closeOutcome, reason } from './pool-adapter.ts';
 import type { AdapterCloseOutcome, PoolAdapter, PoolGauges } from './pool-adapter.ts';

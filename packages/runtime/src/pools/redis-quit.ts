@@ -1,7 +1,7 @@
 // How both Redis adapters begin a close: a client that never connected (or already ended) is
 // disconnected at once; otherwise QUIT is sent and given `drainTimeoutMs` to be answered.
 import type { Cluster, Redis } from 'ioredis';
-import { settlesWithin } from './bounded-wait.ts';
+import { settlesWithin } from '../bounded-wait.ts';
 
 /** `idle`: nothing was connected; `drained`: QUIT was answered in time; `timeout`: it was not. */
 export type QuitOutcome = 'idle' | 'drained' | 'timeout';

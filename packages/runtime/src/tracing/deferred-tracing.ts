@@ -5,6 +5,7 @@
 // real times, and later invocations get live spans. At shutdown whatever is pending is flushed,
 // within a bound, and skipped at once when the collector refuses connections.
 import type { Span, SpanContext } from '@opentelemetry/api';
+import { firstWithin } from '../bounded-wait.ts';
 import { redactSecrets, ThawError } from '../errors.ts';
 import type { InvocationInfo, InvocationOutcome, InvocationWrapper, StatsProvider } from '../lifecycle.ts';
 import { checkRefusal, type RefusalCheck } from './collector-refusal.ts';
@@ -216,7 +217,7 @@ export class DeferredTracing {
         this.#telemetry === undefined ? this.#deps.collectorEndpoint?.() : this.#telemetry.collectorEndpoint;
       if (endpoint !== undefined) {
         refusal = checkRefusal(endpoint);
-        const answer = await firstOf<{ refused: string; endpoint: string } | 'accepted'>(
+        const answer = await firstWithin<{ refused: string; endpoint: string } | 'accepted'>(
           [refusedBy(refusal, endpoint), refusal.accepted.then(() => 'accepted' as const)],
           refusalAnswerMs,
         );
@@ -386,19 +387,3 @@ export class DeferredTracing {
  * none, and its flush stays bounded by flushTimeoutMs.
  */
 const refusalAnswerMs = 100;
-
-/** The first of `answers` to settle, or undefined after `withinMs`. */
-async function firstOf<T>(answers: readonly Promise<T>[], withinMs: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(undefined);
-    }, withinMs);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([...answers, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
