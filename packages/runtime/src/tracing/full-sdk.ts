@@ -60,15 +60,16 @@ export async function loadFullSdk(
 }
 
 /**
- * Starts sdk-node with the instrumentations, thaw's resource attributes and ids; metrics and logs
- * stay off unless `OTEL_METRICS_EXPORTER` / `OTEL_LOGS_EXPORTER` ask for them.
+ * Builds sdk-node with the instrumentations, thaw's resource attributes and ids (metrics and logs
+ * stay off unless `OTEL_METRICS_EXPORTER` / `OTEL_LOGS_EXPORTER` ask for them), registering
+ * nothing; the function it returns starts it, which registers it with `@opentelemetry/api`.
  *
  * @example
  * ```ts
- * const sdk = startFullSdk(await loadFullSdk(env, feature), start);
+ * const sdk = prepareFullSdk(await loadFullSdk(env, feature), start)();
  * ```
  */
-export function startFullSdk(modules: FullSdkModules, start: SdkStart): StartedSdk {
+export function prepareFullSdk(modules: FullSdkModules, start: SdkStart): () => StartedSdk {
   const { env } = start;
   type SdkConfig = ConstructorParameters<typeof modules.sdkNode.NodeSDK>[0] & object;
   const config: SdkConfig = {
@@ -90,10 +91,12 @@ export function startFullSdk(modules: FullSdkModules, start: SdkStart): StartedS
     if (typeof name === 'string') config.serviceName = name;
   }
   const sdk = new modules.sdkNode.NodeSDK(config);
-  sdk.start();
-  return {
-    shutdown: () => sdk.shutdown(),
-    ...(modules.otlpHttp === undefined ? {} : { collectorEndpoint: otlpTracesEndpoint(env) }),
+  return () => {
+    sdk.start();
+    return {
+      shutdown: () => sdk.shutdown(),
+      ...(modules.otlpHttp === undefined ? {} : { collectorEndpoint: otlpTracesEndpoint(env) }),
+    };
   };
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadInstrumentations, patchLoadedModules } from './instrumentations.ts';
+import { loadInstrumentations, patchLoadedModules, patchLoadedModulesPaced } from './instrumentations.ts';
 
 // A package on disk that counts how often its code runs.
 const dir = mkdtempSync(join(tmpdir(), 'thaw-instrumentations-'));
@@ -54,5 +54,19 @@ describe('instrumentations', () => {
       'counted-module',
     ]);
     expect(loads()).toBe(1);
+  });
+
+  it('hands the loaded modules to the hooks one per step when paced, the pace awaited before each', async () => {
+    requireHere('counted-module');
+    const log: string[] = [];
+    const pace = (): Promise<void> => {
+      log.push('pace');
+      return Promise.resolve();
+    };
+    const seen = instrumentationOf('counted-module', 'builtin-free', 'node:os');
+    const patched = await patchLoadedModulesPaced([seen], pace, requireHere);
+    expect(patched).toEqual(['counted-module', 'node:os']);
+    // A pace before each module handed over, and one before the scan that finds no more.
+    expect(log).toEqual(['pace', 'pace', 'pace']);
   });
 });

@@ -138,38 +138,51 @@ function sameCopy(via: readonly string[]): boolean {
 }
 
 /**
- * Registers a tracer provider (batch span processor → OTLP/HTTP exporter, sampler and limits from
- * `OTEL_*`), the async-hooks context manager, the W3C propagators `OTEL_PROPAGATORS` names
- * (default `tracecontext,baggage`) and the instrumentations, with the resource sdk-node would
- * detect (service instance, process, host, os, then `OTEL_RESOURCE_ATTRIBUTES` /
- * `OTEL_SERVICE_NAME` over thaw's attributes).
+ * Builds the light path's tracer provider (batch span processor → OTLP/HTTP exporter, sampler and
+ * limits from `OTEL_*`), the async-hooks context manager, the W3C propagators `OTEL_PROPAGATORS`
+ * names (default `tracecontext,baggage`) and the resource sdk-node would detect (service
+ * instance, process, host, os, then `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` over thaw's
+ * attributes), and hands the instrumentations the provider — in steps, calling `pace` between
+ * two, and registering nothing. Resolves with the function that registers it all with
+ * `@opentelemetry/api`, which the caller runs at the moment it hands the tracer over.
  *
  * @example
  * ```ts
- * const sdk = startLightSdk(await loadLightSdk(feature), start);
+ * const register = await prepareLightSdk(await loadLightSdk(feature, pacer.pace), start, pacer.pace);
+ * const sdk = register();
  * await sdk.shutdown();
  * ```
  */
-export function startLightSdk(modules: LightSdkModules, start: SdkStart): StartedSdk {
+export async function prepareLightSdk(
+  modules: LightSdkModules,
+  start: SdkStart,
+  pace: Pace = unpaced,
+): Promise<() => StartedSdk> {
   const { api, env } = start;
   const { sdkTrace, resources } = modules;
   const settings = traceSdkSettings(sdkTrace, env, start.problem);
   const exporter = new modules.otlpHttp.OTLPTraceExporter();
+  await pace();
+  const resource = lightResource(resources, start.resourceAttributes);
+  await pace();
   const provider = new sdkTrace.TracerProvider({
-    resource: lightResource(resources, start.resourceAttributes),
+    resource,
     spanProcessors: [new sdkTrace.BatchSpanProcessor({ exporter, ...settings.batch })],
     spanLimits: settings.spanLimits,
     idGenerator: start.idGenerator,
     ...(settings.sampler === undefined ? {} : { sampler: settings.sampler }),
   });
   const contextManager = new modules.context.AsyncLocalStorageContextManager();
-  contextManager.enable();
-  api.context.setGlobalContextManager(contextManager);
   const propagator = lightPropagator(modules.core, env);
-  if (propagator !== undefined) api.propagation.setGlobalPropagator(propagator);
-  api.trace.setGlobalTracerProvider(provider);
-  enableInstrumentations(start.instrumentations, api.trace.getTracerProvider());
-  return { shutdown: () => provider.shutdown(), collectorEndpoint: otlpTracesEndpoint(env) };
+  await pace();
+  enableInstrumentations(start.instrumentations, provider);
+  return () => {
+    contextManager.enable();
+    api.context.setGlobalContextManager(contextManager);
+    if (propagator !== undefined) api.propagation.setGlobalPropagator(propagator);
+    api.trace.setGlobalTracerProvider(provider);
+    return { shutdown: () => provider.shutdown(), collectorEndpoint: otlpTracesEndpoint(env) };
+  };
 }
 
 function lightResource(

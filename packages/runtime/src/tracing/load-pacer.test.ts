@@ -47,6 +47,55 @@ describe('the SDK load pacer', () => {
     expect(typeof modules.otlpHttp.OTLPTraceExporter).toBe('function');
   });
 
+  it('rests after each step twice as long as the step took, on a timer, so the loop waits for I/O in between', async () => {
+    const pacer = new LoadPacer({ quietMs: 0, maxWaitMs: 1000 });
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        // The CPU a step spends, evaluating a module.
+      }
+    };
+    await runPaced(pacer, [
+      () => {
+        starts.push(performance.now());
+        busy(15);
+        ends.push(performance.now());
+      },
+      () => {
+        starts.push(performance.now());
+      },
+    ]);
+    const stepMs = (ends[0] ?? 0) - (starts[0] ?? 0);
+    const restMs = (starts[1] ?? 0) - (ends[0] ?? 0);
+    expect(restMs).toBeGreaterThanOrEqual(Math.min(50, 2 * stepMs) - 2);
+    expect(pacer.restedMs).toBeGreaterThanOrEqual(Math.min(50, 2 * stepMs) - 2);
+  });
+
+  it('rests no longer than maxRestMs after a long step', async () => {
+    let clock = 0;
+    const pacer = new LoadPacer({ quietMs: 0, maxWaitMs: 1000, maxRestMs: 20, now: () => clock });
+    await pacer.pace();
+    clock += 5_000; // a step that waited on slow I/O: uncapped, its rest would be 10 s
+    const before = performance.now();
+    await pacer.pace();
+    expect(performance.now() - before).toBeLessThan(1_000);
+  });
+
+  it('ends a rest at once when hurried, as a shutdown does', async () => {
+    let clock = 0;
+    const pacer = new LoadPacer({ quietMs: 0, maxWaitMs: 1000, maxRestMs: 10_000, now: () => clock });
+    await pacer.pace();
+    clock += 2_000; // the rest would be 4 s
+    const resting = pacer.pace();
+    await turns(2);
+    const hurriedAt = performance.now();
+    pacer.hurry();
+    await resting;
+    expect(performance.now() - hurriedAt).toBeLessThan(1_000);
+  });
+
   it('holds the next step while a request that arrived mid-load runs, and goes on when it ends', async () => {
     const pacer = new LoadPacer({ quietMs: 0, maxWaitMs: 60_000 });
     const log: string[] = [];

@@ -2,10 +2,19 @@
 // in one synchronous run, and a readiness probe that arrives meanwhile waits for it: Knative's
 // queue-proxy gives a probe 100 ms. So the SDK is loaded one package at a time, dependencies
 // first (each import() then evaluates a small graph, the packages it imports being loaded
-// already), with a macrotask between two packages so that probes and requests get their turn;
-// the load starts only after a quiet moment and each step waits while a request is running.
-// Waiting is bounded in all: a function that is never quiet still gets its SDK, and a shutdown
-// ends every wait at once.
+// already), and between two steps the pacer rests, on a timer, twice as long as the step before
+// took, so that probes and requests get their turn; the load starts only after a quiet moment and each
+// step waits while a request is running. Waiting is bounded in all: a function that is never
+// quiet still gets its SDK, and a shutdown ends every wait at once.
+//
+// Why rest, and not only yield a macrotask: under a CPU limit (Knative's `500m`), a load that
+// runs its steps back to back spends the container's CPU quota for the period, and the kernel
+// then stops the whole process until the next period — a probe that arrives then waits for the
+// throttling and for the step after it. Resting twice as long as each step took keeps the load at
+// no more than a third of the CPU the process gets, whatever the limit (a step's wall time grows
+// with the throttling), so most of the quota is left for the probes. And a fresh connection (the queue-proxy probes on one each time) is accepted and read in
+// two turns of the event loop: with only a macrotask between steps, a step could run between the
+// two; a rest on a timer lets the loop wait for I/O, which answers the probe first.
 
 /** What {@link LoadPacer} is given. */
 export interface LoadPacerOptions {
@@ -16,6 +25,14 @@ export interface LoadPacerOptions {
    * are only separated by a macrotask.
    */
   readonly maxWaitMs: number;
+  /**
+   * After each step, how long to rest before the next one, as a multiple of the step's own wall
+   * time (`2`: twice as long as the step took). `0`: only a macrotask between two steps.
+   * @default 2
+   */
+  readonly restRatio?: number;
+  /** The longest rest after one step, ms (a step that waited on slow I/O rests no longer). @default 50 */
+  readonly maxRestMs?: number;
   /** A monotonic clock in ms. */
   readonly now?: () => number;
 }
@@ -38,6 +55,13 @@ export class LoadPacer {
   readonly #quietMs: number;
   readonly #maxWaitMs: number;
   readonly #now: () => number;
+  readonly #restRatio: number;
+  readonly #maxRestMs: number;
+  /** When the step running now started; undefined before the first step. */
+  #stepStartMs: number | undefined;
+  #restedMs = 0;
+  /** Ends the rest under way (a shutdown hurries). */
+  #endRest: () => void = noRest;
   #inFlight = 0;
   #lastEndMs: number | undefined;
   #waitedMs = 0;
@@ -50,6 +74,8 @@ export class LoadPacer {
     this.#quietMs = options.quietMs;
     this.#maxWaitMs = options.maxWaitMs;
     this.#now = options.now ?? (() => performance.now());
+    this.#restRatio = options.restRatio ?? 2;
+    this.#maxRestMs = options.maxRestMs ?? 50;
   }
 
   /** Requests running now. */
@@ -67,6 +93,11 @@ export class LoadPacer {
     return this.#waitedMs;
   }
 
+  /** ms rested between steps so far. */
+  get restedMs(): number {
+    return this.#restedMs;
+  }
+
   requestStarted(): void {
     this.#inFlight += 1;
   }
@@ -80,6 +111,7 @@ export class LoadPacer {
   /** Ends every wait, now and later (a shutdown needs the SDK at once); steps still yield. */
   hurry(): void {
     this.#hurried = true;
+    this.#endRest();
     this.#recheck();
   }
 
@@ -88,14 +120,40 @@ export class LoadPacer {
     return this.#wait(this.#quietMs);
   }
 
-  /** Before each step: one macrotask, then no request running (within the wait budget). */
+  /**
+   * Before each step: a rest of `restRatio` times the step before's wall time (at most
+   * `maxRestMs`; none once hurried), else one macrotask; then no request running (within the
+   * wait budget).
+   */
   readonly pace = async (): Promise<void> => {
     this.#steps += 1;
+    const restMs = this.#restAfterStep();
+    const restStart = this.#now();
     await new Promise<void>((resolve) => {
-      setImmediate(resolve);
+      if (restMs <= 0) {
+        setImmediate(resolve);
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.#endRest();
+      }, restMs);
+      timer.unref();
+      this.#endRest = () => {
+        clearTimeout(timer);
+        this.#endRest = noRest;
+        resolve();
+      };
     });
+    if (restMs > 0) this.#restedMs += this.#now() - restStart;
     await this.#wait(0);
+    this.#stepStartMs = this.#now();
   };
+
+  #restAfterStep(): number {
+    if (this.#hurried || this.#stepStartMs === undefined) return 0;
+    const stepMs = this.#now() - this.#stepStartMs;
+    return Math.min(this.#maxRestMs, Math.round(stepMs * this.#restRatio));
+  }
 
   async #wait(quietMs: number): Promise<void> {
     const budget = this.#maxWaitMs - this.#waitedMs;
@@ -137,6 +195,10 @@ export class LoadPacer {
   #recheck(): void {
     for (const check of [...this.#checks]) check();
   }
+}
+
+function noRest(): void {
+  // No rest is under way.
 }
 
 /** Waits before one step of the SDK load; see {@link LoadPacer.pace}. */

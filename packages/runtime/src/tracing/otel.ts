@@ -6,15 +6,16 @@
 import type * as otelApi from '@opentelemetry/api';
 import { PeerMissingError, ThawError } from '../errors.ts';
 import { otlpTracesEndpoint } from './collector-refusal.ts';
-import { environmentChoosesExporter, loadFullSdk, startFullSdk } from './full-sdk.ts';
+import { environmentChoosesExporter, loadFullSdk, prepareFullSdk } from './full-sdk.ts';
 import { importPeer } from './import-peer.ts';
 import {
   loadInstrumentations,
   patchLoadedModules,
+  patchLoadedModulesPaced,
   type Instrumentation,
   type TracingInstrumentation,
 } from './instrumentations.ts';
-import { loadLightSdk, startLightSdk, type LightSdkModules } from './light-sdk.ts';
+import { loadLightSdk, prepareLightSdk, type LightSdkModules } from './light-sdk.ts';
 import { unpaced, type Pace } from './load-pacer.ts';
 import { PresetIdGenerator, type SpanIds } from './preset-ids.ts';
 import { chooseSdk, type SdkPath } from './sdk-choice.ts';
@@ -129,11 +130,16 @@ export async function thawTelemetry(options: ThawTelemetryOptions, pace: Pace = 
     },
   };
   await pace();
-  // From the start to the return, nothing else may run: a provider is registered by then, and
-  // an invocation starting before the tracer is handed over would take it for the application's.
   routeDiagnostics(api, env, onError, sdk.path === 'light');
-  const started = sdk.start(start);
-  patchSafely(loaded.instrumentations, onError);
+  // Everything but the registration is built in steps of its own, the modules loaded before the
+  // instrumentations patched one per step: no step is long enough to hold a probe.
+  const register = await sdk.prepare(start, pace);
+  await patchSafely(loaded.instrumentations, onError, pace);
+  await pace();
+  // Registering is the last step, and from it to the return nothing else may run: an invocation
+  // starting after the provider is registered but before the tracer is handed over would take it
+  // for the application's.
+  const started = register();
   return {
     api,
     tracer: api.trace.getTracer(thawTracerName, options.serviceVersion),
@@ -163,10 +169,10 @@ export function thawCollectorEndpoint(env: NodeJS.ProcessEnv): string | undefine
     : otlpTracesEndpoint(env);
 }
 
-/** An SDK's packages, loaded, and how to start it. */
+/** An SDK's packages, loaded, and how to build it (in paced steps) and then register it. */
 interface LoadedSdk {
   readonly path: SdkPath;
-  readonly start: (start: SdkStart) => StartedSdk;
+  readonly prepare: (start: SdkStart, pace: Pace) => Promise<() => StartedSdk>;
 }
 
 // The light path unless the environment asks for more; a function that installed sdk-node but
@@ -175,7 +181,7 @@ interface LoadedSdk {
 async function loadSdk(env: NodeJS.ProcessEnv, pace: Pace): Promise<LoadedSdk> {
   const full = async (): Promise<LoadedSdk> => {
     const modules = await loadFullSdk(env, feature, pace);
-    return { path: 'full', start: (start) => startFullSdk(modules, start) };
+    return { path: 'full', prepare: (start) => Promise.resolve(prepareFullSdk(modules, start)) };
   };
   if (chooseSdk(env).path === 'full') return full();
   let modules: LightSdkModules;
@@ -187,15 +193,16 @@ async function loadSdk(env: NodeJS.ProcessEnv, pace: Pace): Promise<LoadedSdk> {
       throw error;
     });
   }
-  return { path: 'light', start: (start) => startLightSdk(modules, start) };
+  return { path: 'light', prepare: (start, steps) => prepareLightSdk(modules, start, steps) };
 }
 
-function patchSafely(
+async function patchSafely(
   instrumentations: readonly Instrumentation[],
   onError: (error: ThawError) => void,
-): void {
+  pace: Pace,
+): Promise<void> {
   try {
-    patchLoadedModules(instrumentations);
+    await patchLoadedModulesPaced(instrumentations, pace);
   } catch (error) {
     onError(
       new ThawError(
