@@ -130,8 +130,10 @@ function parseArgs(argv) {
   const out = {
     json: join(here, 'results', 'latest.json'),
     md: join(here, 'results', 'latest.md'),
+    // 3 rounds of 3 s per cell: the median of three is stable where one or two rounds of 2 s were
+    // not; both Node lines take ~18 minutes.
     durationS: 3,
-    rounds: 1,
+    rounds: 3,
     nodes: [],
     only: [],
     connections: [10, 50, 100],

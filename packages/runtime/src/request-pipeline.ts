@@ -4,8 +4,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { CloudEventRunner } from './cloud-events/runner.ts';
 import type { ConnectionTracker, InFlightEntry } from './connection-tracker.ts';
-import { createContext, type InvocationContext } from './context.ts';
-import type { ClassifiedHandler, NodeListener } from './handlers/kinds.ts';
+import { createContext, type ContextFields, type InvocationContext } from './context.ts';
+import type { ClassifiedHandler, CloudEventFunction, NodeListener } from './handlers/kinds.ts';
 import { runNodeListener } from './handlers/node-listener.ts';
 import { BodyTooLargeError, HttpError, ThawError } from './errors.ts';
 import { declaresTooLarge } from './handlers/read-body.ts';
@@ -144,6 +144,27 @@ type StartInvocation = (request: IncomingMessage, response: ServerResponse, entr
 function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvocation {
   const { handler } = deps;
   const cloudEvent = handler.kind === 'cloud-event';
+  // One function for every web invocation's failure, not a closure per request.
+  const failWeb = (response: ServerResponse, ctx: InvocationContext, error: unknown): void => {
+    answerFailure(deps, response, ctx, error);
+  };
+  // The CloudEvents runner once loaded: a warm invocation takes it without awaiting its promise.
+  let cloudEventRunner: CloudEventRunner | undefined;
+  deps.cloudEvents?.then(
+    (runner) => {
+      cloudEventRunner = runner;
+    },
+    // serve() reports a runner that failed to load (readiness stays 503); nothing to add here.
+    () => undefined,
+  );
+  // What every warm invocation's context is made from: the same for each (the drain signal is
+  // the server's one signal), so made once.
+  const warmFields: ContextFields = {
+    coldStart: false,
+    cloudEvent,
+    signal: deps.state.drainSignal,
+    knative: deps.knative,
+  };
   let invocations = 0;
   return (request, response, entry) => {
     invocations += 1;
@@ -153,12 +174,7 @@ function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvoca
       deps.onFirstRequest();
       response.once('finish', deps.onFirstResponse);
     }
-    const ctx = createContext(request, {
-      coldStart,
-      cloudEvent,
-      signal: deps.state.drainSignal,
-      knative: deps.knative,
-    });
+    const ctx = createContext(request, coldStart ? { ...warmFields, coldStart: true } : warmFields);
     entry.context = ctx;
     const wrapper = hooks.invocationWrapper;
     if (wrapper === undefined && handler.kind === 'node-listener') {
@@ -169,6 +185,23 @@ function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvoca
           runListenerDirectly(deps, handler.fn, request, response, ctx);
         });
       } else runListenerDirectly(deps, handler.fn, request, response, ctx);
+      return;
+    }
+    if (wrapper === undefined && handler.kind === 'web') {
+      // Nobody waits for the outcome either: once the web support is loaded (right after the
+      // port is bound), the handler runs without the promise chain that reports a status.
+      const web = loadedWebSupport();
+      if (web !== undefined) {
+        if (declaresTooLarge(request, deps.options.maxBodyBytes)) {
+          answerFailure(deps, response, ctx, new BodyTooLargeError(deps.options.maxBodyBytes));
+        } else web.serveWebRequest(handler.fn, request, response, ctx, deps.options.maxBodyBytes, failWeb);
+        return;
+      }
+    }
+    if (wrapper === undefined && handler.kind === 'cloud-event' && cloudEventRunner !== undefined) {
+      if (declaresTooLarge(request, deps.options.maxBodyBytes)) {
+        answerFailure(deps, response, ctx, new BodyTooLargeError(deps.options.maxBodyBytes));
+      } else void runCloudEventDirectly(deps, cloudEventRunner, handler.fn, request, response, ctx);
       return;
     }
     if (wrapper === undefined) void runInvocation(deps, request, response, ctx);
@@ -198,6 +231,22 @@ function runListenerDirectly(
   }
   // Some frameworks return a promise whose rejection is the error.
   if (returned instanceof Promise) returned.then(undefined, fail);
+}
+
+/** A CloudEvents invocation nothing waits for: its failure is answered, never thrown. */
+async function runCloudEventDirectly(
+  deps: PipelineDeps,
+  runner: CloudEventRunner,
+  fn: CloudEventFunction<never>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+): Promise<void> {
+  try {
+    await runner(fn, request, response, ctx, deps.options.maxBodyBytes);
+  } catch (error) {
+    answerFailure(deps, response, ctx, error);
+  }
 }
 
 /** Runs the handler for one invocation; a failure is answered, never thrown. */

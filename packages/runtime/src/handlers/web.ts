@@ -112,6 +112,95 @@ async function writeBody(body: ReadableStream<Uint8Array>, target: ServerRespons
 const clientGone = 'The client closed the connection before the response body was written.';
 const ignore = (): void => undefined;
 
+function notAResponse(result: unknown): ThawError {
+  return new ThawError(
+    'THAW_HANDLER_INVALID',
+    `The handler returned ${result === null ? 'null' : typeof result} instead of a Response. Return new Response(…) or Response.json(…).`,
+  );
+}
+
+/** True once a client has left in the middle of the body (not a handler failure). */
+function leftMidBody(response: ServerResponse): boolean {
+  return response.destroyed && !response.writableFinished;
+}
+
+/** Where {@link serveWebRequest} sends a failure: answered (413, 500…) by the pipeline. */
+export type WebFailure = (response: ServerResponse, ctx: InvocationContext, error: unknown) => void;
+
+/**
+ * Runs a web-standard handler for one request when nothing waits for its outcome (no invocation
+ * wrapper): the handler is called at once, a Response it returns synchronously is written at
+ * once, and only a promise it returns is awaited. A failure, thrown or rejected, goes to `fail`.
+ * The same semantics as {@link runWebHandler}, without its promise chain on every request.
+ */
+export function serveWebRequest(
+  handler: WebHandler,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+  maxBodyBytes: number,
+  fail: WebFailure,
+): void {
+  let result: unknown;
+  try {
+    result = handler(lightRequest(request, maxBodyBytes, response), ctx);
+  } catch (error) {
+    fail(response, ctx, error);
+    return;
+  }
+  if (isThenable(result)) void settle(result, request, response, ctx, fail);
+  else writeResult(result, request, response, ctx, fail);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<PromiseLike<unknown>>).then === 'function'
+  );
+}
+
+async function settle(
+  pending: PromiseLike<unknown>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+  fail: WebFailure,
+): Promise<void> {
+  let result: unknown;
+  try {
+    result = await pending;
+  } catch (error) {
+    fail(response, ctx, error);
+    return;
+  }
+  writeResult(result, request, response, ctx, fail);
+}
+
+function writeResult(
+  result: unknown,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+  fail: WebFailure,
+): void {
+  if (!isResponse(result)) {
+    fail(response, ctx, notAResponse(result));
+    return;
+  }
+  let writing: Promise<void> | undefined;
+  // As in runWebHandler: a client that leaves mid-body is not a handler failure.
+  try {
+    writing = writeWebResponse(result, response, request.method);
+  } catch (error) {
+    if (!leftMidBody(response)) fail(response, ctx, error);
+    return;
+  }
+  writing?.then(undefined, (error: unknown) => {
+    if (!leftMidBody(response)) fail(response, ctx, error);
+  });
+}
+
 /**
  * Runs a web-standard handler for one request; resolves with the status written. Nothing listens
  * for the client leaving unless the handler reads `request.signal` or streams a body.
@@ -124,18 +213,13 @@ export async function runWebHandler(
   maxBodyBytes: number,
 ): Promise<number> {
   const result: unknown = await handler(lightRequest(request, maxBodyBytes, response), ctx);
-  if (!isResponse(result)) {
-    throw new ThawError(
-      'THAW_HANDLER_INVALID',
-      `The handler returned ${result === null ? 'null' : typeof result} instead of a Response. Return new Response(…) or Response.json(…).`,
-    );
-  }
+  if (!isResponse(result)) throw notAResponse(result);
   try {
     const writing = writeWebResponse(result, response, request.method);
     if (writing !== undefined) await writing;
   } catch (error) {
     // A client that leaves mid-body is not a handler failure.
-    if (response.destroyed && !response.writableFinished) return result.status;
+    if (leftMidBody(response)) return result.status;
     throw error;
   }
   return result.status;

@@ -6,10 +6,16 @@ interface InvocationCounter {
   total: number;
 }
 
+// The shared counter, found (or made) on first use and kept: every invocation counts, and the
+// object is the one every copy of the runtime finds under the key.
+let shared: InvocationCounter | undefined;
+
 function counter(): InvocationCounter {
+  if (shared !== undefined) return shared;
   const holder = globalThis as { [invocationCountKey]?: InvocationCounter | undefined };
   holder[invocationCountKey] ??= { total: 0 };
-  return holder[invocationCountKey];
+  shared = holder[invocationCountKey];
+  return shared;
 }
 
 /** Counts one invocation, process-wide (every copy of the runtime shares the count). */

@@ -270,19 +270,19 @@ export class DeferredTracing {
     identity: InvocationIdentity | undefined,
   ): void {
     this.#pacer.requestEnded();
-    const endMs = this.#deps.now();
     const telemetry = this.#telemetry;
-    const record: InvocationRecord = {
-      info,
-      startMs,
-      endMs,
-      outcome,
-      ...(identity === undefined ? {} : { identity }),
-    };
     try {
+      // A live span ends now, on the SDK's clock; only an invocation without one is remembered.
       if (span !== undefined && telemetry !== undefined) endInvocationSpan(telemetry.api, span, outcome);
-      else if (telemetry !== undefined) this.#replayInvocation(telemetry, record);
-      else this.#buffer.add(record);
+      else {
+        const endMs = this.#deps.now();
+        const record: InvocationRecord =
+          identity === undefined
+            ? { info, startMs, endMs, outcome }
+            : { info, startMs, endMs, outcome, identity };
+        if (telemetry !== undefined) this.#replayInvocation(telemetry, record);
+        else this.#buffer.add(record);
+      }
     } catch (error) {
       this.#report(error, 'Recording the span of an invocation failed');
     }

@@ -104,13 +104,12 @@ export function startInvocationSpan(
   startMs?: number,
 ): { span: Span; context: Context } {
   const parent = parentContext(api, info);
+  const attributes = invocationAttributes(info);
   const span = tracer.startSpan(
     invocationSpanName(info),
-    {
-      kind: api.SpanKind.SERVER,
-      attributes: invocationAttributes(info),
-      ...(startMs === undefined ? {} : { startTime: hrTimeSinceStart(startMs) }),
-    },
+    startMs === undefined
+      ? { kind: api.SpanKind.SERVER, attributes }
+      : { kind: api.SpanKind.SERVER, attributes, startTime: hrTimeSinceStart(startMs) },
     parent,
   );
   return { span, context: api.trace.setSpan(parent, span) };

@@ -204,7 +204,9 @@ export function toNodeHeaders(headers: Headers | LightHeaders): Record<string, s
   const out: Record<string, string | string[]> = {};
   if (entriesKey in headers) {
     for (const [name, list] of headers[entriesKey]) {
-      out[name] = name === 'set-cookie' ? [...list] : list.join(', ');
+      // Most names have one value: no join for them.
+      out[name] =
+        name === 'set-cookie' ? [...list] : list.length === 1 ? (list[0] as string) : list.join(', ');
     }
     return out;
   }
