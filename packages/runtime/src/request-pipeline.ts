@@ -192,21 +192,33 @@ function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvoca
       // port is bound), the handler runs without the promise chain that reports a status.
       const web = loadedWebSupport();
       if (web !== undefined) {
-        if (declaresTooLarge(request, deps.options.maxBodyBytes)) {
-          answerFailure(deps, response, ctx, new BodyTooLargeError(deps.options.maxBodyBytes));
-        } else web.serveWebRequest(handler.fn, request, response, ctx, deps.options.maxBodyBytes, failWeb);
+        if (!refusedTooLarge(deps, request, response, ctx)) {
+          web.serveWebRequest(handler.fn, request, response, ctx, deps.options.maxBodyBytes, failWeb);
+        }
         return;
       }
     }
     if (wrapper === undefined && handler.kind === 'cloud-event' && cloudEventRunner !== undefined) {
-      if (declaresTooLarge(request, deps.options.maxBodyBytes)) {
-        answerFailure(deps, response, ctx, new BodyTooLargeError(deps.options.maxBodyBytes));
-      } else void runCloudEventDirectly(deps, cloudEventRunner, handler.fn, request, response, ctx);
+      if (!refusedTooLarge(deps, request, response, ctx)) {
+        void runCloudEventDirectly(deps, cloudEventRunner, handler.fn, request, response, ctx);
+      }
       return;
     }
     if (wrapper === undefined) void runInvocation(deps, request, response, ctx);
     else void invokeWrapped(deps, request, response, ctx, wrapper);
   };
+}
+
+/** Answers 413 when the request declares a body over `maxBodyBytes`; true when it did. */
+function refusedTooLarge(
+  deps: PipelineDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+): boolean {
+  if (!declaresTooLarge(request, deps.options.maxBodyBytes)) return false;
+  answerFailure(deps, response, ctx, new BodyTooLargeError(deps.options.maxBodyBytes));
+  return true;
 }
 
 function runListenerDirectly(

@@ -3,18 +3,19 @@
 // queue-proxy gives a probe 100 ms. So the SDK is loaded one package at a time, dependencies
 // first (each import() then evaluates a small graph, the packages it imports being loaded
 // already), and between two steps the pacer rests, on a timer, twice as long as the step before
-// took, so that probes and requests get their turn; the load starts only after a quiet moment and each
-// step waits while a request is running. Waiting is bounded in all: a function that is never
-// quiet still gets its SDK, and a shutdown ends every wait at once.
+// took, so that probes and requests get their turn; the load starts only after a quiet moment
+// and each step waits while a request is running. Waiting is bounded in all: a function that is
+// never quiet still gets its SDK, and a shutdown ends every wait at once.
 //
 // Why rest, and not only yield a macrotask: under a CPU limit (Knative's `500m`), a load that
 // runs its steps back to back spends the container's CPU quota for the period, and the kernel
 // then stops the whole process until the next period — a probe that arrives then waits for the
 // throttling and for the step after it. Resting twice as long as each step took keeps the load at
 // no more than a third of the CPU the process gets, whatever the limit (a step's wall time grows
-// with the throttling), so most of the quota is left for the probes. And a fresh connection (the queue-proxy probes on one each time) is accepted and read in
-// two turns of the event loop: with only a macrotask between steps, a step could run between the
-// two; a rest on a timer lets the loop wait for I/O, which answers the probe first.
+// with the throttling), so most of the quota is left for the probes. And a fresh connection (the
+// queue-proxy probes on one each time) is accepted and read in two turns of the event loop: with
+// only a macrotask between steps, a step could run between the two; a rest on a timer lets the
+// loop wait for I/O, which answers the probe first.
 
 /** What {@link LoadPacer} is given. */
 export interface LoadPacerOptions {

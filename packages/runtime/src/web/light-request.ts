@@ -210,7 +210,7 @@ function decodeText(bytes: Uint8Array): string {
 }
 
 function parseJson(bytes: Uint8Array): unknown {
-  return JSON.parse(textDecoder.decode(bytes)) as unknown;
+  return JSON.parse(decodeText(bytes)) as unknown;
 }
 
 /** For a subclass instance of Node's Request: the member from Node's prototype. */
