@@ -8,13 +8,16 @@
 // Variants, commands and env come from the bench file (default: thaw.bench.json beside this
 // file); the first variant marked "baseline" is the reference of the ratios. A variant's `cwd`
 // may be another checkout's copy of this folder, so two builds of the runtime can be variants of
-// one run. `--samples` writes every sample of every variant as JSON. Linux only.
+// one run (../support/other-build.mjs writes such a bench file). The ratios to the baseline come
+// with bootstrap 95% intervals. `--samples` writes every sample of every variant as JSON. Linux
+// only.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, ratioCi } from '../support/bootstrap.mjs';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
@@ -105,11 +108,6 @@ async function once(variant) {
   }
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const results = new Map(variants.map((variant) => [variant.name, []]));
 for (let round = -(bench.warmupRuns ?? 2); round < runs; round += 1) {
   for (const variant of variants) {
@@ -119,8 +117,8 @@ for (let round = -(bench.warmupRuns ?? 2); round < runs; round += 1) {
 }
 if (samplesFile !== undefined) writeFileSync(samplesFile, `${JSON.stringify(Object.fromEntries(results))}\n`);
 const base = results.get(baseline.name);
-const baseMain = median(base.map((sample) => sample.mainCpuMs));
-const baseWall = median(base.map((sample) => sample.firstResponseMs));
+const mainOf = (samples) => samples.map((sample) => sample.mainCpuMs);
+const wallOf = (samples) => samples.map((sample) => sample.firstResponseMs);
 console.log(
   `${runs} runs per variant, interleaved; Node ${process.version}; load ${(await import('node:os'))
     .loadavg()
@@ -128,15 +126,18 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  'variant                      main-thread CPU ms (× baseline)   all threads CPU ms   wall ms (× baseline)',
+  'variant                      main-thread CPU ms (baseline ÷ variant [95% CI])   all threads CPU ms   wall ms (baseline ÷ variant [95% CI])',
 );
+const ratioText = ({ ratio, low, high }) => `${ratio.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]`;
 for (const [name, samples] of results) {
-  const main = median(samples.map((sample) => sample.mainCpuMs));
+  const main = median(mainOf(samples));
   const all = median(samples.map((sample) => sample.allCpuMs));
-  const wall = median(samples.map((sample) => sample.firstResponseMs));
+  const wall = median(wallOf(samples));
   console.log(
-    `${name.padEnd(28)} ${main.toFixed(1).padStart(8)} (${(main / baseMain).toFixed(3)}×)`.padEnd(63) +
+    `${name.padEnd(28)} ${main.toFixed(1).padStart(8)} (${ratioText(ratioCi(mainOf(base), mainOf(samples)))})`.padEnd(
+      80,
+    ) +
       `${all.toFixed(1).padStart(8)}`.padEnd(21) +
-      `${wall.toFixed(1).padStart(8)} (${(wall / baseWall).toFixed(3)}×)`,
+      `${wall.toFixed(1).padStart(8)} (${ratioText(ratioCi(wallOf(base), wallOf(samples)))})`,
   );
 }

@@ -7,11 +7,16 @@
 //   node benchmarks/runtime-overhead/import-cpu.mjs [--runs 40] [name=path/to/dist/index.js ...]
 //
 // Without builds named, it measures the workspace's packages/runtime/dist. Builds are
-// interleaved run by run; medians with quartiles are printed. Linux or macOS.
+// interleaved run by run; medians with quartiles and bootstrap 95% intervals are printed, and
+// for every build after the first the first's median ÷ its median (above 1: it imports in less
+// CPU) with its interval. `other` as a path is the runtime of the checkout THAW_OTHER_BUILD names
+// (see ../support/other-build.mjs). Linux or macOS.
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { medianCi, ratioCi } from '../support/bootstrap.mjs';
+import { otherBuildDir, runtimeEntryOf } from '../support/other-build.mjs';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
@@ -31,7 +36,8 @@ const workspaceBuild = join(
 const builds = (named.length === 0 ? [`workspace=${workspaceBuild}`] : named).map((arg) => {
   const at = arg.indexOf('=');
   if (at < 1) throw new Error(`A build is name=path/to/dist/index.js, got ${arg}.`);
-  return { name: arg.slice(0, at), url: pathToFileURL(resolve(arg.slice(at + 1))).href };
+  const path = arg.slice(at + 1) === 'other' ? runtimeEntryOf(otherBuildDir()) : resolve(arg.slice(at + 1));
+  return { name: arg.slice(0, at), url: pathToFileURL(path).href };
 });
 
 const script = (url) => `await import('node:http');
@@ -60,10 +66,21 @@ console.log(
     .map((load) => load.toFixed(2))
     .join(' ')}`,
 );
-console.log('build                        import CPU ms: median   (quartiles)');
+console.log(
+  'build                        import CPU ms: median   (quartiles)     [95% CI]         first ÷ this [95% CI]',
+);
+const first = samples.get(builds[0].name);
 for (const [name, values] of samples) {
   const sorted = [...values].sort((a, b) => a - b);
+  const { low, high } = medianCi(values);
+  const ratio = values === first ? undefined : ratioCi(first, values);
   console.log(
-    `${name.padEnd(28)} ${quantile(sorted, 0.5).toFixed(2).padStart(8)}   (${quantile(sorted, 0.25).toFixed(2)}–${quantile(sorted, 0.75).toFixed(2)})`,
+    `${name.padEnd(28)} ${quantile(sorted, 0.5).toFixed(2).padStart(8)}   (${quantile(sorted, 0.25).toFixed(2)}–${quantile(sorted, 0.75).toFixed(2)})`.padEnd(
+      58,
+    ) +
+      `[${low.toFixed(2)}–${high.toFixed(2)}]`.padEnd(17) +
+      (ratio === undefined
+        ? ''
+        : `${ratio.ratio.toFixed(3)} [${ratio.low.toFixed(3)}–${ratio.high.toFixed(3)}]`),
   );
 }
