@@ -1,7 +1,8 @@
 // How a received value appears in an error message. The secrecy rule is the runtime's: strings
 // and plain scalars are shown (cut at 80 characters), objects and functions only by kind, since
-// a config object may carry a token; a short list of scalars is shown like a scalar. @thaw/runtime and @thaw/bench each own a copy
-// of this rule on purpose, so that every package installs alone.
+// a config object may carry a token; a short list of scalars is shown like a scalar.
+// @thaw/runtime (its errors.ts), @thaw/slim and @thaw/bench each own a copy of this rule on
+// purpose, so that every package installs alone and depends on no internal module of another.
 
 /**
  * A short, secret-free rendering of a value for error messages.

@@ -159,6 +159,10 @@ export class HttpError extends ThawError {
   }
 }
 
+// How a received value appears in an error message: strings and scalars shown, objects and
+// functions only by kind, since a config object may carry a token. @thaw/slim and @thaw/bench
+// each own a copy of this rule on purpose (their describe-value.ts), so that every package
+// installs alone and depends on no internal module of another.
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {

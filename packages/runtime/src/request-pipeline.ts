@@ -139,11 +139,8 @@ function answerReadiness(
 
 type StartInvocation = (request: IncomingMessage, response: ServerResponse, entry: InFlightEntry) => void;
 
-// One invocation's start: counted, its context made, then the handler run on the shortest path
-// its kind and the installed wrappers allow.
+// One invocation's start: counted and its context made, then handed to runOnShortestPath.
 function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvocation {
-  const { handler } = deps;
-  const cloudEvent = handler.kind === 'cloud-event';
   // One function for every web invocation's failure, not a closure per request.
   const failWeb = (response: ServerResponse, ctx: InvocationContext, error: unknown): void => {
     answerFailure(deps, response, ctx, error);
@@ -161,7 +158,7 @@ function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvoca
   // the server's one signal), so made once.
   const warmFields: ContextFields = {
     coldStart: false,
-    cloudEvent,
+    cloudEvent: deps.handler.kind === 'cloud-event',
     signal: deps.state.drainSignal,
     knative: deps.knative,
   };
@@ -177,36 +174,48 @@ function invocationStarter(deps: PipelineDeps, hooks: RequestHooks): StartInvoca
     const ctx = createContext(request, coldStart ? { ...warmFields, coldStart: true } : warmFields);
     entry.context = ctx;
     const wrapper = hooks.invocationWrapper;
-    if (wrapper === undefined && handler.kind === 'node-listener') {
-      // Nobody waits for the end of this invocation (the tracker sees the response close), so
-      // the listener runs as node:http would run it: no promise, no listeners of thaw's own.
-      if (requestScopeNeeded()) {
-        runInRequestScope(response, ctx, () => {
-          runListenerDirectly(deps, handler.fn, request, response, ctx);
-        });
-      } else runListenerDirectly(deps, handler.fn, request, response, ctx);
-      return;
-    }
-    if (wrapper === undefined && handler.kind === 'web') {
-      // Nobody waits for the outcome either: once the web support is loaded (right after the
-      // port is bound), the handler runs without the promise chain that reports a status.
-      const web = loadedWebSupport();
-      if (web !== undefined) {
-        if (!refusedTooLarge(deps, request, response, ctx)) {
-          web.serveWebRequest(handler.fn, request, response, ctx, deps.options.maxBodyBytes, failWeb);
-        }
-        return;
-      }
-    }
-    if (wrapper === undefined && handler.kind === 'cloud-event' && cloudEventRunner !== undefined) {
-      if (!refusedTooLarge(deps, request, response, ctx)) {
-        void runCloudEventDirectly(deps, cloudEventRunner, handler.fn, request, response, ctx);
-      }
-      return;
-    }
-    if (wrapper === undefined) void runInvocation(deps, request, response, ctx);
-    else void invokeWrapped(deps, request, response, ctx, wrapper);
+    if (wrapper !== undefined) void invokeWrapped(deps, request, response, ctx, wrapper);
+    else runOnShortestPath(deps, cloudEventRunner, failWeb, request, response, ctx);
   };
+}
+
+// An invocation no wrapper waits for, run on the shortest path its handler kind allows: nobody
+// awaits its outcome, so where the kind's support is loaded no promise chain reports a status.
+function runOnShortestPath(
+  deps: PipelineDeps,
+  cloudEventRunner: CloudEventRunner | undefined,
+  failWeb: (response: ServerResponse, ctx: InvocationContext, error: unknown) => void,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ctx: InvocationContext,
+): void {
+  const { handler } = deps;
+  if (handler.kind === 'node-listener') {
+    // The tracker sees the response close, so the listener runs as node:http would run it: no
+    // promise, no listeners of thaw's own.
+    if (requestScopeNeeded()) {
+      runInRequestScope(response, ctx, () => {
+        runListenerDirectly(deps, handler.fn, request, response, ctx);
+      });
+    } else runListenerDirectly(deps, handler.fn, request, response, ctx);
+    return;
+  }
+  // Once the web support is loaded (right after the port is bound), the handler runs without
+  // the promise chain that reports a status.
+  const web = handler.kind === 'web' ? loadedWebSupport() : undefined;
+  if (handler.kind === 'web' && web !== undefined) {
+    if (!refusedTooLarge(deps, request, response, ctx)) {
+      web.serveWebRequest(handler.fn, request, response, ctx, deps.options.maxBodyBytes, failWeb);
+    }
+    return;
+  }
+  if (handler.kind === 'cloud-event' && cloudEventRunner !== undefined) {
+    if (!refusedTooLarge(deps, request, response, ctx)) {
+      void runCloudEventDirectly(deps, cloudEventRunner, handler.fn, request, response, ctx);
+    }
+    return;
+  }
+  void runInvocation(deps, request, response, ctx);
 }
 
 /** Answers 413 when the request declares a body over `maxBodyBytes`; true when it did. */

@@ -1,11 +1,8 @@
 // The container variants' sections of a report: the Knative path (arrival → response and its
 // parts, app share, OOM kills, probes after ready) and the image pulls, cold and warm.
 import { type BenchResult } from '../bench.ts';
-import { formatMs } from './format.ts';
+import { formatMiB, formatMs } from './format.ts';
 import { type Section } from './rows.ts';
-
-const mib = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
-const opt = (ms: number | undefined): string => (ms === undefined ? '–' : formatMs(ms));
 
 /** Scale from zero through the activator and queue-proxy, per container variant. */
 export function containerPathSection(result: BenchResult): Section | undefined {
@@ -19,15 +16,15 @@ export function containerPathSection(result: BenchResult): Section | undefined {
         String(v.n),
         String(v.failed),
         String(c.oomKills),
-        opt(c.arrivalToResponseMs?.median),
-        opt(c.arrivalToResponseMs?.p99),
-        opt(c.appShareMs?.median),
-        opt(b?.containerStartMs),
-        opt(b?.processToListeningMs),
-        opt(b?.listeningToReadyMs),
-        opt(b?.probeLagMs),
-        opt(b?.proxyOverheadMs),
-        mib(v.metrics.rssBytes?.distribution.median),
+        formatMs(c.arrivalToResponseMs?.median),
+        formatMs(c.arrivalToResponseMs?.p99),
+        formatMs(c.appShareMs?.median),
+        formatMs(b?.containerStartMs),
+        formatMs(b?.processToListeningMs),
+        formatMs(b?.listeningToReadyMs),
+        formatMs(b?.probeLagMs),
+        formatMs(b?.proxyOverheadMs),
+        formatMiB(v.metrics.rssBytes?.distribution.median),
         `${c.probeTimeoutsAfterReady}/${c.probeFailuresAfterReady} of ${c.probesAfterReady}`,
         // Results written before probing went on after the first response have no such counts.
         (c.probesAfterResponse as number | undefined) === undefined
@@ -91,10 +88,10 @@ export function imagePullSection(result: BenchResult): Section | undefined {
         image.source,
         image.variants.join(', '),
         String(image.layers.length),
-        mib(image.layers.reduce((sum, l) => sum + l.sizeBytes, 0)),
-        opt(of('cold', 'ms')),
-        mib(of('cold', 'bytes')),
-        opt(of('warm', 'ms')),
+        formatMiB(image.layers.reduce((sum, l) => sum + l.sizeBytes, 0)),
+        formatMs(of('cold', 'ms')),
+        formatMiB(of('cold', 'bytes')),
+        formatMs(of('warm', 'ms')),
         warmBytes === undefined ? '–' : (warmBytes / 1024).toFixed(1),
       ];
     }),
