@@ -10,6 +10,7 @@ import {
   type PluginBuild,
   type ResolveResult,
 } from 'esbuild';
+import { PartDeferrals, type DeferralOutcome } from './defer-parts.ts';
 import { SlimError } from './errors.ts';
 import { nodeBundleSettings } from './esbuild-settings.ts';
 import { nodeModulesPathOf, packageOfSpecifier } from './package-name.ts';
@@ -38,6 +39,13 @@ export interface BundleInput {
   readonly requireBundled: ReadonlyMap<string, string>;
   /** The shared tracing layer the runtime's late OpenTelemetry imports go to, when one ships. */
   readonly tracingLayer?: TracingLayerLink | undefined;
+  /** Packages whose rarely used parts load on first use (see `defer-parts.ts`). @default none */
+  readonly deferParts?: ReadonlySet<string> | undefined;
+  /**
+   * Real path of the `@thaw/runtime` package folder, if the function uses it: its `import()` of a
+   * package with deferred parts reads only the default export (the runtime picks members from it).
+   */
+  readonly runtimeDir?: string | undefined;
 }
 
 /** How the bundle reaches the shared tracing layer. */
@@ -79,6 +87,8 @@ export interface BundleResult {
   readonly optionalMissing: readonly OptionalMissing[];
   /** Modules the bundle imports from the shared tracing layer. */
   readonly fromTracingLayer: ReadonlySet<string>;
+  /** Each bundled package folder a deferral was asked for: its edited files, or why none were made. */
+  readonly deferrals: readonly DeferralOutcome[];
   readonly warnings: readonly string[];
 }
 
@@ -99,6 +109,7 @@ function externalsPlugin(input: BundleInput, state: PluginState): Plugin {
       keepNativeAddons(b, state);
       b.onResolve({ filter: /.*/ }, (args) => resolvePackage(b, input, state, args));
       loadWrappers(b);
+      deferParts(b, state);
     },
   };
 }
@@ -171,10 +182,19 @@ async function resolvePackage(
   if (args.kind === 'dynamic-import' && !input.external.has(name)) {
     const resolved = await resolveAsUsual(b, args);
     if (resolved.errors.length === 0 && !resolved.external) {
+      // The runtime picks what it needs off the default export; naming every export would read
+      // them all, the deferred parts too, when the namespace is made.
+      const defaultOnly =
+        isInside(input.runtimeDir, args.importer) && state.deferrals.deferredFor(resolved.path);
       return {
-        path: `thaw-lazy/${args.path}.mjs`,
+        path: `thaw-lazy/${args.path}${defaultOnly ? '.default' : ''}.mjs`,
         namespace: lazyNamespace,
-        pluginData: { resolveDir: args.resolveDir, specifier: args.path, resolvedFile: resolved.path },
+        pluginData: {
+          resolveDir: args.resolveDir,
+          specifier: args.path,
+          resolvedFile: resolved.path,
+          defaultOnly,
+        },
       };
     }
   }
@@ -252,11 +272,22 @@ async function bundlePackage(
   };
 }
 
+function isInside(dir: string | undefined, file: string): boolean {
+  return dir !== undefined && file.startsWith(`${dir}${sep}`);
+}
+
 function loadWrappers(b: PluginBuild): void {
   b.onLoad({ filter: /.*/, namespace: lazyNamespace }, (args) => {
-    const data = args.pluginData as { resolveDir: string; specifier: string; resolvedFile: string };
+    const data = args.pluginData as {
+      resolveDir: string;
+      specifier: string;
+      resolvedFile: string;
+      defaultOnly: boolean;
+    };
     return {
-      contents: lazyWrapper(data.specifier, data.resolvedFile),
+      contents: data.defaultOnly
+        ? `export { default } from ${JSON.stringify(data.specifier)};\n`
+        : lazyWrapper(data.specifier, data.resolvedFile),
       loader: 'js',
       resolveDir: data.resolveDir,
     };
@@ -268,6 +299,22 @@ function loadWrappers(b: PluginBuild): void {
   }));
 }
 
+// The files a deferral edits load edited; every other file as esbuild reads it.
+function deferParts(b: PluginBuild, state: PluginState): void {
+  const names = state.deferrals.names;
+  if (names.length === 0) return;
+  const folders = names.map((name) => name.split('/').map(escapeRegExp).join('[\\\\/]'));
+  const filter = new RegExp(`[\\\\/]node_modules[\\\\/](?:${folders.join('|')})[\\\\/]`);
+  b.onLoad({ filter, namespace: 'file' }, (args) => {
+    const contents = state.deferrals.sourceOf(args.path);
+    return contents === undefined ? undefined : { contents, loader: 'js' };
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 interface PluginState {
   externals: Map<string, ExternalUse>;
   stubbed: Map<string, ExternalUse>;
@@ -275,6 +322,7 @@ interface PluginState {
   resolvedAtRunTime: Set<string>;
   optionalMissing: OptionalMissing[];
   fromTracingLayer: Set<string>;
+  deferrals: PartDeferrals;
 }
 
 function displayPath(projectDir: string, file: string): string {
@@ -300,6 +348,7 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
     resolvedAtRunTime: new Set(),
     optionalMissing: [],
     fromTracingLayer: new Set(),
+    deferrals: new PartDeferrals(input.deferParts ?? []),
   };
   let result: BuildResult<{ metafile: true; write: false }>;
   try {
@@ -320,6 +369,7 @@ export async function bundle(input: BundleInput): Promise<BundleResult> {
     resolvedAtRunTime: state.resolvedAtRunTime,
     optionalMissing: dedupe(state.optionalMissing),
     fromTracingLayer: state.fromTracingLayer,
+    deferrals: state.deferrals.outcomes,
     warnings: result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`),
   };
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { compileCacheDir, shipCompileCache, type CompileCacheOutcome } from './compile-cache.ts';
 import { loadConfig, readPackageJson } from './config.ts';
+import { deferrablePackages, type DeferralOutcome } from './defer-parts.ts';
 import { writeDeployExtras } from './deploy-extras.ts';
 import {
   copyIn,
@@ -83,6 +84,19 @@ function runtimeDirOf(projectDir: string): string | undefined {
   }
 }
 
+// A package that is not shaped as a deferral expects is bundled as it is, and the build says so.
+function reportDeferrals(build: Build, outcomes: readonly DeferralOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (outcome.applied) {
+      build.o.logger.info(
+        `${outcome.name} ${outcome.version}: its ${outcome.parts} code loads on first use (deferParts).`,
+      );
+    } else {
+      build.o.logger.warn(`${outcome.reason}; bundled unchanged, its parts load at require (deferParts).`);
+    }
+  }
+}
+
 /** The shared tracing layer and how the bundle links to it, when `tracingSdk` is 'otlp-http'. */
 async function tracingLayerFor(
   build: Build,
@@ -122,7 +136,10 @@ export async function slim(options: SlimOptions = {}): Promise<SlimReport> {
     allowSecrets: build.o.allowSecrets,
     tracingLayer: tracing?.link,
     tracingLayerInputs: tracing?.layer.inputFiles ?? [],
+    deferParts: new Set(build.o.deferParts === 'auto' ? deferrablePackages : build.o.deferParts),
+    runtimeDir: runtimeDirOf(build.projectDir),
   });
+  reportDeferrals(build, planned.result.deferrals);
   const layer = planned.result.fromTracingLayer.size > 0 ? tracing?.layer : undefined;
   for (const warning of planned.result.warnings) build.o.logger.warn(`esbuild: ${warning}`);
   const runtime = await traceRuntimeFiles(build, planned);
