@@ -1,21 +1,9 @@
 // Bootstrap 95% intervals for the measurement scripts that do not run through `thaw bench`
-// (import-cpu.mjs, cpu-to-first-response.mjs): the interval of a median, and of the ratio of two
-// medians (baseline ÷ variant, as the harness reports them: above 1, the variant is cheaper).
-// Resampled with a seeded generator, so the same samples always give the same interval.
-
-const resamples = 4000;
-
-// mulberry32: small, fast, and good enough to pick resample indices.
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// (import-cpu.mjs, cpu-to-first-response.mjs, other-build.mjs): the interval of a median, and of
+// the ratio of two medians (baseline ÷ variant, as the harness reports them: above 1, the variant
+// is cheaper). Computed by the harness's own bootstrap, so these scripts and `thaw bench` give the
+// same interval for the same samples.
+import { bootstrapMedian, bootstrapRatioOfMedians } from '@thaw/bench';
 
 /**
  * The median of `values`.
@@ -31,20 +19,6 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function resampledMedian(values, random) {
-  const picked = new Array(values.length);
-  for (let i = 0; i < values.length; i += 1) picked[i] = values[Math.floor(random() * values.length)];
-  return median(picked);
-}
-
-function interval(estimates) {
-  const sorted = estimates.sort((a, b) => a - b);
-  return {
-    low: sorted[Math.floor(sorted.length * 0.025)],
-    high: sorted[Math.ceil(sorted.length * 0.975) - 1],
-  };
-}
-
 /**
  * The median of `values` with its bootstrap 95% interval.
  *
@@ -54,9 +28,8 @@ function interval(estimates) {
  * ```
  */
 export function medianCi(values, seed = 1) {
-  const random = seeded(seed);
-  const estimates = Array.from({ length: resamples }, () => resampledMedian(values, random));
-  return { median: median(values), ...interval(estimates) };
+  const { estimate, low, high } = bootstrapMedian(values, { seed });
+  return { median: estimate, low, high };
 }
 
 /**
@@ -69,10 +42,6 @@ export function medianCi(values, seed = 1) {
  * ```
  */
 export function ratioCi(base, values, seed = 1) {
-  const random = seeded(seed);
-  const estimates = Array.from(
-    { length: resamples },
-    () => resampledMedian(base, random) / resampledMedian(values, random),
-  );
-  return { ratio: median(base) / median(values), ...interval(estimates) };
+  const { estimate, low, high } = bootstrapRatioOfMedians(base, values, { seed });
+  return { ratio: estimate, low, high };
 }

@@ -30,6 +30,7 @@ export { defaultBenchOptions, resolveBenchOptions } from './options.ts';
 export type { BenchOptions, ResolvedBenchOptions, RunOrder } from './options.ts';
 export type { ScheduledRun } from './schedule.ts';
 export type { Distribution } from './stats.ts';
+export { bootstrapMedian, bootstrapRatioOfMedians } from './bootstrap.ts';
 export type { Interval, BootstrapOptions } from './bootstrap.ts';
 export { summarize } from './summary.ts';
 export type {
